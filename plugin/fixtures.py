@@ -1,0 +1,42 @@
+"""Session fixtures that give tests the base model, converted or loaded once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plugin import embedded, state
+
+
+@pytest.fixture(scope="session")
+def recipe_settings(pytestconfig: pytest.Config) -> state.RunSettings:
+    return state.get(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def base_model_path(recipe_settings: state.RunSettings) -> str:
+    """A local folder for the embedded model; otherwise the HF id or path as given."""
+    if not recipe_settings.is_embedded:
+        return recipe_settings.model
+    try:
+        converted = embedded.ensure_model(recipe_settings.model_cache, quantized=recipe_settings.backend.keeps_quantized)
+    except embedded.EmbeddedModelError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    return str(converted.path)
+
+
+@pytest.fixture(scope="session")
+def base_model(base_model_path: str) -> tuple[Any, Any]:
+    """``(model, tokenizer)`` from ``mlx_lm.load``, offline; shared by the session."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from mlx_lm import load
+
+    if Path(base_model_path).exists():
+        return load(base_model_path)
+    try:
+        return load(base_model_path)
+    except Exception as exc:  # hub errors vary by huggingface_hub version
+        pytest.skip(f"model {base_model_path} is not in the local HF cache (HF_HUB_OFFLINE=1): {type(exc).__name__}")

@@ -1,0 +1,51 @@
+"""pytest hooks for the recipe model suite; state and logic live in sibling modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugin.blas import ensure_fast_blas
+
+# Must precede any ``import mlx.core`` in this process (conftests, test modules).
+ensure_fast_blas()
+
+pytest_plugins = ["plugin.fixtures"]
+
+MARKERS = {
+    "model": "needs the real base model (converted or from the HF cache)",
+    "slow": "takes more than a few seconds",
+    "metal": "needs an Apple Silicon GPU (Metal)",
+    "perf": "a pytest-benchmark performance gate",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from plugin import options
+
+    options.add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from plugin import state
+    from plugin.backend import detect
+
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+    try:
+        config.stash[state.SETTINGS] = state.resolve(config, detect())
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from plugin import state
+
+    return state.get(config).header_lines()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("metal"):
+        from plugin import state
+
+        if state.get(item.config).backend.name != "metal":
+            pytest.skip("needs Metal (Apple Silicon GPU)")

@@ -1,0 +1,103 @@
+"""The plugin as a user meets it: options, header lines, markers and error messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugin import options, profiles
+from plugin.backend import detect_backend_name
+
+BACKEND = detect_backend_name()
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestAssertRewriteWarning")
+
+PASSING = "def test_ok():\n    pass\n"
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    pytester.makepyfile(PASSING)
+    return pytester.runpytest("-p", "plugin.plugin", *args)
+
+
+def test_default_profile_follows_backend() -> None:
+    assert profiles.default_profile("metal") == ("v3", "Metal GPU available")
+    assert profiles.default_profile("cpu") == ("cpu", "no Metal GPU; cpu backend")
+    assert profiles.default_profile("cuda")[0] == "cpu"
+
+
+def test_header_lines(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(options.PROFILE_ENV, raising=False)
+    name, reason = profiles.default_profile(BACKEND)
+    result = run(pytester)
+    result.stdout.fnmatch_lines(
+        [
+            f"recipe profile: {name} ({reason})",
+            f"recipe model: {profiles.get(name).model}*",
+            f"recipe backend: {BACKEND}",
+            "recipe blas: *",
+            "recipe versions: mlx *, mlx-lm *",
+        ]
+    )
+    assert result.ret == 0
+
+
+def test_profile_option_beats_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(options.PROFILE_ENV, "cpu")
+    result = run(pytester, options.PROFILE, "v3")
+    result.stdout.fnmatch_lines(["recipe profile: v3 (from --profile)", "recipe model: mlx-community/Phi-3-mini-4k-instruct-4bit"])
+
+
+def test_profile_from_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(options.PROFILE_ENV, "v3")
+    run(pytester).stdout.fnmatch_lines(["recipe profile: v3 (from $RECIPE_PROFILE)"])
+
+
+def test_unknown_profile(pytester: pytest.Pytester) -> None:
+    result = run(pytester, options.PROFILE, "v9")
+    result.stderr.fnmatch_lines(["*error: argument --profile: unknown profile 'v9'; choose from cpu, v3"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_unknown_profile_in_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(options.PROFILE_ENV, "fast")
+    result = run(pytester)
+    result.stderr.fnmatch_lines(["ERROR: $RECIPE_PROFILE: unknown profile 'fast'; choose from cpu, v3"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_model_path_that_does_not_exist(pytester: pytest.Pytester) -> None:
+    result = run(pytester, options.MODEL, "./no/such/model")
+    result.stderr.fnmatch_lines(["*error: argument --model: model path ./no/such/model does not exist; *"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_model_folder_without_config(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("empty_model")
+    result = run(pytester, options.MODEL, "empty_model")
+    result.stderr.fnmatch_lines(["*error: argument --model: model folder empty_model has no config.json; *"])
+
+
+def test_model_accepts_hf_id_and_local_folder(pytester: pytest.Pytester) -> None:
+    folder = pytester.mkdir("my_model")
+    (folder / "config.json").write_text("{}")
+    run(pytester, options.MODEL, "org/some-model").stdout.fnmatch_lines(["recipe model: org/some-model"])
+    run(pytester, options.MODEL, "my_model").stdout.fnmatch_lines([f"recipe model: {folder}"])
+
+
+def test_markers_are_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("-p", "plugin.plugin", "--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.model: *", "@pytest.mark.slow: *", "@pytest.mark.metal: *", "@pytest.mark.perf: *"])
+
+
+def test_unknown_marker_is_rejected(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("import pytest\n@pytest.mark.modle\ndef test_x():\n    pass\n")
+    result = pytester.runpytest("-p", "plugin.plugin", "--strict-markers")
+    result.stdout.fnmatch_lines(["*'modle' not found in `markers` configuration option*"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+
+
+@pytest.mark.skipif(BACKEND == "metal", reason="this machine has Metal")
+def test_metal_marker_skips_off_metal(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("import pytest\n@pytest.mark.metal\ndef test_gpu():\n    pass\n")
+    result = pytester.runpytest("-p", "plugin.plugin", "-rs")
+    result.stdout.fnmatch_lines(["SKIPPED*needs Metal (Apple Silicon GPU)"])

