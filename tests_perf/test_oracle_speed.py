@@ -1,0 +1,74 @@
+"""Throughput of the dietary oracle on recipe-sized texts (pytest-benchmark).
+
+Requirement: >= 2,000 find_violations checks per second on ~1,200-character
+recipes, on a slow 2-core machine.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from plugin.diet import DIETS, find_violations, ingredients, parse_recipe
+
+MIN_CHECKS_PER_S = 2_000
+N_TEXTS = 200
+
+_VERBS = ["Chop", "Dice", "Saute", "Simmer", "Whisk", "Roast", "Fold in", "Season", "Toss", "Bake"]
+_TAILS = [
+    "until golden, about 5 minutes",
+    "over medium heat, stirring occasionally so nothing sticks",
+    "and set aside while you prepare the sauce",
+    "with a pinch of salt and a splash of water",
+    "then taste and adjust the seasoning before serving",
+]
+
+
+def _recipe(rng: random.Random, names: list[str], size: int = 1_200) -> str:
+    pantry = rng.sample(names, 8)
+    lines = [f"Recipe: {pantry[0].title()} Bowl", "", "Selected ingredients from your pantry:"]
+    lines += [f"- {n}" for n in pantry]
+    lines += ["", "Instructions:"]
+    step = 1
+    while sum(len(line) + 1 for line in lines) < size:
+        a, b = rng.sample(pantry, 2)
+        lines.append(f"{step}. {rng.choice(_VERBS)} the {a} and {b} {rng.choice(_TAILS)}.")
+        step += 1
+    return "\n".join(lines)[:size]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(20240601)
+    names = [i.name for i in ingredients()]
+    return [_recipe(rng, names) for _ in range(N_TEXTS)]
+
+
+def _check_all(texts: list[str]) -> int:
+    found = 0
+    for i, text in enumerate(texts):
+        found += len(find_violations(text, DIETS[i % len(DIETS)], strict=bool(i & 1)))
+    return found
+
+
+def test_oracle_throughput(benchmark):
+    texts = _texts()
+    assert all(parse_recipe(t).title for t in texts)
+    _check_all(texts)  # warm-up: lexicon load + regex compile are one-off costs
+
+    started = time.perf_counter()
+    found = benchmark.pedantic(_check_all, args=(texts,), rounds=5, iterations=1, warmup_rounds=1)
+    elapsed = time.perf_counter() - started
+    stats = getattr(benchmark, "stats", None)
+    # fastest round: the least disturbed by other work on a shared machine
+    per_round = stats.stats.min if stats is not None else elapsed / 6
+    checks_per_s = len(texts) / per_round
+
+    benchmark.extra_info.update(
+        checks_per_s=round(checks_per_s),
+        texts=len(texts),
+        mean_chars=round(sum(map(len, texts)) / len(texts)),
+        violations_per_round=found,
+        required_checks_per_s=MIN_CHECKS_PER_S,
+    )
+    assert found > 0  # the random recipes do contain forbidden items
+    assert checks_per_s >= MIN_CHECKS_PER_S, f"{checks_per_s:.0f} checks/s < {MIN_CHECKS_PER_S}"
