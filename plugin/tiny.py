@@ -13,17 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from plugin.blas import import_mlx
+from plugin.chat import PHI3_CHAT_TEMPLATE
 
 PHI3_SPECIALS = ["<|endoftext|>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"]
-# Phi-3-mini-4k-instruct's template, as published with the model.
-PHI3_CHAT_TEMPLATE = (
-    "{% for message in messages %}"
-    "{% if message['role'] == 'system' %}{{'<|system|>\n' + message['content'] + '<|end|>\n'}}"
-    "{% elif message['role'] == 'user' %}{{'<|user|>\n' + message['content'] + '<|end|>\n'}}"
-    "{% elif message['role'] == 'assistant' %}{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}"
-    "{% endif %}{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}"
-)
 TRAINING_TEXT = [
     "Recipe: Tomato Basil Pasta",
     "Selected ingredients from your pantry:\n- pasta\n- tomato\n- olive oil",
