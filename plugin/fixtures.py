@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from plugin import embedded, state
+from plugin import adapters, embedded, state
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +40,12 @@ def base_model(base_model_path: str) -> tuple[Any, Any]:
         return load(base_model_path)
     except Exception as exc:  # hub errors vary by huggingface_hub version
         pytest.skip(f"model {base_model_path} is not in the local HF cache (HF_HUB_OFFLINE=1): {type(exc).__name__}")
+
+
+@pytest.fixture(scope="session")
+def recipe_adapter(pytestconfig: pytest.Config) -> adapters.AdapterInfo:
+    """The adapter under test; trains it first with --train. Skips when there is none."""
+    info = adapters.resolve(pytestconfig)
+    if info.path is None:
+        pytest.skip(info.reason)
+    return info

@@ -13,6 +13,10 @@ GROUP = "recipe-suite"
 PROFILE = "--profile"
 MODEL = "--model"
 MODEL_CACHE = "--model-cache"
+TRAIN = "--train"
+RETRAIN = "--retrain"
+ADAPTER_PATH = "--adapter-path"
+TRAIN_CONFIG = "--train-config"
 PROFILE_ENV = "RECIPE_PROFILE"
 
 
@@ -52,6 +56,22 @@ def parse_dir(value: str) -> str:
     return str(path)
 
 
+def parse_adapter_path(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"adapter folder {value} does not exist")
+    if not (path / "adapters.safetensors").is_file():
+        raise argparse.ArgumentTypeError(f"adapter folder {value} has no adapters.safetensors")
+    return path.resolve()
+
+
+def parse_config_file(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"training config {value} does not exist")
+    return path.resolve()
+
+
 def add_options(parser) -> None:  # type: ignore[no-untyped-def]
     group = parser.getgroup(GROUP, "recipe model quality suite")
     group.addoption(
@@ -67,6 +87,14 @@ def add_options(parser) -> None:  # type: ignore[no-untyped-def]
         type=parse_dir,
         default=None,
         help="folder for the converted embedded model (default: $RECIPE_MODEL_CACHE or models/)",
+    )
+    group.addoption(TRAIN, action="store_true", help="train the profile's LoRA adapter before the model tests (reused if unchanged)")
+    group.addoption(RETRAIN, action="store_true", help="with --train: train even if a matching adapter exists")
+    group.addoption(
+        ADAPTER_PATH, type=parse_adapter_path, default=None, help="adapter folder to test (default: the profile's adapter)"
+    )
+    group.addoption(
+        TRAIN_CONFIG, type=parse_config_file, default=None, help="LoRA YAML for --train (default: the profile's config)"
     )
 
 

@@ -37,6 +37,14 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    if config.getoption("--train") and not config.option.collectonly and not hasattr(config, "workerinput"):
+        from plugin import adapters
+
+        adapters.resolve(config)  # train before any test; xdist workers then reuse the result
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     from plugin import state
 
@@ -49,3 +57,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
         if state.get(item.config).backend.name != "metal":
             pytest.skip("needs Metal (Apple Silicon GPU)")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    from plugin import adapters
+
+    if hasattr(config, "workerinput") or adapters.ADAPTER not in config.stash:
+        return
+    terminalreporter.write_sep("-", "recipe training")
+    for line in adapters.summary_lines(config.stash[adapters.ADAPTER]):
+        terminalreporter.write_line(line)

@@ -1,0 +1,1 @@
+"""LoRA training for the recipe model: configs, data synthesis, trainer, pre-flight."""

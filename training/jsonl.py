@@ -1,0 +1,73 @@
+"""Reading and atomically writing the JSONL splits; every error names file:line."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SPLITS = ("train", "valid")
+
+
+class DataError(ValueError):
+    """Bad training data; the message starts with ``file:line``."""
+
+
+@dataclass(frozen=True)
+class Record:
+    path: Path
+    line: int
+    data: dict[str, Any]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def read_jsonl(path: Path, keys: tuple[str, ...] = ()) -> list[Record]:
+    """Every line must be a JSON object holding one of ``keys`` (if given)."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found; generate it with `python -m training.dataset`")
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                raise DataError(f"{path}:{number}: blank line")
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{number}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(data, dict):
+                raise DataError(f"{path}:{number}: expected a JSON object, got {type(data).__name__}")
+            if keys and not any(k in data for k in keys):
+                raise DataError(f"{path}:{number}: missing key {' or '.join(map(repr, keys))}; has {sorted(data)}")
+            records.append(Record(path, number, data))
+    if not records:
+        raise DataError(f"{path}: empty split")
+    return records
+
+
+def read_splits(data_dir: Path, keys: tuple[str, ...] = ("text", "messages")) -> dict[str, list[Record]]:
+    if not data_dir.is_dir():
+        raise DataError(f"{data_dir}: data folder not found; generate it with `python -m training.dataset`")
+    return {split: read_jsonl(data_dir / f"{split}.jsonl", keys) for split in SPLITS}
+
+
+def write_jsonl_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

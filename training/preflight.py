@@ -1,0 +1,144 @@
+"""Pre-flight checks and estimates before a LoRA run, in the spirit of the seed guide's output."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from training.config import TrainConfig, epochs, steps_per_epoch
+from training.jsonl import DataError, read_splits
+
+Say = Callable[[str], None]
+# The seed guide's M4 Pro figures, shown beside our own estimate for the v3 profile.
+SEED_IT_PER_SEC = (0.4, 0.5)
+
+
+@dataclass
+class DataReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    family: str = "unknown"
+    problems: list[str] = field(default_factory=list)
+
+
+def check_data(cfg: TrainConfig, markers: tuple[str, ...], family: str) -> DataReport:
+    report = DataReport(family=family)
+    try:
+        splits = read_splits(cfg.data_dir)
+    except DataError as exc:
+        report.problems.append(str(exc))
+        return report
+    for split, records in splits.items():
+        report.counts[split] = len(records)
+        expected = cfg.data_counts.get(split)
+        if expected is not None and expected != len(records):
+            report.problems.append(f"{cfg.data_dir}/{split}.jsonl: {len(records)} samples, config expects {expected}")
+        for record in records:
+            text = record.data.get("text")
+            if text is None:
+                continue  # chat-format records are rendered by mlx-lm itself
+            missing = [m for m in markers if m not in text]
+            if missing:
+                report.problems.append(f"{record.where}: not in {family} format (missing {', '.join(missing)})")
+                break
+    return report
+
+
+def print_data(report: DataReport, say: Say) -> None:
+    say("📋 Verifying training data...")
+    for split, count in report.counts.items():
+        say(f"✅ {split.capitalize()}: {count:,} samples")
+    for problem in report.problems:
+        say(f"❌ {problem}")
+    if not report.problems:
+        say(f"✅ Data format verified ({report.family} format)")
+
+
+def print_config(cfg: TrainConfig, base_model: str, say: Say) -> None:
+    lora = cfg.lora_parameters
+    say("🔧 Fine-tuning configuration:")
+    say(f"   Base model: {base_model}")
+    say(f"   Data: {cfg.data_dir}")
+    say(f"   Batch size: {cfg.batch_size}")
+    say(f"   Learning rate: {cfg.learning_rate:g}")
+    say(f"   LoRA: rank {lora.rank}, scale {lora.scale:g} (alpha {lora.alpha:g}), dropout {lora.dropout:g}, layers {cfg.num_layers}")
+    if lora.alpha != lora.scale:
+        say(f"   ⚠️  alpha {lora.alpha:g} != scale {lora.scale:g}: mlx-lm uses scale only")
+    say(f"   Max seq length: {cfg.max_seq_length}")
+    say(f"   Schedule: report every {cfg.steps_per_report}, eval every {cfg.steps_per_eval}, save every {cfg.save_every}")
+    say(f"   Adapter path: {cfg.adapter_dir}")
+    say(f"   Targets: train loss < {cfg.targets.train_loss}, val loss < {cfg.targets.val_loss}")
+
+
+def print_schedule(cfg: TrainConfig, train_count: int, say: Say) -> list[str]:
+    """Steps per epoch and epochs; returns a warning when the config's claim disagrees."""
+    if not train_count:
+        return []
+    real = epochs(cfg, train_count)
+    say("⏱️  Training estimates:")
+    say(f"   Steps per epoch: {steps_per_epoch(cfg, train_count):,.0f}")
+    say(f"   Total iterations: {cfg.iters:,} ({real:.2f} epochs)")
+    if cfg.epochs is not None and abs(real - cfg.epochs) > 0.01:
+        warning = f"config claims {cfg.epochs:g} epochs but iters x batch / train = {real:.2f}"
+        say(f"   ⚠️  {warning}")
+        return [warning]
+    return []
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    seconds_per_step: float
+    tokens_per_step: float
+    peak_memory_gb: float
+
+
+def measure_warmup(cfg: TrainConfig, model: Any, train_set: Any, steps: int = 3) -> WarmUp:
+    """Time forward+backward on real batches, without updating any weight."""
+    from mlx_lm.tuner.trainer import default_loss, iterate_batches
+
+    from plugin.blas import import_mlx
+
+    mx = import_mlx()
+    import mlx.nn as nn
+
+    loss_and_grad = nn.value_and_grad(model, default_loss)
+    batches = iterate_batches(train_set, cfg.batch_size, cfg.max_seq_length, loop=True)
+    mx.eval(loss_and_grad(model, *next(batches)))  # compile and allocate once
+    mx.reset_peak_memory()
+    tokens, tic = 0.0, time.perf_counter()
+    for _ in range(steps):
+        (_, ntoks), grads = loss_and_grad(model, *next(batches))
+        mx.eval(ntoks, grads)
+        tokens += ntoks.item()
+    elapsed = time.perf_counter() - tic
+    return WarmUp(elapsed / steps, tokens / steps, mx.get_peak_memory() / 1e9)
+
+
+def print_estimate(cfg: TrainConfig, warm: WarmUp, remaining: int, say: Say) -> None:
+    total = warm.seconds_per_step * remaining
+    evals = remaining // cfg.steps_per_eval + 1
+    say(f"   Warm-up: {1 / warm.seconds_per_step:.2f} it/s, {warm.tokens_per_step / warm.seconds_per_step:,.0f} tokens/s")
+    say(f"   Estimated time: {_duration(total)} for {remaining:,} iterations (+ {evals} validations)")
+    say(f"   Peak memory (warm-up): {warm.peak_memory_gb:.2f} GB")
+
+
+def print_seed_estimate(cfg: TrainConfig, say: Say) -> None:
+    slow, fast = (cfg.iters / rate for rate in SEED_IT_PER_SEC)
+    say(f"   Seed guide on an M4 Pro: {SEED_IT_PER_SEC[0]}-{SEED_IT_PER_SEC[1]} it/s -> {_duration(fast)} to {_duration(slow)}")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def describe_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,367 @@
+"""LoRA training through mlx-lm's ``trainer.train`` with the suite's own callback.
+
+mlx-lm's trainer numbers iterations from 1 and saves checkpoints non-atomically,
+so checkpointing is done here instead: the batch iterator we hand to ``train``
+is asked for batch ``k`` only after step ``k-1`` has been evaluated, which is
+exactly when a checkpoint of ``k-1`` completed steps can be written.  That keeps
+the seed's numbering (``0000500_adapters.safetensors``) across resumes, and every
+file is written to a temporary name and renamed, so a kill -9 never leaves a
+corrupt adapter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plugin.blas import import_mlx
+from training.config import TrainConfig
+
+ADAPTERS = "adapters.safetensors"
+BEST = "best_adapters.safetensors"
+STATE = "training_state.json"
+METRICS = "metrics.jsonl"
+LOSS_PNG = "loss_curve.png"
+SUMMARY = "training_config_v3.json"
+CHECKPOINT_RE = re.compile(r"^(\d{7})_adapters\.safetensors$")
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class TrainResult:
+    adapter_dir: str
+    start_iteration: int
+    iterations: int
+    final_train_loss: float | None = None
+    final_val_loss: float | None = None
+    best_val_loss: float | None = None
+    iterations_per_second: float | None = None
+    tokens_per_second: float | None = None
+    peak_memory_gb: float | None = None
+    wall_seconds: float = 0.0
+    overfitting: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)  # mkstemp files are private
+    os.replace(tmp, path)
+
+
+def save_adapter(path: Path, weights: dict[str, Any]) -> None:
+    mx = import_mlx()
+    tmp = path.with_name(f".{path.stem}.partial.safetensors")
+    mx.save_safetensors(str(tmp), weights)
+    os.replace(tmp, path)
+
+
+def checkpoint_name(iteration: int) -> str:
+    return f"{iteration:07d}_{ADAPTERS}"
+
+
+def resume_iteration(resume_file: Path) -> int:
+    """The iteration a checkpoint holds: from its name, else from training_state.json."""
+    if m := CHECKPOINT_RE.match(resume_file.name):
+        return int(m.group(1))
+    state = resume_file.parent / STATE
+    if state.is_file():
+        return int(json.loads(state.read_text())["iteration"])
+    raise ValueError(f"{resume_file}: cannot tell its iteration (not NNNNNNN_adapters.safetensors and no {STATE} beside it)")
+
+
+def read_metrics(path: Path, up_to: int | None = None) -> list[dict[str, Any]]:
+    """Metrics records, skipping a torn last line and anything past ``up_to``."""
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a write cut short by kill -9
+        if up_to is None or row.get("iteration", 0) <= up_to:
+            rows.append(row)
+    return rows
+
+
+class OverfitDetector:
+    """Flags validation loss rising over ``patience`` evaluations while training loss falls."""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = patience
+        self.val: list[float] = []
+        self.train: list[float] = []
+
+    def add_val(self, loss: float) -> None:
+        self.val.append(loss)
+
+    def add_train(self, loss: float) -> None:
+        self.train.append(loss)
+
+    def triggered(self) -> bool:
+        if len(self.val) <= self.patience or len(self.train) < 2:
+            return False
+        recent = self.val[-(self.patience + 1) :]
+        rising = all(b > a for a, b in zip(recent, recent[1:]))
+        return rising and self.train[-1] < self.train[0]
+
+
+class RecipeCallback:
+    """Writes metrics, keeps the best adapter, watches for overfitting, reports progress."""
+
+    def __init__(self, cfg: TrainConfig, out: Path, start: int, model: Any, progress: Progress | None) -> None:
+        self.cfg, self.out, self.start, self.model, self.progress = cfg, out, start, model, progress
+        self.detector = OverfitDetector(cfg.overfit_patience)
+        previous = read_metrics(out / METRICS, up_to=start)
+        vals = [r["val_loss"] for r in previous if "val_loss" in r]
+        self.best_val = min(vals) if vals else float("inf")
+        for row in previous:
+            if "val_loss" in row:
+                self.detector.add_val(row["val_loss"])
+            if "train_loss" in row:
+                self.detector.add_train(row["train_loss"])
+        atomic_write_text(out / METRICS, "".join(json.dumps(r) + "\n" for r in previous))
+        self.last_train: dict[str, Any] = {}
+        self.last_val: dict[str, Any] = {}
+        self.overfitting = False
+
+    def _record(self, row: dict[str, Any]) -> None:
+        with (self.out / METRICS).open("a") as fh:
+            fh.write(json.dumps(row) + "\n")
+        if self.progress:
+            self.progress(row)
+
+    def on_train_loss_report(self, info: dict[str, Any]) -> None:
+        row = {**info, "iteration": info["iteration"] + self.start, "kind": "train"}
+        self.detector.add_train(row["train_loss"])
+        self.last_train = row
+        self._record(row)
+
+    def on_val_loss_report(self, info: dict[str, Any]) -> None:
+        from mlx.utils import tree_flatten
+
+        row = {**info, "iteration": info["iteration"] + self.start, "kind": "val"}
+        if self.start and row["iteration"] == self.start and self.detector.val:
+            return  # mlx-lm re-validates the checkpoint we resumed from; it is already recorded
+        self.last_val = row
+        self.detector.add_val(row["val_loss"])
+        if row["val_loss"] < self.best_val:
+            self.best_val = row["val_loss"]
+            save_adapter(self.out / BEST, dict(tree_flatten(self.model.trainable_parameters())))
+            row["best"] = True
+        if self.detector.triggered() and not self.overfitting:
+            self.overfitting = True
+            row["overfitting"] = True
+        self._record(row)
+
+
+def _checkpointing_batches(
+    inner: Callable[..., Iterator[Any]], model: Any, cfg: TrainConfig, out: Path, start: int
+) -> Callable[..., Iterator[Any]]:
+    def save(iteration: int) -> None:
+        from mlx.utils import tree_flatten
+
+        weights = dict(tree_flatten(model.trainable_parameters()))
+        save_adapter(out / checkpoint_name(iteration), weights)
+        save_adapter(out / ADAPTERS, weights)
+        atomic_write_text(out / STATE, json.dumps({"iteration": iteration, "checkpoint": checkpoint_name(iteration)}))
+
+    def batches(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        if not kwargs.get("loop"):  # validation batches
+            yield from inner(*args, **kwargs)
+            return
+        for local, batch in enumerate(inner(*args, **kwargs)):
+            done = start + local  # steps completed before this batch
+            if local and done % cfg.save_every == 0:
+                save(done)
+            yield batch
+
+    batches.save = save  # type: ignore[attr-defined]
+    return batches
+
+
+def adapter_config(cfg: TrainConfig, base_model: str) -> dict[str, Any]:
+    lora = {k: v for k, v in asdict(cfg.lora_parameters).items() if k != "keys" or v is not None}
+    return {
+        "fine_tune_type": cfg.fine_tune_type,
+        "num_layers": cfg.num_layers,
+        "lora_parameters": lora,
+        "base_model": base_model,
+        "model": cfg.model,
+    }
+
+
+def plot_losses(metrics: list[dict[str, Any]], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for kind, label in (("train_loss", "train"), ("val_loss", "validation")):
+        points = [(r["iteration"], r[kind]) for r in metrics if kind in r]
+        if points:
+            ax.plot(*zip(*points), marker="o", markersize=3, label=label)
+    ax.set(xlabel="iteration", ylabel="loss", title=title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    tmp = path.with_name(f".{path.stem}.partial.png")
+    fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+    os.replace(tmp, path)
+
+
+def load_datasets(cfg: TrainConfig, tokenizer: Any) -> tuple[Any, Any]:
+    from mlx_lm.tuner.datasets import CacheDataset, create_dataset
+
+    from training.jsonl import read_splits
+
+    splits = read_splits(cfg.data_dir)
+    train, valid = (create_dataset([r.data for r in splits[s]], tokenizer, cfg) for s in ("train", "valid"))
+    if len(train) < cfg.batch_size:
+        raise ValueError(f"{cfg.data_dir}/train.jsonl: {len(train)} samples, fewer than batch_size={cfg.batch_size}")
+    return CacheDataset(train), CacheDataset(valid)
+
+
+def prepare_model(cfg: TrainConfig, model: Any, resume_file: Path | None) -> None:
+    from mlx_lm.tuner.utils import linear_to_lora_layers
+
+    model.freeze()
+    num_layers = len(model.layers) if cfg.num_layers == -1 else cfg.num_layers
+    if num_layers > len(model.layers):
+        raise ValueError(f"num_layers={cfg.num_layers} but the model has {len(model.layers)} layers")
+    lora = adapter_config(cfg, "")["lora_parameters"]
+    linear_to_lora_layers(model, num_layers, lora, use_dora=cfg.fine_tune_type == "dora")
+    if resume_file is not None:
+        model.load_weights(str(resume_file), strict=False)
+
+
+def train_lora(
+    cfg: TrainConfig,
+    model: Any,
+    tokenizer: Any,
+    base_model: str,
+    *,
+    resume_file: Path | None = None,
+    progress: Progress | None = None,
+    extra_summary: dict[str, Any] | None = None,
+) -> TrainResult:
+    """Train a ``prepare_model``-ed model in place; write adapters, checkpoints, metrics and plots to ``cfg.adapter_dir``."""
+    mx = import_mlx()
+    import mlx.optimizers as optim
+    from mlx_lm.tuner.trainer import TrainingArgs, iterate_batches, train
+
+    out = cfg.adapter_dir
+    out.mkdir(parents=True, exist_ok=True)
+    start = resume_iteration(resume_file) if resume_file else 0
+    if start >= cfg.iters:
+        raise ValueError(f"{resume_file} is at iteration {start}; nothing left of iters={cfg.iters}")
+    mx.random.seed(cfg.seed + start)
+    import numpy as np
+
+    np.random.seed(cfg.seed + start)  # mlx-lm shuffles batches with numpy's global RNG
+    train_set, valid_set = load_datasets(cfg, tokenizer)
+    atomic_write_text(out / "adapter_config.json", json.dumps(adapter_config(cfg, base_model), indent=2))
+
+    callback = RecipeCallback(cfg, out, start, model, progress)
+    batches = _checkpointing_batches(iterate_batches, model, cfg, out, start)
+    remaining = cfg.iters - start
+    with tempfile.TemporaryDirectory(dir=out, prefix=".mlx-lm-") as scratch:
+        args = TrainingArgs(
+            batch_size=cfg.batch_size,
+            iters=remaining,
+            val_batches=cfg.val_batches,
+            steps_per_report=cfg.steps_per_report,
+            steps_per_eval=cfg.steps_per_eval,
+            steps_per_save=remaining + 1,  # checkpoints are ours (atomic, globally numbered)
+            max_seq_length=cfg.max_seq_length,
+            adapter_file=str(Path(scratch) / ADAPTERS),
+            grad_checkpoint=cfg.grad_checkpoint,
+        )
+        mx.reset_peak_memory()
+        tic = time.perf_counter()
+        train(
+            model=model,
+            optimizer=optim.Adam(learning_rate=cfg.learning_rate),
+            train_dataset=train_set,
+            val_dataset=valid_set,
+            args=args,
+            iterate_batches=batches,
+            training_callback=callback,  # type: ignore[arg-type]
+        )
+        wall = time.perf_counter() - tic
+    _final_validation(cfg, model, valid_set, callback)
+    batches.save(cfg.iters) if cfg.iters % cfg.save_every == 0 else _save_final(model, out, cfg.iters)
+    return _finish(cfg, out, start, callback, wall, base_model, extra_summary or {})
+
+
+def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: RecipeCallback) -> None:
+    """mlx-lm's last evaluation runs before the last step; gates need the loss after it."""
+    from mlx_lm.tuner.trainer import evaluate
+
+    if callback.last_val.get("iteration") == cfg.iters:
+        return
+    model.eval()
+    tic = time.perf_counter()
+    loss = evaluate(model, valid_set, batch_size=cfg.batch_size, num_batches=cfg.val_batches, max_seq_length=cfg.max_seq_length)
+    callback.on_val_loss_report({"iteration": cfg.iters - callback.start, "val_loss": float(loss), "val_time": time.perf_counter() - tic})
+
+
+def _save_final(model: Any, out: Path, iteration: int) -> None:
+    from mlx.utils import tree_flatten
+
+    save_adapter(out / ADAPTERS, dict(tree_flatten(model.trainable_parameters())))
+    atomic_write_text(out / STATE, json.dumps({"iteration": iteration, "checkpoint": ADAPTERS}))
+
+
+def _finish(
+    cfg: TrainConfig, out: Path, start: int, callback: RecipeCallback, wall: float, base_model: str, extra: dict[str, Any]
+) -> TrainResult:
+    mx = import_mlx()
+    metrics = read_metrics(out / METRICS)
+    train_rows = [r for r in metrics if r.get("kind") == "train" and r["iteration"] > start]
+    vals = [r["val_loss"] for r in metrics if "val_loss" in r]
+    result = TrainResult(
+        adapter_dir=str(out),
+        start_iteration=start,
+        iterations=cfg.iters,
+        final_train_loss=callback.last_train.get("train_loss"),
+        final_val_loss=callback.last_val.get("val_loss"),
+        best_val_loss=min(vals) if vals else None,
+        iterations_per_second=_mean(r["iterations_per_second"] for r in train_rows),
+        tokens_per_second=_mean(r["tokens_per_second"] for r in train_rows),
+        peak_memory_gb=mx.get_peak_memory() / 1e9,
+        wall_seconds=wall,
+        overfitting=callback.overfitting,
+    )
+    if result.overfitting:
+        result.warnings.append(f"overfitting: validation loss rose over {cfg.overfit_patience} evaluations while training loss fell")
+    plot_losses(metrics, out / LOSS_PNG, f"{Path(out).name}: LoRA loss")
+    summary = {"config": cfg.to_dict(), "base_model": base_model, "result": asdict(result), **extra}
+    atomic_write_text(out / SUMMARY, json.dumps(summary, indent=2, default=str))
+    return result
+
+
+def _mean(values: Any) -> float | None:
+    items = list(values)
+    return sum(items) / len(items) if items else None
+
+
+def resume_hint(out: Path) -> str:
+    """`` --resume-adapter-file <last checkpoint>``, or nothing before the first checkpoint."""
+    state = out / STATE
+    if not state.is_file():
+        return ""
+    return f" --resume-adapter-file {out / json.loads(state.read_text())['checkpoint']}"
