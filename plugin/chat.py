@@ -9,6 +9,7 @@ Jinja chat template the way ``transformers`` does and exposes the same
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,18 @@ class ChatTemplate:
         return env.from_string(self.template).render(
             messages=messages, add_generation_prompt=add_generation_prompt, eos_token=self.eos_token, bos_token=self.bos_token
         )
+
+
+_CHATML_TURN = re.compile(r"<\|im_start\|>(\w+)\n(.*?)<\|im_end\|>", re.S)
+_PHI3_TURN = re.compile(r"<\|(system|user|assistant)\|>\n(.*?)<\|end\|>", re.S)
+
+
+def split_rendered(text: str, family: str) -> list[dict[str, str]]:
+    """The messages of a rendered ChatML or Phi-3 conversation, in order."""
+    pattern = {"ChatML": _CHATML_TURN, "Phi-3": _PHI3_TURN}.get(family)
+    if pattern is None:
+        raise ValueError(f"cannot split a {family} conversation")
+    return [{"role": m.group(1), "content": m.group(2)} for m in pattern.finditer(text)]
 
 
 PHI3 = ChatTemplate(PHI3_CHAT_TEMPLATE, eos_token="<|endoftext|>", bos_token="<s>")

@@ -11,6 +11,22 @@ ensure_fast_blas()
 
 pytest_plugins = ["plugin.fixtures"]
 
+
+def _hypothesis_profiles() -> None:
+    """Register dev/ci/thorough before Hypothesis applies --hypothesis-profile (which wins);
+    $HYPOTHESIS_PROFILE picks one otherwise, and the default is ci."""
+    import os
+
+    from hypothesis import settings
+
+    from plugin.hypothesis_profiles import register_profiles
+
+    register_profiles()
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()
+
 MARKERS = {
     "model": "needs the real base model (converted or from the HF cache)",
     "slow": "takes more than a few seconds",

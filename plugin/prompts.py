@@ -67,3 +67,27 @@ def render_prompt(tokenizer: Any, pantry: Sequence[str], diet: str, request: str
     object with ``apply_chat_template``; no transformers/mlx import here)."""
     messages = build_messages(pantry, diet, request, seed_verbatim=seed_verbatim)
     return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+
+_PANTRY_LINE = "- "
+_PREFERENCE = "User dietary preference: "
+
+
+def parse_system_prompt(text: str) -> tuple[list[str], str]:
+    """Pantry names and the dietary preference back out of a rendered system prompt."""
+    pantry: list[str] = []
+    preference = ""
+    in_pantry = False
+    for line in text.splitlines():
+        if line == PANTRY_HEADER:
+            in_pantry = True
+        elif in_pantry and line.startswith(_PANTRY_LINE):
+            pantry.append(line[len(_PANTRY_LINE) :].split(" (", 1)[0])
+        elif line.startswith(_PREFERENCE):
+            preference = line[len(_PREFERENCE) :].strip()
+            in_pantry = False
+        elif not line.strip():
+            in_pantry = in_pantry and not pantry
+    if not pantry or not preference:
+        raise ValueError("not a recipe system prompt: no pantry lines or no 'User dietary preference:' line")
+    return pantry, preference

@@ -26,7 +26,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class LoraParameters:
     rank: int = 8
-    alpha: float = 16.0
+    alpha: float = 20.0
     dropout: float = 0.0
     scale: float = 20.0
     keys: tuple[str, ...] | None = None

@@ -83,8 +83,8 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     say(f"🚀 Recipe LoRA fine-tuning: {cfg.model} on {backend.name} (MLX {backend.mlx_version}, mlx-lm {backend.mlx_lm_version})")
     say("=" * 80)
     template = dataset.template_for(cfg.model)
-    if dataset.ensure_data(cfg, template, say):
-        say(f"📦 Generated {cfg.data_dir} (it was missing)")
+    if args.data is None:  # the config's own data folder is ours to generate; a --data folder is the user's
+        dataset.ensure_data(cfg, template, say)
     data = preflight.check_data(cfg, template.markers, template.family)
     preflight.print_data(data, say)
     if data.problems:
@@ -93,7 +93,10 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     preflight.print_config(cfg, cfg.model, say)
     say("")
     preflight.print_schedule(cfg, data.counts.get("train", 0), say)
-    start = trainer.resume_iteration(args.resume_adapter_file) if args.resume_adapter_file else 0
+    start = 0
+    if args.resume_adapter_file:
+        trainer.check_same_base(args.resume_adapter_file, cfg.model)
+        start = trainer.resume_iteration(args.resume_adapter_file)
     if needs_metal(cfg) and backend.name != "metal" and not args.force:
         preflight.print_seed_estimate(cfg, say)
         say("")

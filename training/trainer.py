@@ -365,3 +365,13 @@ def resume_hint(out: Path) -> str:
     if not state.is_file():
         return ""
     return f" --resume-adapter-file {out / json.loads(state.read_text())['checkpoint']}"
+
+
+def check_same_base(adapter_file: Path, model: str) -> None:
+    """Refuse to continue an adapter that was trained on another base model."""
+    config = adapter_file.parent / "adapter_config.json"
+    if not config.is_file():
+        return
+    trained_on = json.loads(config.read_text()).get("model")
+    if trained_on and trained_on != model:
+        raise ValueError(f"{adapter_file}: adapter was trained on {trained_on}, but the config's base model is {model}")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from plugin.diet import (
@@ -19,13 +17,6 @@ from plugin.diet import (
     render_recipe,
     surface_forms,
 )
-from plugin.hypothesis_profiles import register_profiles
-
-# Until the pytest plugin wires this up: register (idempotent) and honour
-# HYPOTHESIS_PROFILE without changing the global default otherwise.
-register_profiles()
-if os.environ.get("HYPOTHESIS_PROFILE"):
-    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 # No violations for any diet, even in strict mode.
 COMPLIANT = """Recipe: Simple Rice

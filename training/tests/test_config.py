@@ -1,0 +1,96 @@
+"""LoRA configs: the seed's V3 values, validation that names the key, one precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from training.config import ROOT, ConfigError, epochs, load_config, steps_per_epoch
+
+V3 = ROOT / "training" / "lora_config_v3.yaml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "cfg.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_v3_has_the_seed_values_exactly() -> None:
+    cfg = load_config(V3)
+    assert cfg.model == "mlx-community/Phi-3-mini-4k-instruct-4bit"
+    assert (cfg.train, cfg.data, cfg.iters, cfg.batch_size, cfg.learning_rate) == (True, "data/finetune", 9000, 1, 5e-5)
+    lora = cfg.lora_parameters
+    assert (lora.rank, lora.alpha, lora.dropout, lora.scale) == (8, 16, 0.05, 16.0)
+    assert (cfg.steps_per_report, cfg.steps_per_eval, cfg.save_every) == (50, 200, 500)
+    assert (cfg.max_seq_length, cfg.adapter_path, cfg.grad_checkpoint, cfg.seed) == (2048, "models/phi3-recipe-lora-v3", False, 42)
+    assert (cfg.targets.train_loss, cfg.targets.val_loss) == (0.60, 0.65)
+
+
+def test_v3_schedule_is_two_epochs_of_4500() -> None:
+    cfg = load_config(V3)
+    assert steps_per_epoch(cfg, 4500) == 4500 and epochs(cfg, 4500) == cfg.epochs == 2
+
+
+def test_v2_is_the_seeds_v2() -> None:
+    cfg = load_config(ROOT / "training" / "lora_config_v2.yaml")
+    assert (cfg.learning_rate, cfg.lora_parameters.alpha, cfg.lora_parameters.scale, cfg.epochs) == (1e-4, 20, 20.0, 3)
+    assert epochs(cfg, cfg.data_counts["train"]) == 3
+
+
+def test_cpu_config_loads_and_fits_its_data() -> None:
+    cfg = load_config(ROOT / "training" / "lora_config_cpu.yaml")
+    assert cfg.model == "embedded:smollm2-135m-instruct"
+    assert epochs(cfg, cfg.data_counts["train"]) == pytest.approx(cfg.epochs)
+
+
+def test_cli_beats_yaml_beats_defaults() -> None:
+    assert load_config(None).batch_size == 4  # default
+    assert load_config(V3).batch_size == 1  # YAML
+    cfg = load_config(V3, {"batch_size": 2, "iters": None, "lora_parameters": {"rank": 4}})
+    assert (cfg.batch_size, cfg.iters, cfg.lora_parameters.rank, cfg.lora_parameters.scale) == (2, 9000, 4, 16.0)
+
+
+def test_unknown_key_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"cfg\.yaml: unknown key 'learning_rat'"):
+        load_config(write(tmp_path, "learning_rat: 1e-4\n"))
+
+
+def test_unknown_nested_key_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"lora_parameters: unknown key 'rnk'"):
+        load_config(write(tmp_path, "lora_parameters: {rnk: 8}\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("iters: ten\n", r"iters must be int, got 'ten'"),
+        ("batch_size: 1.5\n", r"batch_size must be int"),
+        ("grad_checkpoint: 1\n", r"grad_checkpoint must be bool"),
+        ("learning_rate: fast\n", r"learning_rate must be float"),
+        ("iters: 0\n", r"iters must be >= 1, got 0"),
+        ("learning_rate: 2\n", r"learning_rate must be in \(0, 1\)"),
+        ("lora_parameters: {dropout: 1.5}\n", r"lora_parameters need"),
+        ("fine_tune_type: qlora\n", r"fine_tune_type must be lora, dora or full"),
+        ("- a list\n", r"top level must be a mapping"),
+    ],
+)
+def test_bad_values_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text))
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"cfg\.yaml:3: invalid YAML \(mapping values are not allowed here\)"):
+        load_config(write(tmp_path, "iters: 10\nbatch_size: 1\n  bad: [x\nseed: 1\n"))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_alpha_scale_disagreement_warns(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning, match=r"alpha=20 differs from scale=16; mlx-lm ignores alpha"):
+        load_config(write(tmp_path, "lora_parameters: {alpha: 20, scale: 16.0}\n"))

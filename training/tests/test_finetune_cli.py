@@ -1,0 +1,100 @@
+"""The pre-flight and the CLI's answers to bad input: one clear line, non-zero exit, nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from training.config import ROOT
+from training.finetune_mlx_v3 import main as finetune
+from training.jsonl import DataError, read_jsonl
+
+V3 = str(ROOT / "training" / "lora_config_v3.yaml")
+
+
+@pytest.mark.skipif(__import__("sys").platform == "darwin", reason="on a Mac the v3 config is meant to train")
+def test_v3_preflight_then_needs_metal(capsys, tmp_path: Path) -> None:
+    code = finetune(["--config", V3, "--data", str(_v3_data(tmp_path))])
+    out = capsys.readouterr().out
+    assert code == 3
+    for line in (
+        "✅ Train: 4,500 samples",
+        "✅ Valid: 500 samples",
+        "✅ Data format verified (Phi-3 format)",
+        "   Base model: mlx-community/Phi-3-mini-4k-instruct-4bit",
+        "   Batch size: 1",
+        "   Learning rate: 5e-05",
+        "   Steps per epoch: 4,500",
+        "   Total iterations: 9,000 (2.00 epochs)",
+        "   Seed guide on an M4 Pro: 0.4-0.5 it/s -> 5.0 h to 6.2 h",
+        "⛔ mlx-community/Phi-3-mini-4k-instruct-4bit is a Metal job (Apple Silicon); this machine's MLX backend is cpu.",
+    ):
+        assert line in out.splitlines(), f"missing {line!r} in:\n{out}"
+
+
+def _v3_data(tmp_path: Path) -> Path:
+    from plugin.chat import PHI3
+    from training.dataset import write_splits
+
+    write_splits(tmp_path / "v3", {"train": 4500, "valid": 500}, seed=42, template=PHI3)
+    return tmp_path / "v3"
+
+
+def _bad_jsonl(tmp_path: Path, train: str, valid: str = '{"text": "x"}\n') -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.jsonl").write_text(train)
+    (data / "valid.jsonl").write_text(valid)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("train", "message"),
+    [
+        ('{"text": "a"}\n{"text": \n', r"train\.jsonl:2: malformed JSON"),
+        ('{"text": "a"}\n{"prompt": "b"}\n', r"train\.jsonl:2: missing key 'text' or 'messages'"),
+        ("", r"train\.jsonl: empty split"),
+        ('["a list"]\n', r"train\.jsonl:1: expected a JSON object"),
+    ],
+    ids=["malformed-line", "missing-key", "empty-split", "not-an-object"],
+)
+def test_bad_jsonl_names_file_and_line(tmp_path: Path, train: str, message: str) -> None:
+    data = _bad_jsonl(tmp_path, train)
+    with pytest.raises(DataError, match=message):
+        read_jsonl(data / "train.jsonl", ("text", "messages"))
+
+
+def test_cli_reports_bad_data_in_one_line(tmp_path: Path, capsys) -> None:
+    data = _bad_jsonl(tmp_path, '{"text": "a"}\n{oops}\n')
+    assert finetune(["--config", V3, "--data", str(data)]) == 2
+    captured = capsys.readouterr()
+    assert "train.jsonl:2: malformed JSON" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [("itres: 10\n", "unknown key 'itres'"), ("batch_size: two\n", "batch_size must be int")],
+)
+def test_cli_rejects_bad_config(tmp_path: Path, capsys, yaml_text: str, message: str) -> None:
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(yaml_text)
+    assert finetune(["--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_cli_missing_data_dir(tmp_path: Path, capsys) -> None:
+    assert finetune(["--config", V3, "--data", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: data folder not found" in capsys.readouterr().out
+
+
+def test_resume_from_adapter_of_another_base_model(tmp_path: Path, capsys, tiny_config) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "adapter_config.json").write_text(json.dumps({"model": "org/another-model"}))
+    (other / "0000010_adapters.safetensors").write_bytes(b"")
+    code = finetune(["--config", str(tiny_config()), "--force", "--resume-adapter-file", str(other / "0000010_adapters.safetensors")])
+    assert code == 2
+    assert "was trained on org/another-model" in capsys.readouterr().err

@@ -1,0 +1,134 @@
+"""The trainer on a tiny Phi-3: checkpoints, metrics, best adapter, resume, interrupts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from training import trainer
+from training.config import load_config
+from training.finetune_mlx_v3 import main as finetune
+
+SCRIPT = Path(trainer.__file__).with_name("finetune_mlx_v3.py")
+
+
+def train(config: Path, *extra: str) -> int:
+    return finetune(["--config", str(config), "--force", "--warmup-steps", "0", *extra])
+
+
+def checkpoints(out: Path) -> list[str]:
+    return sorted(p.name for p in out.glob("[0-9]*_adapters.safetensors"))
+
+
+def assert_loadable(out: Path) -> None:
+    import mlx.core as mx
+
+    for file in out.glob("*.safetensors"):
+        assert mx.load(str(file)), f"{file} is empty"
+    assert not list(out.glob(".*partial*")), "a partial file was left behind"
+
+
+def test_training_writes_every_artifact(tiny_config, tmp_path: Path) -> None:
+    assert train(tiny_config()) == 0
+    out = tmp_path / "adapter"
+    assert checkpoints(out) == ["0000004_adapters.safetensors", "0000008_adapters.safetensors", "0000012_adapters.safetensors"]
+    for name in ("adapters.safetensors", "best_adapters.safetensors", "adapter_config.json", "training_config_v3.json", "metrics.jsonl", "loss_curve.png"):
+        assert (out / name).is_file(), name
+    rows = trainer.read_metrics(out / trainer.METRICS)
+    assert [r["iteration"] for r in rows if r["kind"] == "train"] == list(range(1, 13))
+    assert rows[-1] == {**rows[-1], "kind": "val", "iteration": 12}
+    summary = json.loads((out / "training_config_v3.json").read_text())
+    assert summary["result"]["iterations"] == 12 and summary["fingerprint"]
+    assert json.loads((out / "adapter_config.json").read_text())["lora_parameters"]["rank"] == 4
+    assert_loadable(out)
+
+
+def test_resume_carries_iteration_and_numbering(tiny_config, tmp_path: Path) -> None:
+    out = tmp_path / "adapter"
+    assert train(tiny_config(iters=8)) == 0
+    assert train(tiny_config(iters=16), "--resume-adapter-file", str(out / "0000008_adapters.safetensors")) == 0
+    assert checkpoints(out)[-2:] == ["0000012_adapters.safetensors", "0000016_adapters.safetensors"]
+    train_iters = [r["iteration"] for r in trainer.read_metrics(out / trainer.METRICS) if r["kind"] == "train"]
+    assert train_iters == list(range(1, 17)), "metrics must continue, not restart or repeat"
+    assert json.loads((out / trainer.STATE).read_text())["iteration"] == 16
+
+
+def test_resume_past_the_end_is_an_error(tiny_config, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "adapter"
+    assert train(tiny_config(iters=8)) == 0
+    assert train(tiny_config(iters=8), "--resume-adapter-file", str(out / "0000008_adapters.safetensors")) == 2
+    assert "nothing left of iters=8" in capsys.readouterr().err
+
+
+def test_resume_from_unnumbered_file_without_state(tmp_path: Path) -> None:
+    lone = tmp_path / "weights.safetensors"
+    lone.write_bytes(b"")
+    with pytest.raises(ValueError, match="cannot tell its iteration"):
+        trainer.resume_iteration(lone)
+
+
+def _start(config: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, str(SCRIPT), "--config", str(config), "--force", "--warmup-steps", "0"]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, f"training ended early:\n{proc.stdout.read() if proc.stdout else ''}"
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "kill-9"])
+def test_interrupt_then_resume_loses_at_most_save_every(tiny_config, tmp_path: Path, sig: signal.Signals) -> None:
+    save_every = 5
+    config = tiny_config(iters=4000, save_every=save_every, steps_per_eval=1000, batch_size=4)
+    out = tmp_path / "adapter"
+    proc = _start(config)
+    _wait_for(out / "0000010_adapters.safetensors", proc)
+    proc.send_signal(sig)
+    output, _ = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130, output
+        assert "Interrupted. Resume with:" in output and "--resume-adapter-file" in output
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert_loadable(out)
+    reached = max(r["iteration"] for r in trainer.read_metrics(out / trainer.METRICS) if r["kind"] == "train")
+    state = json.loads((out / trainer.STATE).read_text())
+    assert (out / state["checkpoint"]).is_file()
+    assert reached - state["iteration"] <= save_every, f"reached {reached}, last checkpoint {state['iteration']}"
+
+    resumed_to = state["iteration"] + 2 * save_every
+    assert train(tiny_config(iters=resumed_to, save_every=save_every, steps_per_eval=1000, batch_size=4),
+                 "--resume-adapter-file", str(out / state["checkpoint"])) == 0
+    assert checkpoints(out)[-1] == trainer.checkpoint_name(resumed_to)
+    assert_loadable(out)
+
+
+def test_overfit_detector() -> None:
+    detector = trainer.OverfitDetector(patience=3)
+    for train_loss, val_loss in [(1.0, 1.0), (0.8, 0.9), (0.6, 0.95), (0.4, 1.0), (0.3, 1.1)]:
+        detector.add_train(train_loss)
+        detector.add_val(val_loss)
+    assert detector.triggered()
+    healthy = trainer.OverfitDetector(patience=3)
+    for loss in (1.0, 0.9, 0.8, 0.7, 0.6):
+        healthy.add_train(loss)
+        healthy.add_val(loss)
+    assert not healthy.triggered()
+
+
+def test_config_adapter_dir_is_resolved(tiny_config) -> None:
+    cfg = load_config(tiny_config())
+    assert cfg.adapter_dir.is_absolute()
