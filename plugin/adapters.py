@@ -58,8 +58,11 @@ def check_base_model(path: Path, settings: RunSettings) -> None:
         )
 
 
-def given_adapter(path: Path | None, settings: RunSettings) -> AdapterInfo:
-    """The adapter to test without --train: --adapter-path, else the profile's."""
+def given_adapter(path: Path | str | None, settings: RunSettings) -> AdapterInfo:
+    """The adapter to test without --train: --adapter-path (or 'none'), else the profile's."""
+    if path == "none":
+        return AdapterInfo(None, "none", reason="the bare base model, without an adapter")
+    assert not isinstance(path, str)
     source = "given" if path else "profile"
     path = path or settings.profile.adapter_path
     if not (path / "adapters.safetensors").is_file():

@@ -46,6 +46,41 @@ def base_model(base_model_path: str) -> tuple[Any, Any]:
 def recipe_adapter(pytestconfig: pytest.Config) -> adapters.AdapterInfo:
     """The adapter under test; trains it first with --train. Skips when there is none."""
     info = adapters.resolve(pytestconfig)
-    if info.path is None:
+    if info.source == "missing":
         pytest.skip(info.reason)
     return info
+
+
+def _engine(config: pytest.Config, base_model_path: str, adapter: Path | None):  # type: ignore[no-untyped-def]
+    from mlx_lm import load
+
+    from plugin import gen_cache, options
+    from plugin.generation import RecipeEngine
+
+    model, tokenizer = load(base_model_path, adapter_path=str(adapter) if adapter else None)
+    identity = gen_cache.identify(Path(base_model_path), adapter, tokenizer.chat_template or "").digest()
+    choice = config.getoption(options.GEN_CACHE)
+    root = None if choice == "off" else Path(config.rootpath, options.DEFAULT_GEN_CACHE if choice == "on" else choice)
+    cache = config.stash.setdefault(GEN_CACHE, gen_cache.GenCache(root))
+    batch = config.getoption(options.GEN_BATCH_SIZE) or 16
+    return RecipeEngine(model, tokenizer, identity, cache, batch)
+
+
+GEN_CACHE = pytest.StashKey["object"]()
+
+
+@pytest.fixture(scope="session")
+def recipe_engine(pytestconfig: pytest.Config, base_model_path: str, recipe_adapter: adapters.AdapterInfo):
+    """Cached batched generation with the adapter under test (or the bare base model)."""
+    return _engine(pytestconfig, base_model_path, recipe_adapter.path)
+
+
+@pytest.fixture(scope="session")
+def compare_engine(pytestconfig: pytest.Config, base_model_path: str):
+    """The --compare-adapter engine, or None."""
+    from plugin import options
+
+    other = pytestconfig.getoption(options.COMPARE_ADAPTER)
+    if other is None:
+        return None
+    return _engine(pytestconfig, base_model_path, None if other == options.NO_ADAPTER else other)

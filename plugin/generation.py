@@ -45,3 +45,40 @@ def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], sampling:
         response = batch_generate(model, tokenizer, tokens, max_tokens=sampling.max_tokens, **kwargs)
         outputs.extend(response.texts)
     return outputs
+
+
+class RecipeEngine:
+    """Cached, batched generation for one base model + adapter."""
+
+    def __init__(self, model: Any, tokenizer: Any, identity: str, cache: Any, batch_size: int = 16) -> None:
+        self.model, self.tokenizer, self.identity = model, tokenizer, identity
+        self.cache, self.batch_size = cache, batch_size
+        self.generated_tokens = 0
+        self.seconds = 0.0
+
+    def _key(self, prompt: str, sampling: Sampling) -> str:
+        return self.cache.key(self.identity, prompt, {"temperature": sampling.temperature, "max_tokens": sampling.max_tokens})
+
+    def generate(self, prompts: Sequence[str], sampling: Sampling) -> list[str]:
+        """Outputs in prompt order; cache misses are generated together in batches."""
+        import time
+
+        keys = [self._key(p, sampling) for p in prompts]
+        unique = dict(zip(keys, prompts))  # duplicate prompts are generated once
+        found = {k: self.cache.get(k) for k in unique}
+        todo = [p for k, p in unique.items() if found[k] is None]
+        if todo:
+            tic = time.perf_counter()
+            outputs = generate_batch(self.model, self.tokenizer, todo, sampling, self.batch_size)
+            self.seconds += time.perf_counter() - tic
+            for prompt, text in zip(todo, outputs):
+                key = self._key(prompt, sampling)
+                self.cache.put(key, prompt, text)
+                found[key] = text
+                self.generated_tokens += len(self.tokenizer.encode(text, add_special_tokens=False))
+        return [str(found[k]) for k in keys]
+
+    def render(self, pantry: Sequence[str], preference: str, request: str) -> str:
+        from plugin import diet
+
+        return diet.render_prompt(self.tokenizer, list(pantry), preference, request)

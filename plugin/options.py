@@ -17,7 +17,13 @@ TRAIN = "--train"
 RETRAIN = "--retrain"
 ADAPTER_PATH = "--adapter-path"
 TRAIN_CONFIG = "--train-config"
+GEN_CACHE = "--gen-cache"
+GEN_BATCH_SIZE = "--gen-batch-size"
+COMPARE_ADAPTER = "--compare-adapter"
+REPORT_DIR = "--recipe-report-dir"
+NO_ADAPTER = "none"
 PROFILE_ENV = "RECIPE_PROFILE"
+DEFAULT_GEN_CACHE = ".recipe-cache/generations"
 
 
 def parse_profile(value: str) -> str:
@@ -56,7 +62,9 @@ def parse_dir(value: str) -> str:
     return str(path)
 
 
-def parse_adapter_path(value: str) -> Path:
+def parse_adapter_path(value: str) -> Path | str:
+    if value == NO_ADAPTER:
+        return NO_ADAPTER
     path = Path(value).expanduser()
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"adapter folder {value} does not exist")
@@ -70,6 +78,25 @@ def parse_config_file(value: str) -> Path:
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"training config {value} does not exist")
     return path.resolve()
+
+
+def parse_gen_cache(value: str) -> str:
+    if value in ("on", "off"):
+        return value
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is a file; give on, off or a folder")
+    return str(path)
+
+
+def parse_batch_size(value: str) -> int:
+    try:
+        size = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"batch size must be an integer, got {value!r}") from None
+    if not 1 <= size <= 256:
+        raise argparse.ArgumentTypeError(f"batch size must be between 1 and 256, got {size}")
+    return size
 
 
 def add_options(parser) -> None:  # type: ignore[no-untyped-def]
@@ -91,8 +118,19 @@ def add_options(parser) -> None:  # type: ignore[no-untyped-def]
     group.addoption(TRAIN, action="store_true", help="train the profile's LoRA adapter before the model tests (reused if unchanged)")
     group.addoption(RETRAIN, action="store_true", help="with --train: train even if a matching adapter exists")
     group.addoption(
-        ADAPTER_PATH, type=parse_adapter_path, default=None, help="adapter folder to test (default: the profile's adapter)"
+        ADAPTER_PATH,
+        type=parse_adapter_path,
+        default=None,
+        help="adapter folder to test, or 'none' for the bare base model (default: the profile's adapter)",
     )
+    group.addoption(
+        GEN_CACHE, type=parse_gen_cache, default="on", help=f"generation cache: on ({DEFAULT_GEN_CACHE}), off, or a folder"
+    )
+    group.addoption(GEN_BATCH_SIZE, type=parse_batch_size, default=None, help="prompts per batch_generate call (default: the quality profile's)")
+    group.addoption(
+        COMPARE_ADAPTER, type=parse_adapter_path, default=None, help="second adapter to score on the same scenarios (e.g. V2 vs V3)"
+    )
+    group.addoption(REPORT_DIR, type=parse_dir, default="reports", help="where the scorecard Markdown and PNG go (default: reports/)")
     group.addoption(
         TRAIN_CONFIG, type=parse_config_file, default=None, help="LoRA YAML for --train (default: the profile's config)"
     )

@@ -78,8 +78,28 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
     from plugin import adapters
 
-    if hasattr(config, "workerinput") or adapters.ADAPTER not in config.stash:
+    from plugin import fixtures, scorecard
+
+    if hasattr(config, "workerinput"):
         return
-    terminalreporter.write_sep("-", "recipe training")
-    for line in adapters.summary_lines(config.stash[adapters.ADAPTER]):
-        terminalreporter.write_line(line)
+    if adapters.ADAPTER in config.stash:
+        terminalreporter.write_sep("-", "recipe training")
+        for line in adapters.summary_lines(config.stash[adapters.ADAPTER]):
+            terminalreporter.write_line(line)
+    if scorecard.SCORECARD in config.stash:
+        card = config.stash[scorecard.SCORECARD]
+        terminalreporter.write_sep("-", "recipe scorecard")
+        for line in card.terminal_lines():
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"report: {card.write(_report_dir(config))}")
+    if fixtures.GEN_CACHE in config.stash:
+        stats = config.stash[fixtures.GEN_CACHE].stats
+        terminalreporter.write_line(f"generation cache: {stats.hits} hits, {stats.misses} misses")
+
+
+def _report_dir(config: pytest.Config):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from plugin import options
+
+    return Path(config.rootpath, config.getoption(options.REPORT_DIR))

@@ -10,6 +10,7 @@ as it is written: a violating or ungrounded answer is a bug and stops the run.
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import sys
 from collections.abc import Callable, Iterator
@@ -25,6 +26,12 @@ from training.recipes import ADJECTIVES, DISHES, REQUESTS, ROLES, Dish
 
 # Roles a dish may leave out when the pantry or diet has nothing for them.
 OPTIONAL = {"cheese", "herb", "seasoning", "aromatic"}
+# How often a pantry holds no allowed protein at all, so the answer must do without one
+# (the seed's test prompt: the only protein is chicken breast, FORBIDDEN for vegetarian).
+NO_PROTEIN_RATE = 0.3
+PROTEIN_DISPLAYS = {"meat", "fish", "seafood", "egg", "protein", "legume", "dairy", "nut"}
+# Pantry filler that can never be mistaken for the recipe's protein.
+FILLER_DISPLAYS = {"vegetable", "fruit", "herb", "seasoning", "condiment", "grain", "oil", "baking", "sweetener"}
 FORMATS = ("text", "chat")
 
 
@@ -59,10 +66,12 @@ def _forbidden(name: str, preference: str) -> bool:
     return preference != diet.NO_DIET and diet.is_forbidden(name, preference)
 
 
-def _fill_roles(dish: Dish, preference: str, rng: random.Random, base: str) -> dict[str, list[str]] | None:
+def _fill_roles(dish: Dish, preference: str, rng: random.Random, base: str, protein: bool) -> dict[str, list[str]] | None:
     used = {base}
     fills: dict[str, list[str]] = {}
     for role in dish.roles:
+        if role == "protein" and not protein:
+            continue
         pool = [c for c in ROLES[role] if c not in used and _allowed(c, preference)]
         if role in OPTIONAL and (not pool or rng.random() < 0.25):
             continue
@@ -91,14 +100,24 @@ def _steps(dish: Dish, base: str, fills: dict[str, list[str]]) -> list[str]:
     return steps
 
 
-def _pantry(selected: list[str], preference: str, rng: random.Random) -> list[str]:
-    everything = sorted({n for pool in ROLES.values() for n in pool})
-    forbidden = [n for n in everything if _forbidden(n, preference)]
-    others = [n for n in everything if n not in selected and _allowed(n, preference)]
+@functools.cache
+def _lexicon_pools(preference: str) -> tuple[list[str], list[str], list[str]]:
+    """Forbidden items common in recipes, forbidden items from the whole lexicon, and filler."""
+    common = sorted({n for pool in ROLES.values() for n in pool if _forbidden(n, preference)})
+    rare = sorted(i.name for i in diet.ingredients() if _forbidden(i.name, preference))
+    filler = sorted(i.name for i in diet.ingredients() if i.display in FILLER_DISPLAYS and _allowed(i.name, preference))
+    return common, rare, filler
+
+
+def _pantry(selected: list[str], preference: str, rng: random.Random, protein: bool) -> list[str]:
+    common, rare, filler = _lexicon_pools(preference)
     room = max(0, 15 - len(selected))
-    n_bad = min(len(forbidden), room, rng.randint(1, 4)) if forbidden else 0
-    n_extra = min(len(others), room - n_bad, rng.randint(0, 3))
-    pantry = selected + rng.sample(forbidden, n_bad) + rng.sample(others, n_extra)
+    # Without an allowed protein in the pantry, the forbidden ones should include a protein to resist.
+    pool = common if common and (not protein or rng.random() < 0.6) else rare
+    bad = [b for b in rng.sample(pool, min(room, rng.randint(1, 4), len(pool))) if b not in selected]
+    others = [n for n in filler if n not in selected]
+    n_extra = min(len(others), room - len(bad), rng.randint(0, 3))
+    pantry = selected + bad + rng.sample(others, n_extra)
     while len(pantry) < 5:
         pantry.append(rng.choice([o for o in others if o not in pantry]))
     rng.shuffle(pantry)
@@ -112,7 +131,8 @@ def make_sample(preference: str, rng: random.Random) -> Sample:
         if not bases:
             continue
         base = rng.choice(bases)
-        fills = _fill_roles(dish, preference, rng, base)
+        protein = rng.random() >= NO_PROTEIN_RATE
+        fills = _fill_roles(dish, preference, rng, base, protein)
         if fills is None:
             continue
         steps = _steps(dish, base, fills)
@@ -123,7 +143,7 @@ def make_sample(preference: str, rng: random.Random) -> Sample:
         title = f"{rng.choice(ADJECTIVES)} {dish.title.format(main=main.title(), base=base.title())}"
         answer = diet.render_recipe(diet.Recipe(title=title, ingredients=selected, steps=steps, problems=[]))
         request = rng.choice(REQUESTS).format(diet=preference if preference != diet.NO_DIET else "tasty", dish=dish.kind)
-        sample = Sample(Scenario(preference, tuple(_pantry(selected, preference, rng)), request), answer, dish.kind)
+        sample = Sample(Scenario(preference, tuple(_pantry(selected, preference, rng, protein)), request), answer, dish.kind)
         check_sample(sample)
         return sample
     raise SynthesisBug(f"no dish template fits the {preference} diet")

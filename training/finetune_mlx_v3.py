@@ -95,6 +95,8 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     preflight.print_schedule(cfg, data.counts.get("train", 0), say)
     start = 0
     if args.resume_adapter_file:
+        if not args.resume_adapter_file.is_file():
+            raise FileNotFoundError(f"--resume-adapter-file {args.resume_adapter_file}: no such file")
         trainer.check_same_base(args.resume_adapter_file, cfg.model)
         start = trainer.resume_iteration(args.resume_adapter_file)
     if needs_metal(cfg) and backend.name != "metal" and not args.force:

@@ -38,7 +38,7 @@ class Dish:
 
 
 DISHES = (
-    Dish("pasta", "{main} {base}", ("pasta", "spaghetti", "penne", "rice noodles", "chickpea pasta"),
+    Dish("pasta", "{base} with {main}", ("pasta", "spaghetti", "penne", "rice noodles", "chickpea pasta"),
          ("protein", "vegetable", "aromatic", "fat", "seasoning", "herb"),
          ("Cook the {base} in salted boiling water until tender, then drain",
           "Warm the {fat} in a large pan over medium heat",

@@ -123,7 +123,7 @@ class RecipeCallback:
     def __init__(self, cfg: TrainConfig, out: Path, start: int, model: Any, progress: Progress | None) -> None:
         self.cfg, self.out, self.start, self.model, self.progress = cfg, out, start, model, progress
         self.detector = OverfitDetector(cfg.overfit_patience)
-        previous = read_metrics(out / METRICS, up_to=start)
+        previous = read_metrics(out / METRICS, up_to=start) if start else []  # a fresh run starts a fresh log
         vals = [r["val_loss"] for r in previous if "val_loss" in r]
         self.best_val = min(vals) if vals else float("inf")
         for row in previous:

@@ -101,3 +101,45 @@ def test_metal_marker_skips_off_metal(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("import pytest\n@pytest.mark.metal\ndef test_gpu():\n    pass\n")
     result = pytester.runpytest("-p", "plugin.plugin", "-rs")
     result.stdout.fnmatch_lines(["SKIPPED*needs Metal (Apple Silicon GPU)"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--gen-batch-size", "0"), "*error: argument --gen-batch-size: batch size must be between 1 and 256, got 0"),
+        (("--gen-batch-size", "many"), "*error: argument --gen-batch-size: batch size must be an integer, got 'many'"),
+        (("--adapter-path", "no/such/adapter"), "*error: argument --adapter-path: adapter folder no/such/adapter does not exist"),
+        (("--compare-adapter", "nowhere"), "*error: argument --compare-adapter: adapter folder nowhere does not exist"),
+        (("--train-config", "missing.yaml"), "*error: argument --train-config: training config missing.yaml does not exist"),
+    ],
+    ids=["batch-zero", "batch-word", "adapter-missing", "compare-missing", "train-config-missing"],
+)
+def test_bad_option_values(pytester: pytest.Pytester, args: tuple[str, ...], message: str) -> None:
+    result = run(pytester, *args)
+    result.stderr.fnmatch_lines([message])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_adapter_folder_without_weights(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("empty_adapter")
+    result = run(pytester, "--adapter-path", "empty_adapter")
+    result.stderr.fnmatch_lines(["*error: argument --adapter-path: adapter folder empty_adapter has no adapters.safetensors"])
+
+
+def test_adapter_trained_on_another_base_model(pytester: pytest.Pytester) -> None:
+    folder = pytester.mkdir("other_adapter")
+    (folder / "adapters.safetensors").write_bytes(b"")
+    (folder / "adapter_config.json").write_text('{"model": "org/other-base"}')
+    pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
+    result = pytester.runpytest("-p", "plugin.plugin", "--adapter-path", str(folder), "--profile", "cpu")
+    result.stdout.fnmatch_lines(["*adapter was trained on org/other-base, but this run's base model is *"])
+    assert result.ret != 0
+
+
+def test_missing_adapter_skips_with_how_to(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    monkeypatch.setitem(profiles.PROFILES, "v3", dataclasses.replace(profiles.PROFILES["v3"], adapter_path=pytester.path / "none-here"))
+    pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
+    result = pytester.runpytest("-p", "plugin.plugin", "--profile", "v3", "-rs")
+    result.stdout.fnmatch_lines(["SKIPPED*no adapter at *none-here: run `pytest --train` (or `make train`), or pass --adapter-path"])

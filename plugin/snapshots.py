@@ -1,0 +1,32 @@
+"""syrupy extension: one readable text file per generated recipe, filed per model + adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+
+class RecipeSnapshotExtension(SingleFileSnapshotExtension):
+    file_extension = "txt"
+    _write_mode = WriteMode.TEXT
+    key: ClassVar[str] = "unset"
+
+    @classmethod
+    def dirname(cls, *, test_location: Any) -> str:
+        return str(Path(super().dirname(test_location=test_location)) / cls.key)
+
+
+def snapshot_key(base_model: str, adapter: Path | None) -> str:
+    """``<model>--<adapter>``: the converted model folder (dtype included) and the adapter's name."""
+    model = Path(base_model).name if Path(base_model).exists() else base_model.replace("/", "--")
+    return f"{model}--{adapter.name if adapter else 'no-adapter'}"
+
+
+def extension_for(key: str) -> type[RecipeSnapshotExtension]:
+    return type(f"RecipeSnapshot_{abs(hash(key))}", (RecipeSnapshotExtension,), {"key": key})
+
+
+def render(preference: str, pantry: tuple[str, ...], request: str, output: str) -> str:
+    return f"diet: {preference}\npantry: {', '.join(pantry)}\nrequest: {request}\n\n{output.strip()}\n"

@@ -1,0 +1,41 @@
+"""Greedy recipes for a golden set of prompts, snapshotted per model + adapter.
+
+`pytest tests_model/test_snapshots.py --snapshot-update` records them; a retrained adapter
+with the same name then shows a readable diff of every recipe that changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plugin.snapshots import extension_for, render, snapshot_key
+
+pytestmark = pytest.mark.model
+
+GOLDEN = [
+    ("vegetarian", ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"), "I want a healthy vegetarian dinner"),
+    ("vegan", ("tofu", "broccoli", "soy sauce", "rice", "egg", "butter", "garlic"), "Something quick and filling for tonight, please"),
+    ("pescatarian", ("salmon", "bacon", "spinach", "lemon", "quinoa", "olive oil"), "I need a light pescatarian meal for two"),
+    ("gluten-free", ("spaghetti", "rice noodles", "shrimp", "bell pepper", "ginger", "sesame oil"), "Make me a warm, comforting meal"),
+    ("dairy-free", ("cheddar", "potato", "leek", "vegetable oil", "thyme", "black beans"), "Suggest a soup I can cook with what I have"),
+    ("nut-free", ("cashews", "chickpeas", "cauliflower", "curry powder", "basmati rice", "coconut oil"), "Can you create a curry recipe for me?"),
+    ("halal", ("pork", "chicken thighs", "corn tortilla", "onion", "cumin", "cilantro"), "Give me a family-friendly tacos"),
+    ("none", ("ground beef", "penne", "mushroom", "garlic", "parmesan", "olive oil"), "Plan a simple dinner using my ingredients"),
+]
+
+
+@pytest.fixture
+def recipe_snapshot(snapshot, request, base_model_path, recipe_adapter):  # type: ignore[no-untyped-def]
+    key = snapshot_key(base_model_path, recipe_adapter.path)
+    folder = Path(request.node.path).parent / "__snapshots__" / "test_snapshots" / key
+    if not folder.is_dir() and not request.config.option.update_snapshots:
+        pytest.skip(f"no recipe snapshots recorded for {key}: record them with --snapshot-update")
+    return snapshot.use_extension(extension_for(key))
+
+
+@pytest.mark.parametrize(("preference", "pantry", "request_text"), GOLDEN, ids=[g[0] for g in GOLDEN])
+def test_golden_recipe(preference, pantry, request_text, recipe_engine, greedy, recipe_snapshot) -> None:  # type: ignore[no-untyped-def]
+    [output] = recipe_engine.generate([recipe_engine.render(pantry, preference, request_text)], greedy)
+    assert render(preference, pantry, request_text, output) == recipe_snapshot
