@@ -92,7 +92,9 @@ def train_or_reuse(settings: RunSettings, config_path: Path, retrain: bool, say:
     say(f"training {cfg.model} with {config_path.name}: {cfg.iters} iters -> {cfg.adapter_dir}")
     model, tokenizer = load(base)
     trainer.prepare_model(cfg, model, None)
-    trainer.train_lora(cfg, model, tokenizer, settings.model, progress=_progress_printer(say), extra_summary={"fingerprint": wanted})
+    trainer.train_lora(
+        cfg, model, tokenizer, settings.model, progress=_progress_printer(say), extra_summary={"fingerprint": wanted}
+    )
     return AdapterInfo(cfg.adapter_dir, "trained", read_summary(cfg.adapter_dir))
 
 
@@ -121,13 +123,16 @@ def summary_lines(info: AdapterInfo) -> list[str]:
     def vs(value: float | None, target: float | None) -> str:
         if value is None:
             return "n/a"
-        verdict = "" if target is None else (" < " if value < target else " >= ") + f"{target} {'ok' if value < target else 'MISSED'}"
+        verdict = (
+            "" if target is None else (" < " if value < target else " >= ") + f"{target} {'ok' if value < target else 'MISSED'}"
+        )
         return f"{value:.3f}{verdict}"
 
     lines.append(f"final train loss {vs(r.get('final_train_loss'), targets.get('train_loss'))}")
     lines.append(f"final val loss   {vs(r.get('final_val_loss'), targets.get('val_loss'))}")
     lines.append(
-        f"{r.get('iterations')} iters at {r.get('iterations_per_second') or 0:.2f} it/s, {r.get('tokens_per_second') or 0:.0f} tokens/s, "
+        f"{r.get('iterations')} iters at {r.get('iterations_per_second') or 0:.2f} it/s, "
+        f"{r.get('tokens_per_second') or 0:.0f} tokens/s, "
         f"peak memory {r.get('peak_memory_gb') or 0:.2f} GB, {r.get('wall_seconds') or 0:.0f} s"
     )
     if r.get("overfitting"):

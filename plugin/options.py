@@ -24,6 +24,7 @@ REPORT_DIR = "--recipe-report-dir"
 NO_ADAPTER = "none"
 PROFILE_ENV = "RECIPE_PROFILE"
 DEFAULT_GEN_CACHE = ".recipe-cache/generations"
+PERF_PROFILE = "--perf-profile"
 
 
 def parse_profile(value: str) -> str:
@@ -99,6 +100,15 @@ def parse_batch_size(value: str) -> int:
     return size
 
 
+def parse_perf_profile(value: str) -> str:
+    from plugin.perf import load_profiles
+
+    known = load_profiles()
+    if value not in known:
+        raise argparse.ArgumentTypeError(f"unknown perf profile {value!r}; choose from {', '.join(sorted(known))}")
+    return value
+
+
 def add_options(parser) -> None:  # type: ignore[no-untyped-def]
     group = parser.getgroup(GROUP, "recipe model quality suite")
     group.addoption(
@@ -115,7 +125,9 @@ def add_options(parser) -> None:  # type: ignore[no-untyped-def]
         default=None,
         help="folder for the converted embedded model (default: $RECIPE_MODEL_CACHE or models/)",
     )
-    group.addoption(TRAIN, action="store_true", help="train the profile's LoRA adapter before the model tests (reused if unchanged)")
+    group.addoption(
+        TRAIN, action="store_true", help="train the profile's LoRA adapter before the model tests (reused if unchanged)"
+    )
     group.addoption(RETRAIN, action="store_true", help="with --train: train even if a matching adapter exists")
     group.addoption(
         ADAPTER_PATH,
@@ -126,11 +138,24 @@ def add_options(parser) -> None:  # type: ignore[no-untyped-def]
     group.addoption(
         GEN_CACHE, type=parse_gen_cache, default="on", help=f"generation cache: on ({DEFAULT_GEN_CACHE}), off, or a folder"
     )
-    group.addoption(GEN_BATCH_SIZE, type=parse_batch_size, default=None, help="prompts per batch_generate call (default: the quality profile's)")
     group.addoption(
-        COMPARE_ADAPTER, type=parse_adapter_path, default=None, help="second adapter to score on the same scenarios (e.g. V2 vs V3)"
+        GEN_BATCH_SIZE,
+        type=parse_batch_size,
+        default=None,
+        help="prompts per batch_generate call (default: the quality profile's)",
     )
-    group.addoption(REPORT_DIR, type=parse_dir, default="reports", help="where the scorecard Markdown and PNG go (default: reports/)")
+    group.addoption(
+        COMPARE_ADAPTER,
+        type=parse_adapter_path,
+        default=None,
+        help="second adapter to score on the same scenarios (e.g. V2 vs V3)",
+    )
+    group.addoption(
+        PERF_PROFILE, type=parse_perf_profile, default=None, help="hardware profile for the perf floors (default: detected)"
+    )
+    group.addoption(
+        REPORT_DIR, type=parse_dir, default="reports", help="where the scorecard Markdown and PNG go (default: reports/)"
+    )
     group.addoption(
         TRAIN_CONFIG, type=parse_config_file, default=None, help="LoRA YAML for --train (default: the profile's config)"
     )

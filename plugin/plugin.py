@@ -76,9 +76,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    from plugin import adapters
-
-    from plugin import fixtures, scorecard
+    from plugin import adapters, fixtures, scorecard
 
     if hasattr(config, "workerinput"):
         return

@@ -31,7 +31,13 @@ class Scorecard:
         if tally is None or not tally.n:
             return ["-"] * 5
         lo, hi = tally.wilson()
-        return [str(tally.n), f"{tally.rate():.0%}", f"{lo:.2f}-{hi:.2f}", f"{tally.rate('format_ok'):.0%}", f"{tally.rate('grounded'):.0%}"]
+        return [
+            str(tally.n),
+            f"{tally.rate():.0%}",
+            f"{lo:.2f}-{hi:.2f}",
+            f"{tally.rate('format_ok'):.0%}",
+            f"{tally.rate('grounded'):.0%}",
+        ]
 
     def rows(self) -> tuple[list[str], list[list[str]]]:
         labels = list(self.tallies)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from plugin import diet
 
@@ -26,7 +26,9 @@ class Verdict:
 
     def explain(self) -> str:
         parts = [f"format problems: {'; '.join(self.problems)}"] if self.problems else []
-        parts += [f"violates {self.diet}: {v.term!r} ({v.ingredient}, {v.category}) at {v.start}:{v.end}" for v in self.violations]
+        parts += [
+            f"violates {self.diet}: {v.term!r} ({v.ingredient}, {v.category}) at {v.start}:{v.end}" for v in self.violations
+        ]
         if self.ungrounded:
             parts.append(f"not in pantry: {', '.join(self.ungrounded)}")
         return "; ".join(parts) or "ok"

@@ -34,7 +34,9 @@ def pantries(draw: st.DrawFn, preference: str, min_size: int = 3, max_size: int 
     n_bad = draw(st.integers(1, min(5, max_size - 2))) if bad_pool else 0
     bad = draw(st.lists(st.sampled_from(bad_pool), min_size=n_bad, max_size=n_bad, unique=True)) if n_bad else []
     good_min = max(2, min_size - n_bad)
-    good = draw(st.lists(st.sampled_from(_pool(preference, forbidden=False)), min_size=good_min, max_size=max_size - n_bad, unique=True))
+    good = draw(
+        st.lists(st.sampled_from(_pool(preference, forbidden=False)), min_size=good_min, max_size=max_size - n_bad, unique=True)
+    )
     names = draw(st.permutations(good + bad))
     return tuple(draw(surface_name(name)) for name in names)
 

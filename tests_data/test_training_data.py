@@ -49,7 +49,9 @@ def examples(data_splits, data_template) -> dict[str, list[Example]]:
 @pytest.mark.parametrize("split", SPLITS)
 def test_split_has_the_profiles_count(split: str, data_splits, data_config) -> None:
     expected = data_config.data_counts[split]
-    assert len(data_splits[split]) == expected, f"{data_config.data_dir}/{split}.jsonl: {len(data_splits[split])} records, expected {expected}"
+    assert len(data_splits[split]) == expected, (
+        f"{data_config.data_dir}/{split}.jsonl: {len(data_splits[split])} records, expected {expected}"
+    )
 
 
 @pytest.mark.parametrize("split", SPLITS)

@@ -24,7 +24,9 @@ def _explain(prompt: str, output: str, violations: list[diet.Violation]) -> str:
 
 
 @pytest.mark.parametrize("preference", diet.DIETS)
-def test_no_forbidden_ingredient_appears(preference: str, prefetched, recipe_engine, greedy, hypothesis_examples, quality_profile) -> None:
+def test_no_forbidden_ingredient_appears(
+    preference: str, prefetched, recipe_engine, greedy, hypothesis_examples, quality_profile
+) -> None:
     @seed(PROPERTY_SEED)
     @property_settings(hypothesis_examples, gate=quality_profile.strict_gates)
     @given(st.data())

@@ -15,14 +15,38 @@ from plugin.snapshots import extension_for, render, snapshot_key
 pytestmark = pytest.mark.model
 
 GOLDEN = [
-    ("vegetarian", ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"), "I want a healthy vegetarian dinner"),
-    ("vegan", ("tofu", "broccoli", "soy sauce", "rice", "egg", "butter", "garlic"), "Something quick and filling for tonight, please"),
+    (
+        "vegetarian",
+        ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"),
+        "I want a healthy vegetarian dinner",
+    ),
+    (
+        "vegan",
+        ("tofu", "broccoli", "soy sauce", "rice", "egg", "butter", "garlic"),
+        "Something quick and filling for tonight, please",
+    ),
     ("pescatarian", ("salmon", "bacon", "spinach", "lemon", "quinoa", "olive oil"), "I need a light pescatarian meal for two"),
-    ("gluten-free", ("spaghetti", "rice noodles", "shrimp", "bell pepper", "ginger", "sesame oil"), "Make me a warm, comforting meal"),
-    ("dairy-free", ("cheddar", "potato", "leek", "vegetable oil", "thyme", "black beans"), "Suggest a soup I can cook with what I have"),
-    ("nut-free", ("cashews", "chickpeas", "cauliflower", "curry powder", "basmati rice", "coconut oil"), "Can you create a curry recipe for me?"),
+    (
+        "gluten-free",
+        ("spaghetti", "rice noodles", "shrimp", "bell pepper", "ginger", "sesame oil"),
+        "Make me a warm, comforting meal",
+    ),
+    (
+        "dairy-free",
+        ("cheddar", "potato", "leek", "vegetable oil", "thyme", "black beans"),
+        "Suggest a soup I can cook with what I have",
+    ),
+    (
+        "nut-free",
+        ("cashews", "chickpeas", "cauliflower", "curry powder", "basmati rice", "coconut oil"),
+        "Can you create a curry recipe for me?",
+    ),
     ("halal", ("pork", "chicken thighs", "corn tortilla", "onion", "cumin", "cilantro"), "Give me a family-friendly tacos"),
-    ("none", ("ground beef", "penne", "mushroom", "garlic", "parmesan", "olive oil"), "Plan a simple dinner using my ingredients"),
+    (
+        "none",
+        ("ground beef", "penne", "mushroom", "garlic", "parmesan", "olive oil"),
+        "Plan a simple dinner using my ingredients",
+    ),
 ]
 
 

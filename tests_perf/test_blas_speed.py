@@ -29,8 +29,12 @@ def test_fast_blas_matmul_gflops(benchmark, reference_gflops: float, recipe_sett
     gflops = benchmark.pedantic(matmul_gflops, rounds=3, iterations=1)
     speedup = gflops / reference_gflops
     benchmark.extra_info.update(
-        {"blas": recipe_settings.backend.blas.name, "gflops": round(gflops, 1),
-         "reference_gflops": round(reference_gflops, 2), "speedup_x": round(speedup, 1)}
+        {
+            "blas": recipe_settings.backend.blas.name,
+            "gflops": round(gflops, 1),
+            "reference_gflops": round(reference_gflops, 2),
+            "speedup_x": round(speedup, 1),
+        }
     )
     assert speedup >= MIN_SPEEDUP, (
         f"matmul {gflops:.1f} GFLOP/s with {recipe_settings.backend.blas.name} is {speedup:.1f}x the reference "

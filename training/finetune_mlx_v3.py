@@ -50,7 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-OVERRIDES = ("model", "data", "adapter_path", "iters", "batch_size", "learning_rate", "save_every", "steps_per_eval", "steps_per_report", "seed", "num_layers")
+OVERRIDES = (
+    "model",
+    "data",
+    "adapter_path",
+    "iters",
+    "batch_size",
+    "learning_rate",
+    "save_every",
+    "steps_per_eval",
+    "steps_per_report",
+    "seed",
+    "num_layers",
+)
 
 
 def default_config_path() -> Path:
@@ -128,12 +140,19 @@ def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> 
     say("✅ Configuration ready! Starting fine-tuning...")
     try:
         result = trainer.train_lora(
-            cfg, model, tokenizer, base, resume_file=args.resume_adapter_file,
+            cfg,
+            model,
+            tokenizer,
+            base,
+            resume_file=args.resume_adapter_file,
             extra_summary={"fingerprint": fingerprint(cfg, base)},
         )
     except KeyboardInterrupt:
         hint = trainer.resume_hint(cfg.adapter_dir)
-        say(f"⏹️  Interrupted. Resume with: python training/finetune_mlx_v3.py --config {args.config or default_config_path()}{hint}")
+        say(
+            "⏹️  Interrupted. Resume with: python training/finetune_mlx_v3.py "
+            f"--config {args.config or default_config_path()}{hint}"
+        )
         return EXIT_INTERRUPTED
     say(
         f"🏁 Done: train loss {result.final_train_loss:.3f}, val loss {result.final_val_loss:.3f}, "

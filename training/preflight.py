@@ -63,7 +63,10 @@ def print_config(cfg: TrainConfig, base_model: str, say: Say) -> None:
     say(f"   Data: {cfg.data_dir}")
     say(f"   Batch size: {cfg.batch_size}")
     say(f"   Learning rate: {cfg.learning_rate:g}")
-    say(f"   LoRA: rank {lora.rank}, scale {lora.scale:g} (alpha {lora.alpha:g}), dropout {lora.dropout:g}, layers {cfg.num_layers}")
+    say(
+        f"   LoRA: rank {lora.rank}, scale {lora.scale:g} (alpha {lora.alpha:g}), "
+        f"dropout {lora.dropout:g}, layers {cfg.num_layers}"
+    )
     if lora.alpha != lora.scale:
         say(f"   ⚠️  alpha {lora.alpha:g} != scale {lora.scale:g}: mlx-lm uses scale only")
     say(f"   Max seq length: {cfg.max_seq_length}")

@@ -144,6 +144,9 @@ class RecipeCallback:
 
     def on_train_loss_report(self, info: dict[str, Any]) -> None:
         row = {**info, "iteration": info["iteration"] + self.start, "kind": "train"}
+        # mlx-lm divides steps_per_report by the time, also for a last, shorter report.
+        steps = row["iteration"] - self.last_train.get("iteration", self.start)
+        row["iterations_per_second"] = info["iterations_per_second"] * steps / self.cfg.steps_per_report
         self.detector.add_train(row["train_loss"])
         self.last_train = row
         self._record(row)
@@ -316,7 +319,9 @@ def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: Re
     model.eval()
     tic = time.perf_counter()
     loss = evaluate(model, valid_set, batch_size=cfg.batch_size, num_batches=cfg.val_batches, max_seq_length=cfg.max_seq_length)
-    callback.on_val_loss_report({"iteration": cfg.iters - callback.start, "val_loss": float(loss), "val_time": time.perf_counter() - tic})
+    callback.on_val_loss_report(
+        {"iteration": cfg.iters - callback.start, "val_loss": float(loss), "val_time": time.perf_counter() - tic}
+    )
 
 
 def _save_final(model: Any, out: Path, iteration: int) -> None:
@@ -347,7 +352,9 @@ def _finish(
         overfitting=callback.overfitting,
     )
     if result.overfitting:
-        result.warnings.append(f"overfitting: validation loss rose over {cfg.overfit_patience} evaluations while training loss fell")
+        result.warnings.append(
+            f"overfitting: validation loss rose over {cfg.overfit_patience} evaluations while training loss fell"
+        )
     plot_losses(metrics, out / LOSS_PNG, f"{Path(out).name}: LoRA loss")
     summary = {"config": cfg.to_dict(), "base_model": base_model, "result": asdict(result), **extra}
     atomic_write_text(out / SUMMARY, json.dumps(summary, indent=2, default=str))

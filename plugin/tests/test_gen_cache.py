@@ -16,10 +16,18 @@ def test_key_changes_with_every_input() -> None:
     cache = GenCache(None)
     base = cache.key(IDENTITY.digest(), "p", {"temperature": 0.0, "max_tokens": 10})
     others = [
-        cache.key(ModelIdentity("base2", "adapter", "tok", "tmpl", "0.1", "0.2").digest(), "p", {"temperature": 0.0, "max_tokens": 10}),
-        cache.key(ModelIdentity("base", "adapter2", "tok", "tmpl", "0.1", "0.2").digest(), "p", {"temperature": 0.0, "max_tokens": 10}),
-        cache.key(ModelIdentity("base", "adapter", "tok", "tmpl2", "0.1", "0.2").digest(), "p", {"temperature": 0.0, "max_tokens": 10}),
-        cache.key(ModelIdentity("base", "adapter", "tok", "tmpl", "0.1", "0.3").digest(), "p", {"temperature": 0.0, "max_tokens": 10}),
+        cache.key(
+            ModelIdentity("base2", "adapter", "tok", "tmpl", "0.1", "0.2").digest(), "p", {"temperature": 0.0, "max_tokens": 10}
+        ),
+        cache.key(
+            ModelIdentity("base", "adapter2", "tok", "tmpl", "0.1", "0.2").digest(), "p", {"temperature": 0.0, "max_tokens": 10}
+        ),
+        cache.key(
+            ModelIdentity("base", "adapter", "tok", "tmpl2", "0.1", "0.2").digest(), "p", {"temperature": 0.0, "max_tokens": 10}
+        ),
+        cache.key(
+            ModelIdentity("base", "adapter", "tok", "tmpl", "0.1", "0.3").digest(), "p", {"temperature": 0.0, "max_tokens": 10}
+        ),
         cache.key(IDENTITY.digest(), "p2", {"temperature": 0.0, "max_tokens": 10}),
         cache.key(IDENTITY.digest(), "p", {"temperature": 0.7, "max_tokens": 10}),
         cache.key(IDENTITY.digest(), "p", {"temperature": 0.0, "max_tokens": 11}),

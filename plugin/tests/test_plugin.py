@@ -44,7 +44,9 @@ def test_header_lines(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 def test_profile_option_beats_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(options.PROFILE_ENV, "cpu")
     result = run(pytester, options.PROFILE, "v3")
-    result.stdout.fnmatch_lines(["recipe profile: v3 (from --profile)", "recipe model: mlx-community/Phi-3-mini-4k-instruct-4bit"])
+    result.stdout.fnmatch_lines(
+        ["recipe profile: v3 (from --profile)", "recipe model: mlx-community/Phi-3-mini-4k-instruct-4bit"]
+    )
 
 
 def test_profile_from_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,7 +88,9 @@ def test_model_accepts_hf_id_and_local_folder(pytester: pytest.Pytester) -> None
 
 def test_markers_are_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "plugin.plugin", "--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.model: *", "@pytest.mark.slow: *", "@pytest.mark.metal: *", "@pytest.mark.perf: *"])
+    result.stdout.fnmatch_lines(
+        ["@pytest.mark.model: *", "@pytest.mark.slow: *", "@pytest.mark.metal: *", "@pytest.mark.perf: *"]
+    )
 
 
 def test_unknown_marker_is_rejected(pytester: pytest.Pytester) -> None:
@@ -139,7 +143,11 @@ def test_adapter_trained_on_another_base_model(pytester: pytest.Pytester) -> Non
 def test_missing_adapter_skips_with_how_to(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    monkeypatch.setitem(profiles.PROFILES, "v3", dataclasses.replace(profiles.PROFILES["v3"], adapter_path=pytester.path / "none-here"))
+    monkeypatch.setitem(
+        profiles.PROFILES, "v3", dataclasses.replace(profiles.PROFILES["v3"], adapter_path=pytester.path / "none-here")
+    )
     pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
     result = pytester.runpytest("-p", "plugin.plugin", "--profile", "v3", "-rs")
-    result.stdout.fnmatch_lines(["SKIPPED*no adapter at *none-here: run `pytest --train` (or `make train`), or pass --adapter-path"])
+    result.stdout.fnmatch_lines(
+        ["SKIPPED*no adapter at *none-here: run `pytest --train` (or `make train`), or pass --adapter-path"]
+    )

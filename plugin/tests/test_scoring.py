@@ -10,7 +10,10 @@ from plugin import quality
 from plugin.scorecard import Scorecard
 from plugin.scoring import Tally, judge, wilson_interval
 
-GOOD = "Recipe: Tofu Rice\n\nSelected ingredients from your pantry:\n- tofu\n- rice\n\nInstructions:\n1. Cook the rice\n2. Fry the tofu\n"
+GOOD = (
+    "Recipe: Tofu Rice\n\nSelected ingredients from your pantry:\n- tofu\n- rice\n\n"
+    "Instructions:\n1. Cook the rice\n2. Fry the tofu\n"
+)
 
 
 def test_wilson_interval_known_values() -> None:
@@ -47,6 +50,8 @@ def test_scorecard_side_by_side(tmp_path: Path) -> None:
         tally = Tally(n=10, passed=passed, format_ok=10, grounded=10, diet_safe=passed)
         card.record(label, f"adapters/{label}", "vegan", tally)
     header, rows = card.rows()
-    assert header[-1] == "delta pass" and rows == [["vegan", "10", "90%", "0.60-0.98", "100%", "100%", "10", "60%", "0.31-0.83", "100%", "100%", "-30 pts"]]
+    assert header[-1] == "delta pass" and rows == [
+        ["vegan", "10", "90%", "0.60-0.98", "100%", "100%", "10", "60%", "0.31-0.83", "100%", "100%", "-30 pts"]
+    ]
     report = card.write(tmp_path)
     assert "| vegan | 10 | 90% |" in report.read_text() and (tmp_path / "scorecard.png").stat().st_size > 1000

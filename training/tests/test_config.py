@@ -24,7 +24,12 @@ def test_v3_has_the_seed_values_exactly() -> None:
     lora = cfg.lora_parameters
     assert (lora.rank, lora.alpha, lora.dropout, lora.scale) == (8, 16, 0.05, 16.0)
     assert (cfg.steps_per_report, cfg.steps_per_eval, cfg.save_every) == (50, 200, 500)
-    assert (cfg.max_seq_length, cfg.adapter_path, cfg.grad_checkpoint, cfg.seed) == (2048, "models/phi3-recipe-lora-v3", False, 42)
+    assert (cfg.max_seq_length, cfg.adapter_path, cfg.grad_checkpoint, cfg.seed) == (
+        2048,
+        "models/phi3-recipe-lora-v3",
+        False,
+        42,
+    )
     assert (cfg.targets.train_loss, cfg.targets.val_loss) == (0.60, 0.65)
 
 

@@ -95,6 +95,8 @@ def test_resume_from_adapter_of_another_base_model(tmp_path: Path, capsys, tiny_
     other.mkdir()
     (other / "adapter_config.json").write_text(json.dumps({"model": "org/another-model"}))
     (other / "0000010_adapters.safetensors").write_bytes(b"")
-    code = finetune(["--config", str(tiny_config()), "--force", "--resume-adapter-file", str(other / "0000010_adapters.safetensors")])
+    code = finetune(
+        ["--config", str(tiny_config()), "--force", "--resume-adapter-file", str(other / "0000010_adapters.safetensors")]
+    )
     assert code == 2
     assert "was trained on org/another-model" in capsys.readouterr().err

@@ -39,7 +39,14 @@ def test_training_writes_every_artifact(tiny_config, tmp_path: Path) -> None:
     assert train(tiny_config()) == 0
     out = tmp_path / "adapter"
     assert checkpoints(out) == ["0000004_adapters.safetensors", "0000008_adapters.safetensors", "0000012_adapters.safetensors"]
-    for name in ("adapters.safetensors", "best_adapters.safetensors", "adapter_config.json", "training_config_v3.json", "metrics.jsonl", "loss_curve.png"):
+    for name in (
+        "adapters.safetensors",
+        "best_adapters.safetensors",
+        "adapter_config.json",
+        "training_config_v3.json",
+        "metrics.jsonl",
+        "loss_curve.png",
+    ):
         assert (out / name).is_file(), name
     rows = trainer.read_metrics(out / trainer.METRICS)
     assert [r["iteration"] for r in rows if r["kind"] == "train"] == list(range(1, 13))
@@ -110,8 +117,14 @@ def test_interrupt_then_resume_loses_at_most_save_every(tiny_config, tmp_path: P
     assert reached - state["iteration"] <= save_every, f"reached {reached}, last checkpoint {state['iteration']}"
 
     resumed_to = state["iteration"] + 2 * save_every
-    assert train(tiny_config(iters=resumed_to, save_every=save_every, steps_per_eval=1000, batch_size=4),
-                 "--resume-adapter-file", str(out / state["checkpoint"])) == 0
+    assert (
+        train(
+            tiny_config(iters=resumed_to, save_every=save_every, steps_per_eval=1000, batch_size=4),
+            "--resume-adapter-file",
+            str(out / state["checkpoint"]),
+        )
+        == 0
+    )
     assert checkpoints(out)[-1] == trainer.checkpoint_name(resumed_to)
     assert_loadable(out)
 

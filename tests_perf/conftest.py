@@ -1,0 +1,46 @@
+"""Shared set-up for the perf gates: floors for this machine, the model, a few real batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from plugin import options, perf
+
+
+@pytest.fixture(scope="session")
+def perf_floors(pytestconfig, recipe_settings) -> perf.Floors:  # type: ignore[no-untyped-def]
+    name = pytestconfig.getoption(options.PERF_PROFILE) or perf.detect_profile(recipe_settings.backend.name)
+    return perf.load_profiles()[name]
+
+
+@pytest.fixture(scope="session")
+def perf_config(recipe_settings):  # type: ignore[no-untyped-def]
+    from training.config import load_config
+
+    return load_config(recipe_settings.profile.config, {"model": recipe_settings.model})
+
+
+@pytest.fixture(scope="session")
+def perf_base_path(recipe_settings) -> str:  # type: ignore[no-untyped-def]
+    """The base model folder; the perf suite skips, with the reason, when it cannot be had."""
+    from pathlib import Path
+
+    from plugin import embedded
+
+    if not recipe_settings.is_embedded:
+        if not Path(recipe_settings.model).is_dir():
+            pytest.skip(f"perf needs a local model folder; {recipe_settings.model} is not one")
+        return recipe_settings.model
+    try:
+        return str(embedded.ensure_model(recipe_settings.model_cache, quantized=recipe_settings.backend.keeps_quantized).path)
+    except embedded.EmbeddedModelError as exc:
+        pytest.skip(f"cannot load the model: {exc}")
+
+
+@pytest.fixture(scope="session")
+def perf_model(perf_base_path) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]
+    from mlx_lm import load
+
+    return load(perf_base_path)
