@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from syrupy.extensions.base import AbstractSyrupyExtension
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 
@@ -15,7 +16,9 @@ class RecipeSnapshotExtension(SingleFileSnapshotExtension):
 
     @classmethod
     def dirname(cls, *, test_location: Any) -> str:
-        return str(Path(super().dirname(test_location=test_location)) / cls.key)
+        # __snapshots__/<model>--<adapter>/<test module>/<test>.txt
+        base = Path(AbstractSyrupyExtension.dirname(test_location=test_location))
+        return str(base / cls.key / test_location.basename)
 
 
 def snapshot_key(base_model: str, adapter: Path | None) -> str:

@@ -1,5 +1,6 @@
 """Greedy recipes for a golden set of prompts, snapshotted per model + adapter.
 
+Files: ``__snapshots__/<model>--<adapter>/test_snapshots/test_golden_recipe[<diet>].txt``.
 `pytest tests_model/test_snapshots.py --snapshot-update` records them; a retrained adapter
 with the same name then shows a readable diff of every recipe that changed.
 """
@@ -53,7 +54,7 @@ GOLDEN = [
 @pytest.fixture
 def recipe_snapshot(snapshot, request, base_model_path, recipe_adapter):  # type: ignore[no-untyped-def]
     key = snapshot_key(base_model_path, recipe_adapter.path)
-    folder = Path(request.node.path).parent / "__snapshots__" / "test_snapshots" / key
+    folder = Path(request.node.path).parent / "__snapshots__" / key
     if not folder.is_dir() and not request.config.option.update_snapshots:
         pytest.skip(f"no recipe snapshots recorded for {key}: record them with --snapshot-update")
     return snapshot.use_extension(extension_for(key))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 import re
 import tempfile
 import time
@@ -25,6 +26,7 @@ from plugin.blas import import_mlx
 from training.config import TrainConfig
 
 ADAPTERS = "adapters.safetensors"
+OPTIMIZER = "optimizer.safetensors"
 BEST = "best_adapters.safetensors"
 STATE = "training_state.json"
 METRICS = "metrics.jsonl"
@@ -68,6 +70,34 @@ def save_adapter(path: Path, weights: dict[str, Any]) -> None:
 
 def checkpoint_name(iteration: int) -> str:
     return f"{iteration:07d}_{ADAPTERS}"
+
+
+def optimizer_file(adapter_file: Path) -> Path:
+    """The Adam state saved beside an adapter checkpoint (``0000500_optimizer.safetensors``)."""
+    return adapter_file.with_name(adapter_file.name.replace(ADAPTERS, OPTIMIZER))
+
+
+def save_checkpoint(out: Path, model: Any, optimizer: Any, iteration: int | None) -> None:
+    """Adapter and optimizer state, numbered (when ``iteration`` is given) and as the latest."""
+    from mlx.utils import tree_flatten
+
+    weights = dict(tree_flatten(model.trainable_parameters()))
+    state = dict(tree_flatten(optimizer.state))
+    names = [checkpoint_name(iteration), ADAPTERS] if iteration is not None else [ADAPTERS]
+    for name in names:
+        save_adapter(out / name, weights)
+        save_adapter(optimizer_file(out / name), state)
+
+
+def restore_optimizer(optimizer: Any, resume_file: Path) -> bool:
+    """Continue Adam's moments and step count; without them a resume restarts Adam (a loss bump)."""
+    from mlx.utils import tree_unflatten
+
+    file = optimizer_file(resume_file)
+    if not file.is_file():
+        return False
+    optimizer.state = tree_unflatten(list(import_mlx().load(str(file)).items()))
+    return True
 
 
 def resume_iteration(resume_file: Path) -> int:
@@ -170,14 +200,10 @@ class RecipeCallback:
 
 
 def _checkpointing_batches(
-    inner: Callable[..., Iterator[Any]], model: Any, cfg: TrainConfig, out: Path, start: int
+    inner: Callable[..., Iterator[Any]], model: Any, optimizer: Any, cfg: TrainConfig, out: Path, start: int
 ) -> Callable[..., Iterator[Any]]:
     def save(iteration: int) -> None:
-        from mlx.utils import tree_flatten
-
-        weights = dict(tree_flatten(model.trainable_parameters()))
-        save_adapter(out / checkpoint_name(iteration), weights)
-        save_adapter(out / ADAPTERS, weights)
+        save_checkpoint(out, model, optimizer, iteration)
         atomic_write_text(out / STATE, json.dumps({"iteration": iteration, "checkpoint": checkpoint_name(iteration)}))
 
     def batches(*args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -278,8 +304,11 @@ def train_lora(
     train_set, valid_set = load_datasets(cfg, tokenizer)
     atomic_write_text(out / "adapter_config.json", json.dumps(adapter_config(cfg, base_model), indent=2))
 
+    optimizer = optim.Adam(learning_rate=cfg.learning_rate)
+    if resume_file is not None and not restore_optimizer(optimizer, resume_file):
+        warnings.warn(f"{optimizer_file(resume_file)} not found: Adam restarts from zero moments", stacklevel=2)
     callback = RecipeCallback(cfg, out, start, model, progress)
-    batches = _checkpointing_batches(iterate_batches, model, cfg, out, start)
+    batches = _checkpointing_batches(iterate_batches, model, optimizer, cfg, out, start)
     remaining = cfg.iters - start
     with tempfile.TemporaryDirectory(dir=out, prefix=".mlx-lm-") as scratch:
         args = TrainingArgs(
@@ -297,7 +326,7 @@ def train_lora(
         tic = time.perf_counter()
         train(
             model=model,
-            optimizer=optim.Adam(learning_rate=cfg.learning_rate),
+            optimizer=optimizer,
             train_dataset=train_set,
             val_dataset=valid_set,
             args=args,
@@ -306,7 +335,10 @@ def train_lora(
         )
         wall = time.perf_counter() - tic
     _final_validation(cfg, model, valid_set, callback)
-    batches.save(cfg.iters) if cfg.iters % cfg.save_every == 0 else _save_final(model, out, cfg.iters)
+    if cfg.iters % cfg.save_every == 0:
+        batches.save(cfg.iters)  # type: ignore[attr-defined]
+    else:
+        _save_final(model, optimizer, out, cfg.iters)
     return _finish(cfg, out, start, callback, wall, base_model, extra_summary or {})
 
 
@@ -324,32 +356,37 @@ def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: Re
     )
 
 
-def _save_final(model: Any, out: Path, iteration: int) -> None:
-    from mlx.utils import tree_flatten
-
-    save_adapter(out / ADAPTERS, dict(tree_flatten(model.trainable_parameters())))
+def _save_final(model: Any, optimizer: Any, out: Path, iteration: int) -> None:
+    save_checkpoint(out, model, optimizer, None)
     atomic_write_text(out / STATE, json.dumps({"iteration": iteration, "checkpoint": ADAPTERS}))
 
 
 def _finish(
     cfg: TrainConfig, out: Path, start: int, callback: RecipeCallback, wall: float, base_model: str, extra: dict[str, Any]
 ) -> TrainResult:
-    mx = import_mlx()
+    return summarize(cfg, out, start, base_model, wall, import_mlx().get_peak_memory() / 1e9, extra)
+
+
+def summarize(
+    cfg: TrainConfig, out: Path, start: int, base_model: str, wall: float, peak_gb: float | None, extra: dict[str, Any]
+) -> TrainResult:
+    """Write training_config_v3.json and the loss curve from the run's metrics.jsonl."""
     metrics = read_metrics(out / METRICS)
-    train_rows = [r for r in metrics if r.get("kind") == "train" and r["iteration"] > start]
-    vals = [r["val_loss"] for r in metrics if "val_loss" in r]
+    train_rows = [r for r in metrics if r.get("kind") == "train"]
+    val_rows = [r for r in metrics if "val_loss" in r]
+    this_run = [r for r in train_rows if r["iteration"] > start]
     result = TrainResult(
         adapter_dir=str(out),
         start_iteration=start,
         iterations=cfg.iters,
-        final_train_loss=callback.last_train.get("train_loss"),
-        final_val_loss=callback.last_val.get("val_loss"),
-        best_val_loss=min(vals) if vals else None,
-        iterations_per_second=_mean(r["iterations_per_second"] for r in train_rows),
-        tokens_per_second=_mean(r["tokens_per_second"] for r in train_rows),
-        peak_memory_gb=mx.get_peak_memory() / 1e9,
+        final_train_loss=train_rows[-1]["train_loss"] if train_rows else None,
+        final_val_loss=val_rows[-1]["val_loss"] if val_rows else None,
+        best_val_loss=min(r["val_loss"] for r in val_rows) if val_rows else None,
+        iterations_per_second=_mean(r["iterations_per_second"] for r in this_run),
+        tokens_per_second=_mean(r["tokens_per_second"] for r in this_run),
+        peak_memory_gb=peak_gb if peak_gb is not None else max((r["peak_memory"] for r in this_run), default=None),
         wall_seconds=wall,
-        overfitting=callback.overfitting,
+        overfitting=any(r.get("overfitting") for r in val_rows),
     )
     if result.overfitting:
         result.warnings.append(

@@ -65,6 +65,10 @@ def test_resume_carries_iteration_and_numbering(tiny_config, tmp_path: Path) -> 
     train_iters = [r["iteration"] for r in trainer.read_metrics(out / trainer.METRICS) if r["kind"] == "train"]
     assert train_iters == list(range(1, 17)), "metrics must continue, not restart or repeat"
     assert json.loads((out / trainer.STATE).read_text())["iteration"] == 16
+    import mlx.core as mx
+
+    step = mx.load(str(out / "0000016_optimizer.safetensors"))["step"].item()
+    assert step == 16, f"Adam's step count is {step}: the optimizer state was not carried over"
 
 
 def test_resume_past_the_end_is_an_error(tiny_config, tmp_path: Path, capsys) -> None:
