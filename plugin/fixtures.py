@@ -62,11 +62,20 @@ def _engine(config: pytest.Config, base_model_path: str, adapter: Path | None): 
     choice = config.getoption(options.GEN_CACHE)
     root = None if choice == "off" else Path(config.rootpath, options.DEFAULT_GEN_CACHE if choice == "on" else choice)
     cache = config.stash.setdefault(GEN_CACHE, gen_cache.GenCache(root))
-    batch = config.getoption(options.GEN_BATCH_SIZE) or 16
+    batch = config.getoption(options.GEN_BATCH_SIZE) or _profile_batch_size(config)
     return RecipeEngine(model, tokenizer, identity, cache, batch)
 
 
 GEN_CACHE = pytest.StashKey["object"]()
+
+
+def _profile_batch_size(config: pytest.Config) -> int:
+    from plugin import quality
+
+    try:
+        return quality.load_quality(state.get(config).profile.name).batch_size
+    except FileNotFoundError:
+        return 16
 
 
 @pytest.fixture(scope="session")

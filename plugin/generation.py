@@ -28,7 +28,9 @@ def prompt_seed(prompts: Sequence[str]) -> int:
     return int.from_bytes(digest[:4], "little")
 
 
-def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], sampling: Sampling, batch_size: int = 16) -> list[str]:
+def generate_batch(
+    model: Any, tokenizer: Any, prompts: Sequence[str], sampling: Sampling, batch_size: int = 16, stats: list[Any] | None = None
+) -> list[str]:
     """Generate one completion per rendered prompt, ``batch_size`` at a time."""
     mx = import_mlx()
     from mlx_lm.generate import batch_generate
@@ -44,6 +46,8 @@ def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], sampling:
             kwargs["sampler"] = make_sampler(temp=sampling.temperature)
         response = batch_generate(model, tokenizer, tokens, max_tokens=sampling.max_tokens, **kwargs)
         outputs.extend(response.texts)
+        if stats is not None:
+            stats.append(response.stats)
     return outputs
 
 
@@ -55,6 +59,7 @@ class RecipeEngine:
         self.cache, self.batch_size = cache, batch_size
         self.generated_tokens = 0
         self.seconds = 0.0
+        self.batch_stats: list[Any] = []  # mlx-lm's BatchStats per batch_generate call
 
     def _key(self, prompt: str, sampling: Sampling) -> str:
         return self.cache.key(self.identity, prompt, {"temperature": sampling.temperature, "max_tokens": sampling.max_tokens})
@@ -69,7 +74,7 @@ class RecipeEngine:
         todo = [p for k, p in unique.items() if found[k] is None]
         if todo:
             tic = time.perf_counter()
-            outputs = generate_batch(self.model, self.tokenizer, todo, sampling, self.batch_size)
+            outputs = generate_batch(self.model, self.tokenizer, todo, sampling, self.batch_size, self.batch_stats)
             self.seconds += time.perf_counter() - tic
             for prompt, text in zip(todo, outputs):
                 key = self._key(prompt, sampling)

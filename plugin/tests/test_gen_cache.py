@@ -77,7 +77,7 @@ class FakeTokenizer:
 def test_engine_generates_only_misses_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
 
-    def fake_batch(model, tokenizer, prompts, sampling, batch_size):  # type: ignore[no-untyped-def]
+    def fake_batch(model, tokenizer, prompts, sampling, batch_size, stats=None):  # type: ignore[no-untyped-def]
         calls.append(list(prompts))
         return [p.upper() for p in prompts]
 
