@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 import re
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
