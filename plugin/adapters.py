@@ -90,7 +90,7 @@ def train_or_reuse(settings: RunSettings, config_path: Path, retrain: bool, say:
         say(f"reusing {cfg.adapter_dir} (fingerprint {wanted} matches; --retrain to train again)")
         return AdapterInfo(cfg.adapter_dir, "reused", previous)
     say(f"training {cfg.model} with {config_path.name}: {cfg.iters} iters -> {cfg.adapter_dir}")
-    model, tokenizer = load(base)
+    model, tokenizer = load(base)[:2]
     trainer.prepare_model(cfg, model, None)
     trainer.train_lora(
         cfg, model, tokenizer, settings.model, progress=_progress_printer(say), extra_summary={"fingerprint": wanted}

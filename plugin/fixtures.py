@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from plugin import adapters, embedded, state
+from plugin import adapters, embedded, gen_cache, state
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +29,7 @@ def base_model_path(recipe_settings: state.RunSettings) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_model(base_model_path: str) -> tuple[Any, Any]:
+def base_model(base_model_path: str) -> Any:
     """``(model, tokenizer)`` from ``mlx_lm.load``, offline; shared by the session."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from mlx_lm import load
@@ -54,10 +54,10 @@ def recipe_adapter(pytestconfig: pytest.Config) -> adapters.AdapterInfo:
 def _engine(config: pytest.Config, base_model_path: str, adapter: Path | None):  # type: ignore[no-untyped-def]
     from mlx_lm import load
 
-    from plugin import gen_cache, options
+    from plugin import options
     from plugin.generation import RecipeEngine
 
-    model, tokenizer = load(base_model_path, adapter_path=str(adapter) if adapter else None)
+    model, tokenizer = load(base_model_path, adapter_path=str(adapter) if adapter else None)[:2]
     identity = gen_cache.identify(Path(base_model_path), adapter, tokenizer.chat_template or "").digest()
     choice = config.getoption(options.GEN_CACHE)
     root = None if choice == "off" else Path(config.rootpath, options.DEFAULT_GEN_CACHE if choice == "on" else choice)
@@ -66,7 +66,7 @@ def _engine(config: pytest.Config, base_model_path: str, adapter: Path | None): 
     return RecipeEngine(model, tokenizer, identity, cache, batch)
 
 
-GEN_CACHE = pytest.StashKey["object"]()
+GEN_CACHE = pytest.StashKey["gen_cache.GenCache"]()
 
 
 def _profile_batch_size(config: pytest.Config) -> int:

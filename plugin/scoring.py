@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plugin import diet
+from plugin.diet import Violation
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Verdict:
     format_ok: bool
     grounded: bool
     diet_safe: bool
-    violations: tuple[diet.Violation, ...] = ()
+    violations: tuple[Violation, ...] = ()
     ungrounded: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
 

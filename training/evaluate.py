@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="write outputs and verdicts as JSON here")
     args = p.parse_args(argv)
     base = str(embedded.ensure_model().path) if args.model == embedded.MODEL_ID else args.model
-    model, tokenizer = load(base, adapter_path=args.adapter_path)
+    model, tokenizer = load(base, adapter_path=args.adapter_path)[:2]
     scenarios = fresh_scenarios(args.n, args.seed)
     tallies, outputs, seconds = evaluate(model, tokenizer, scenarios, args.batch_size, args.max_tokens)
     print(table(tallies))

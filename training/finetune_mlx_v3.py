@@ -127,7 +127,7 @@ def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> 
     from training.fingerprint import fingerprint
 
     base = resolve_model(cfg)
-    model, tokenizer = load(base)
+    model, tokenizer = load(base)[:2]
     trainer.prepare_model(cfg, model, args.resume_adapter_file)
     train_set, _ = trainer.load_datasets(cfg, tokenizer)
     if args.warmup_steps > 0:

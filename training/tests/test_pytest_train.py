@@ -30,7 +30,9 @@ def test_train_then_reuse_then_retrain(pytester: pytest.Pytester, tiny_model: Pa
     )
     assert first.ret == 0
     second = run(pytester, tiny_model, config)
-    second.stdout.fnmatch_lines(["[[]train[]] reusing *adapter (fingerprint * matches; --retrain to train again)", "adapter: * (reused)"])
+    second.stdout.fnmatch_lines(
+        ["[[]train[]] reusing *adapter (fingerprint * matches; --retrain to train again)", "adapter: * (reused)"]
+    )
     third = run(pytester, tiny_model, config, "--retrain")
     third.stdout.fnmatch_lines(["[[]train[]] training * 6 iters *"])
 
