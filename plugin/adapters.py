@@ -7,6 +7,7 @@ the same fingerprint (config + data hash + base model + mlx-lm version), unless
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def resolve(config: pytest.Config) -> AdapterInfo:
         capture = config.pluginmanager.get_plugin("capturemanager")
         say = (lambda line: reporter.write_line(f"[train] {line}")) if reporter else print
         config_path = config.getoption(options.TRAIN_CONFIG) or settings.profile.config
-        with capture.global_and_fixture_disabled() if capture else _nothing():
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
             try:
                 info = train_or_reuse(settings, config_path, config.getoption(options.RETRAIN), say)
             except (ValueError, FileNotFoundError, RuntimeError) as exc:  # ConfigError, DataError, EmbeddedModelError
@@ -162,8 +163,3 @@ def resolve(config: pytest.Config) -> AdapterInfo:
     config.stash[ADAPTER] = info
     return info
 
-
-def _nothing():  # type: ignore[no-untyped-def]
-    import contextlib
-
-    return contextlib.nullcontext()

@@ -339,7 +339,7 @@ def train_lora(
         batches.save(cfg.iters)  # type: ignore[attr-defined]
     else:
         _save_final(model, optimizer, out, cfg.iters)
-    return _finish(cfg, out, start, callback, wall, base_model, extra_summary or {})
+    return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {})
 
 
 def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: RecipeCallback) -> None:
@@ -359,12 +359,6 @@ def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: Re
 def _save_final(model: Any, optimizer: Any, out: Path, iteration: int) -> None:
     save_checkpoint(out, model, optimizer, None)
     atomic_write_text(out / STATE, json.dumps({"iteration": iteration, "checkpoint": ADAPTERS}))
-
-
-def _finish(
-    cfg: TrainConfig, out: Path, start: int, callback: RecipeCallback, wall: float, base_model: str, extra: dict[str, Any]
-) -> TrainResult:
-    return summarize(cfg, out, start, base_model, wall, import_mlx().get_peak_memory() / 1e9, extra)
 
 
 def summarize(
