@@ -53,6 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
 
 
+@pytest.hookimpl(trylast=True)  # after the terminal reporter has printed the header
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if config.getoption("--train") and not config.option.collectonly and not hasattr(config, "workerinput"):
