@@ -162,4 +162,3 @@ def resolve(config: pytest.Config) -> AdapterInfo:
         info = given_adapter(config.getoption(options.ADAPTER_PATH), settings)
     config.stash[ADAPTER] = info
     return info
-

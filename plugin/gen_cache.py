@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from plugin.atomic import write_text as atomic_write
 
 DIGEST_MEMO = ".recipe-digest.json"
 
@@ -46,18 +46,6 @@ def folder_digest(folder: Path, patterns: tuple[str, ...]) -> str:
     except OSError:
         pass  # a read-only model folder only costs a re-hash next time
     return digest
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,11 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+from plugin.gen_cache import file_digest
 from training.config import TrainConfig
 
 # Where the adapter lands and how often progress is printed do not change the weights.
 NOT_TRAINING_INPUTS = ("adapter_path", "steps_per_report", "train")
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def base_model_identity(model: str) -> str:
@@ -33,7 +26,7 @@ def base_model_identity(model: str) -> str:
 
 def fingerprint(cfg: TrainConfig, base_model: str) -> str:
     config = {k: v for k, v in cfg.to_dict().items() if k not in NOT_TRAINING_INPUTS}
-    data = {name: _file_digest(cfg.data_dir / name) for name in ("train.jsonl", "valid.jsonl") if (cfg.data_dir / name).is_file()}
+    data = {name: file_digest(cfg.data_dir / name) for name in ("train.jsonl", "valid.jsonl") if (cfg.data_dir / name).is_file()}
     payload = {
         "config": config,
         "data": data,

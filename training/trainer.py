@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from plugin.atomic import write_text as atomic_write_text
 from plugin.blas import import_mlx
 from training.config import TrainConfig
 
@@ -51,14 +52,6 @@ class TrainResult:
     wall_seconds: float = 0.0
     overfitting: bool = False
     warnings: list[str] = field(default_factory=list)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp files are private
-    os.replace(tmp, path)
 
 
 def save_adapter(path: Path, weights: dict[str, Any]) -> None:
