@@ -19,3 +19,10 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_figure(fig, path: Path, dpi: int = 100) -> None:  # type: ignore[no-untyped-def]
+    """Save a matplotlib figure under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    fig.savefig(tmp, dpi=dpi)
+    os.replace(tmp, path)

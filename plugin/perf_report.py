@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from plugin.atomic import save_figure, write_text
 
 LOWER_IS_BETTER = ("_gb", "seconds")
 
@@ -90,10 +91,8 @@ def plot(runs: list[Run], out: Path) -> list[Path]:
         fig.suptitle(bench, fontsize=10)
         fig.tight_layout()
         path = out / f"{bench}.png"
-        tmp = path.with_name(f".{path.stem}.partial.png")
-        fig.savefig(tmp, dpi=90)
+        save_figure(fig, path, dpi=90)
         plt.close(fig)
-        os.replace(tmp, path)
         paths.append(path)
     return paths
 
@@ -119,7 +118,7 @@ def report(storage: Path, out: Path, baseline_name: str | None, max_regression: 
     ]
     text += [f"![{c.stem}]({c.name})" for c in charts]
     md = out / "perf_report.md"
-    md.write_text("\n".join(text) + "\n")
+    write_text(md, "\n".join(text) + "\n")
     return md, regressed
 
 

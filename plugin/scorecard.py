@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from plugin.atomic import save_figure, write_text
 from plugin.scoring import Tally
 
 MARKDOWN = "scorecard.md"
@@ -94,18 +94,14 @@ class Scorecard:
         ax.set(ylim=(0, 1.05), ylabel="pass rate (Wilson 95% CI)", title="Diet compliance per diet")
         ax.legend(fontsize=8)
         fig.tight_layout()
-        tmp = path.with_name(f".{path.stem}.partial.png")
-        fig.savefig(tmp, dpi=100)
+        save_figure(fig, path)
         plt.close(fig)
-        os.replace(tmp, path)
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         self.chart(folder / CHART)
         md = folder / MARKDOWN
-        tmp = md.with_name(f".{md.name}.partial")
-        tmp.write_text(self.markdown())
-        os.replace(tmp, md)
+        write_text(md, self.markdown())
         return md
 
 

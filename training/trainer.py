@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from plugin.atomic import save_figure
 from plugin.atomic import write_text as atomic_write_text
 from plugin.blas import import_mlx
 from training.config import TrainConfig
@@ -239,10 +240,8 @@ def plot_losses(metrics: list[dict[str, Any]], path: Path, title: str) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    tmp = path.with_name(f".{path.stem}.partial.png")
-    fig.savefig(tmp, dpi=100)
+    save_figure(fig, path)
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 def load_datasets(cfg: TrainConfig, tokenizer: Any) -> tuple[Any, Any]:
