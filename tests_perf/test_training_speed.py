@@ -12,16 +12,28 @@ import pytest
 from plugin import perf
 
 pytestmark = [pytest.mark.perf, pytest.mark.model, pytest.mark.slow]
-STEPS = 4  # the second report (steps 3-4) is measured; steps 1-2 include compilation
-MIN_RATIO = 0.95
+REPORT_EVERY = 2
+STEPS = 6  # steps 3-6 are measured; steps 1-2 include compilation
+# Back-to-back runs of the same code differ by up to 5% on the 2 shared CI cores (0.949-1.055 measured),
+# so the gate sits below that noise; the overheads it guards against (a sync or a save per step) cost more.
+MIN_RATIO = 0.90
 
 
-class LastReport:
+def steady(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """Throughput over every report after the first, weighted by the tokens in each window."""
+    windows = list(zip(reports, reports[1:]))
+    tokens = reports[-1]["trained_tokens"] - reports[0]["trained_tokens"]
+    seconds = sum((b["trained_tokens"] - a["trained_tokens"]) / b["tokens_per_second"] for a, b in windows)
+    steps = reports[-1]["iteration"] - reports[0]["iteration"]
+    return {**reports[-1], "tokens_per_second": tokens / seconds, "iterations_per_second": steps / seconds}
+
+
+class Reports:
     def __init__(self) -> None:
-        self.info: dict[str, Any] = {}
+        self.rows: list[dict[str, Any]] = []
 
     def on_train_loss_report(self, info: dict[str, Any]) -> None:
-        self.info = info
+        self.rows.append(info)
 
     def on_val_loss_report(self, info: dict[str, Any]) -> None:
         pass
@@ -49,12 +61,12 @@ def raw_mlx_lm(cfg, perf_base_path: str) -> dict[str, Any]:  # type: ignore[no-u
     train_set, _ = load_datasets(cfg, tokenizer)
     np.random.seed(cfg.seed)  # the same batch order as the project's trainer
     mx.random.seed(cfg.seed)
-    report = LastReport()
+    report = Reports()
     with tempfile.TemporaryDirectory() as tmp:
         args = TrainingArgs(
             batch_size=cfg.batch_size,
             iters=STEPS,
-            steps_per_report=2,
+            steps_per_report=REPORT_EVERY,
             steps_per_save=STEPS + 1,
             max_seq_length=cfg.max_seq_length,
             adapter_file=str(Path(tmp) / "a.safetensors"),
@@ -67,7 +79,7 @@ def raw_mlx_lm(cfg, perf_base_path: str) -> dict[str, Any]:  # type: ignore[no-u
             args=args,
             training_callback=report,
         )
-    return {**report.info, "peak_memory_gb": mx.get_peak_memory() / 1e9}
+    return {**steady(report.rows), "peak_memory_gb": mx.get_peak_memory() / 1e9}
 
 
 def project_trainer(cfg, perf_base_path: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -79,8 +91,8 @@ def project_trainer(cfg, perf_base_path: str) -> dict[str, Any]:  # type: ignore
     model, tokenizer = _fresh_lora(cfg, perf_base_path)
     mx.reset_peak_memory()
     train_lora(cfg, model, tokenizer, perf_base_path, progress=rows.append)
-    last = [r for r in rows if "train_loss" in r][-1]
-    return {**last, "peak_memory_gb": mx.get_peak_memory() / 1e9}
+    reports = [r for r in rows if "train_loss" in r]
+    return {**steady(reports), "peak_memory_gb": mx.get_peak_memory() / 1e9}
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +103,7 @@ def short_config(perf_config, tmp_path_factory):  # type: ignore[no-untyped-def]
     cfg = dataclasses.replace(
         perf_config,
         iters=STEPS,
-        steps_per_report=2,
+        steps_per_report=REPORT_EVERY,
         steps_per_eval=10_000,
         save_every=10_000,
         val_batches=1,
