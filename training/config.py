@@ -144,6 +144,8 @@ def _check_ranges(cfg: TrainConfig, where: str) -> None:
         raise ConfigError(f"{where}: fine_tune_type must be lora, dora or full, got {cfg.fine_tune_type!r}")
     if cfg.num_layers == 0 or cfg.num_layers < -1:
         raise ConfigError(f"{where}: num_layers must be >= 1 or -1 (all), got {cfg.num_layers}")
+    if cfg.val_batches < -1:
+        raise ConfigError(f"{where}: val_batches must be -1 (whole set), 0 (no validation) or >= 1, got {cfg.val_batches}")
 
 
 def _warn_alpha_scale(cfg: TrainConfig, where: str) -> None:

@@ -154,8 +154,9 @@ def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> 
             f"--config {args.config or default_config_path()}{hint}"
         )
         return EXIT_INTERRUPTED
+    val = "n/a" if result.final_val_loss is None else f"{result.final_val_loss:.3f}"
     say(
-        f"🏁 Done: train loss {result.final_train_loss:.3f}, val loss {result.final_val_loss:.3f}, "
+        f"🏁 Done: train loss {result.final_train_loss:.3f}, val loss {val}, "
         f"{result.iterations_per_second or 0:.2f} it/s, {result.tokens_per_second or 0:.0f} tokens/s, "
         f"peak {result.peak_memory_gb:.2f} GB, {result.wall_seconds:.0f} s -> {result.adapter_dir}"
     )

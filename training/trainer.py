@@ -320,7 +320,7 @@ def train_lora(
             model=model,
             optimizer=optimizer,
             train_dataset=train_set,
-            val_dataset=valid_set,
+            val_dataset=valid_set if cfg.val_batches else None,  # val_batches: 0 turns validation off
             args=args,
             iterate_batches=batches,
             training_callback=callback,  # type: ignore[arg-type]
@@ -338,7 +338,7 @@ def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: Re
     """mlx-lm's last evaluation runs before the last step; gates need the loss after it."""
     from mlx_lm.tuner.trainer import evaluate
 
-    if callback.last_val.get("iteration") == cfg.iters:
+    if not cfg.val_batches or callback.last_val.get("iteration") == cfg.iters:
         return
     model.eval()
     tic = time.perf_counter()

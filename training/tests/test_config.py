@@ -75,6 +75,7 @@ def test_unknown_nested_key_is_named(tmp_path: Path) -> None:
         ("grad_checkpoint: 1\n", r"grad_checkpoint must be bool"),
         ("learning_rate: fast\n", r"learning_rate must be float"),
         ("iters: 0\n", r"iters must be >= 1, got 0"),
+        ("val_batches: -2\n", r"val_batches must be -1 \(whole set\), 0 \(no validation\) or >= 1, got -2"),
         ("learning_rate: 2\n", r"learning_rate must be in \(0, 1\)"),
         ("lora_parameters: {dropout: 1.5}\n", r"lora_parameters need"),
         ("fine_tune_type: qlora\n", r"fine_tune_type must be lora, dora or full"),

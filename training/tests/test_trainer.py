@@ -57,6 +57,13 @@ def test_training_writes_every_artifact(tiny_config, tmp_path: Path) -> None:
     assert_loadable(out)
 
 
+def test_val_batches_zero_trains_without_validation(tiny_config, tmp_path: Path, capsys) -> None:
+    assert train(tiny_config(iters=4, val_batches=0)) == 0
+    rows = trainer.read_metrics(tmp_path / "adapter" / trainer.METRICS)
+    assert [r["kind"] for r in rows] == ["train"] * 4
+    assert "val loss n/a" in capsys.readouterr().out
+
+
 def test_resume_carries_iteration_and_numbering(tiny_config, tmp_path: Path) -> None:
     out = tmp_path / "adapter"
     assert train(tiny_config(iters=8)) == 0
