@@ -121,7 +121,7 @@ def measure_warmup(cfg: TrainConfig, model: Any, train_set: Any, steps: int = 3)
 
 def print_estimate(cfg: TrainConfig, warm: WarmUp, remaining: int, say: Say) -> None:
     total = warm.seconds_per_step * remaining
-    evals = remaining // cfg.steps_per_eval + 1
+    evals = remaining // cfg.steps_per_eval + 1 if cfg.val_batches else 0
     say(f"   Warm-up: {1 / warm.seconds_per_step:.2f} it/s, {warm.tokens_per_step / warm.seconds_per_step:,.0f} tokens/s")
     say(f"   Estimated time: {_duration(total)} for {remaining:,} iterations (+ {evals} validations)")
     say(f"   Peak memory (warm-up): {warm.peak_memory_gb:.2f} GB")

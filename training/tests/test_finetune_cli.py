@@ -100,3 +100,16 @@ def test_resume_from_adapter_of_another_base_model(tmp_path: Path, capsys, tiny_
     )
     assert code == 2
     assert "was trained on org/another-model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("val_batches", "evals"), [(2, 11), (0, 0)])
+def test_estimate_counts_validations_only_when_on(val_batches: int, evals: int) -> None:
+    import dataclasses
+
+    from training import preflight
+    from training.config import load_config
+
+    cfg = dataclasses.replace(load_config(ROOT / "training" / "lora_config_cpu.yaml"), val_batches=val_batches)
+    lines: list[str] = []
+    preflight.print_estimate(cfg, preflight.WarmUp(2.0, 400.0, 1.5), 200, lines.append)
+    assert f"Estimated time: 6.7 min for 200 iterations (+ {evals} validations)" in lines[1]
