@@ -159,15 +159,19 @@ def _load_toml(path: Path) -> dict[str, Any]:
 # ingredients
 
 
+def _check_table(raw: Any, allowed: frozenset[str], path: Path, where: str) -> None:
+    if not isinstance(raw, dict):
+        raise _fail(path, where, "value must be a table")
+    unknown = set(raw) - allowed
+    if unknown:
+        raise _fail(path, where, f"unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
 def _parse_ingredient(
     name: str, raw: Any, category: str, displays: Mapping[str, str], tags: frozenset[str], path: Path
 ) -> Ingredient:
     where = f"ingredient {name!r} in [ingredients.{category}]"
-    if not isinstance(raw, dict):
-        raise _fail(path, where, "value must be a table")
-    unknown = set(raw) - _INGREDIENT_KEYS
-    if unknown:
-        raise _fail(path, where, f"unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(_INGREDIENT_KEYS))})")
+    _check_table(raw, _INGREDIENT_KEYS, path, where)
     if not _NAME_RE.fullmatch(name):
         raise _fail(path, where, "canonical names must be lower-case ASCII words separated by single spaces or hyphens")
     lists = {f: _str_list(raw.get(f, []), path, where, f) for f in _INGREDIENT_KEYS - {"display"}}
@@ -238,11 +242,7 @@ def _load_ingredients(path: Path) -> tuple[dict[str, Ingredient], frozenset[str]
 
 def _parse_diet(name: str, raw: Any, tags: frozenset[str], names: frozenset[str], path: Path) -> Diet:
     where = f"diet {name!r}"
-    if not isinstance(raw, dict):
-        raise _fail(path, where, "value must be a table")
-    unknown = set(raw) - _DIET_KEYS
-    if unknown:
-        raise _fail(path, where, f"unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(_DIET_KEYS))})")
+    _check_table(raw, _DIET_KEYS, path, where)
     lists = {f: frozenset(_str_list(raw.get(f, []), path, where, f)) for f in _DIET_KEYS - {"prompt_forbids"}}
     _check_tags(lists["forbid"] | lists["maybe"], tags, path, where)
     for field in ("forbid_ingredients", "maybe_ingredients", "allow_ingredients"):
