@@ -1,3 +1,6 @@
-"""Recipe-model quality suite: pytest plugin, dietary oracle and MLX helpers."""
+"""Recipe-model quality suite.
 
-__version__ = "0.1.0"
+Rooms (see the README's Layout table): ``plugin.diet`` (the dietary domain, stdlib only),
+``plugin.runtime`` (MLX), ``plugin.report`` (matplotlib), and the modules at this level,
+which are the pytest layer plus ``paths`` and ``atomic``.
+"""

@@ -1,23 +1,28 @@
-"""Session fixtures that give tests the base model, converted or loaded once."""
+"""Session fixtures that give tests the base model, the adapter under test and cached engines."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from plugin import adapters, embedded, gen_cache, state
+from plugin import adapters, options, settings
+from plugin.runtime import embedded, gen_cache
+from plugin.runtime.adapter_folder import AdapterInfo
+
+if TYPE_CHECKING:
+    from plugin.runtime.generation import RecipeEngine
 
 
 @pytest.fixture(scope="session")
-def recipe_settings(pytestconfig: pytest.Config) -> state.RunSettings:
-    return state.get(pytestconfig)
+def recipe_settings(pytestconfig: pytest.Config) -> settings.RunSettings:
+    return settings.get(pytestconfig)
 
 
 @pytest.fixture(scope="session")
-def base_model_path(recipe_settings: state.RunSettings) -> str:
+def base_model_path(recipe_settings: settings.RunSettings) -> str:
     """A local folder for the embedded model; otherwise the HF id or path as given."""
     if not recipe_settings.is_embedded:
         return recipe_settings.model
@@ -43,7 +48,7 @@ def base_model(base_model_path: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def recipe_adapter(pytestconfig: pytest.Config) -> adapters.AdapterInfo:
+def recipe_adapter(pytestconfig: pytest.Config) -> AdapterInfo:
     """The adapter under test; trains it first with --train. Skips when there is none."""
     info = adapters.resolve(pytestconfig)
     if info.source == "missing":
@@ -51,45 +56,48 @@ def recipe_adapter(pytestconfig: pytest.Config) -> adapters.AdapterInfo:
     return info
 
 
-def _engine(config: pytest.Config, base_model_path: str, adapter: Path | None):  # type: ignore[no-untyped-def]
+def make_engine(config: pytest.Config, base_model_path: str, adapter: Path | None) -> RecipeEngine:
+    """A cached, batched engine for the base model plus ``adapter`` (None: the bare base model)."""
     from mlx_lm import load
 
-    from plugin import options
-    from plugin.generation import RecipeEngine
+    from plugin.runtime.generation import RecipeEngine
 
     model, tokenizer = load(base_model_path, adapter_path=str(adapter) if adapter else None)[:2]
     identity = gen_cache.identify(Path(base_model_path), adapter, tokenizer.chat_template or "").digest()
-    choice = config.getoption(options.GEN_CACHE)
-    root = None if choice == "off" else Path(config.rootpath, options.DEFAULT_GEN_CACHE if choice == "on" else choice)
-    cache = config.stash.setdefault(GEN_CACHE, gen_cache.GenCache(root))
-    batch = config.getoption(options.GEN_BATCH_SIZE) or _profile_batch_size(config)
+    cache = config.stash.setdefault(settings.GEN_CACHE, gen_cache.GenCache(_gen_cache_root(config)))
+    batch = config.getoption(options.GEN_BATCH_SIZE) or _gates_batch_size(config)
     return RecipeEngine(model, tokenizer, identity, cache, batch)
 
 
-GEN_CACHE = pytest.StashKey["gen_cache.GenCache"]()
+def _gen_cache_root(config: pytest.Config) -> Path | None:
+    choice = config.getoption(options.GEN_CACHE)
+    if choice == "off":
+        return None
+    from plugin.paths import GEN_CACHE_DIR
+
+    return Path(config.rootpath, GEN_CACHE_DIR if choice == "on" else choice)
 
 
-def _profile_batch_size(config: pytest.Config) -> int:
-    from plugin import quality
+def _gates_batch_size(config: pytest.Config) -> int:
+    from plugin.quality_gates import gates_file, load_quality_gates
+    from plugin.runtime.generation import DEFAULT_BATCH_SIZE
 
-    try:
-        return quality.load_quality(state.get(config).profile.name).batch_size
-    except FileNotFoundError:
-        return 16
+    run_profile = settings.get(config).run_profile.name
+    if not gates_file(run_profile).is_file():  # a run profile without quality gates (a user's own)
+        return DEFAULT_BATCH_SIZE
+    return load_quality_gates(run_profile).batch_size
 
 
 @pytest.fixture(scope="session")
-def recipe_engine(pytestconfig: pytest.Config, base_model_path: str, recipe_adapter: adapters.AdapterInfo):
+def recipe_engine(pytestconfig: pytest.Config, base_model_path: str, recipe_adapter: AdapterInfo) -> RecipeEngine:
     """Cached batched generation with the adapter under test (or the bare base model)."""
-    return _engine(pytestconfig, base_model_path, recipe_adapter.path)
+    return make_engine(pytestconfig, base_model_path, recipe_adapter.path)
 
 
 @pytest.fixture(scope="session")
-def compare_engine(pytestconfig: pytest.Config, base_model_path: str):
+def compare_engine(pytestconfig: pytest.Config, base_model_path: str) -> RecipeEngine | None:
     """The --compare-adapter engine, or None."""
-    from plugin import options
-
     other = pytestconfig.getoption(options.COMPARE_ADAPTER)
     if other is None:
         return None
-    return _engine(pytestconfig, base_model_path, None if other == options.NO_ADAPTER else other)
+    return make_engine(pytestconfig, base_model_path, None if other == options.NO_ADAPTER else other)

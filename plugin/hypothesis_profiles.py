@@ -4,18 +4,22 @@
     ci        moderate, reproducible failure reports (print_blob)
     thorough  >= 10,000 examples per property (nightly / before a release)
 
-Select with ``HYPOTHESIS_PROFILE=<name>`` (or ``settings.load_profile``).
+The plugin registers and loads them in ``pytest_configure`` (before Hypothesis's own plugin
+applies ``--hypothesis-profile``, which wins); ``$HYPOTHESIS_PROFILE`` picks one otherwise.
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+import os
 
-PROFILES = ("dev", "ci", "thorough")
+ENV_VAR = "HYPOTHESIS_PROFILE"
+DEFAULT = "ci"
 
 
 def register_profiles() -> None:
     """Register the profiles; safe to call more than once."""
+    from hypothesis import HealthCheck, settings
+
     settings.register_profile("dev", max_examples=25, deadline=None)
     settings.register_profile(
         "ci",
@@ -32,3 +36,10 @@ def register_profiles() -> None:
         print_blob=True,
         suppress_health_check=[HealthCheck.too_slow],
     )
+
+
+def load_default_profile() -> None:
+    from hypothesis import settings
+
+    register_profiles()
+    settings.load_profile(os.environ.get(ENV_VAR, DEFAULT))

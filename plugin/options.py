@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from plugin import profiles
-from plugin.embedded import MODEL_ID as EMBEDDED_MODEL_ID
+from plugin.diet.errors import InputError
+from plugin.paths import GEN_CACHE_DIR, REPORTS_DIR
+from plugin.runtime.adapter_folder import ADAPTERS
+from plugin.runtime.embedded import MODEL_ID as EMBEDDED_MODEL_ID
+from training import run_profiles
+
+if TYPE_CHECKING:
+    import pytest
 
 GROUP = "recipe-suite"
 PROFILE = "--profile"
@@ -22,15 +29,13 @@ GEN_BATCH_SIZE = "--gen-batch-size"
 COMPARE_ADAPTER = "--compare-adapter"
 REPORT_DIR = "--recipe-report-dir"
 NO_ADAPTER = "none"
-PROFILE_ENV = "RECIPE_PROFILE"
-DEFAULT_GEN_CACHE = ".recipe-cache/generations"
-PERF_PROFILE = "--perf-profile"
+PERF_PROFILE = "--perf-profile"  # picks the hardware floors of the perf gates
 
 
-def parse_profile(value: str) -> str:
+def parse_run_profile(value: str) -> str:
     try:
-        return profiles.get(value).name
-    except ValueError as exc:
+        return run_profiles.get(value).name
+    except InputError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -69,8 +74,8 @@ def parse_adapter_path(value: str) -> Path | str:
     path = Path(value).expanduser()
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"adapter folder {value} does not exist")
-    if not (path / "adapters.safetensors").is_file():
-        raise argparse.ArgumentTypeError(f"adapter folder {value} has no adapters.safetensors")
+    if not (path / ADAPTERS).is_file():
+        raise argparse.ArgumentTypeError(f"adapter folder {value} has no {ADAPTERS}")
     return path.resolve()
 
 
@@ -100,25 +105,27 @@ def parse_batch_size(value: str) -> int:
     return size
 
 
-def parse_perf_profile(value: str) -> str:
-    from plugin.perf import load_profiles
+def parse_hardware_floors(value: str) -> str:
+    from plugin.hardware_floors import load_hardware_floors
 
-    known = load_profiles()
+    known = load_hardware_floors()
     if value not in known:
-        raise argparse.ArgumentTypeError(f"unknown perf profile {value!r}; choose from {', '.join(sorted(known))}")
+        raise argparse.ArgumentTypeError(f"unknown hardware floors {value!r}; choose from {', '.join(sorted(known))}")
     return value
 
 
-def add_options(parser) -> None:  # type: ignore[no-untyped-def]
+def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup(GROUP, "recipe model quality suite")
     group.addoption(
         PROFILE,
-        type=parse_profile,
+        type=parse_run_profile,
         default=None,
-        help=f"run profile: {', '.join(sorted(profiles.PROFILES))} "
-        f"(default: ${PROFILE_ENV}, else v3 with Metal and cpu elsewhere)",
+        help=f"run profile (base model, training config, adapter): {', '.join(sorted(run_profiles.RUN_PROFILES))} "
+        f"(default: ${run_profiles.ENV_VAR}, else v3 with Metal and cpu elsewhere)",
     )
-    group.addoption(MODEL, type=parse_model, default=None, help="base model: HF id or local MLX folder (default: the profile's)")
+    group.addoption(
+        MODEL, type=parse_model, default=None, help="base model: HF id or local MLX folder (default: the run profile's)"
+    )
     group.addoption(
         MODEL_CACHE,
         type=parse_dir,
@@ -126,23 +133,23 @@ def add_options(parser) -> None:  # type: ignore[no-untyped-def]
         help="folder for the converted embedded model (default: $RECIPE_MODEL_CACHE or models/)",
     )
     group.addoption(
-        TRAIN, action="store_true", help="train the profile's LoRA adapter before the model tests (reused if unchanged)"
+        TRAIN, action="store_true", help="train the run profile's LoRA adapter before the model tests (reused if unchanged)"
     )
     group.addoption(RETRAIN, action="store_true", help="with --train: train even if a matching adapter exists")
     group.addoption(
         ADAPTER_PATH,
         type=parse_adapter_path,
         default=None,
-        help="adapter folder to test, or 'none' for the bare base model (default: the profile's adapter)",
+        help="adapter folder to test, or 'none' for the bare base model (default: the run profile's adapter)",
     )
     group.addoption(
-        GEN_CACHE, type=parse_gen_cache, default="on", help=f"generation cache: on ({DEFAULT_GEN_CACHE}), off, or a folder"
+        GEN_CACHE, type=parse_gen_cache, default="on", help=f"generation cache: on ({GEN_CACHE_DIR}), off, or a folder"
     )
     group.addoption(
         GEN_BATCH_SIZE,
         type=parse_batch_size,
         default=None,
-        help="prompts per batch_generate call (default: the quality profile's)",
+        help="prompts per batch_generate call (default: the run profile's quality gates file)",
     )
     group.addoption(
         COMPARE_ADAPTER,
@@ -151,21 +158,24 @@ def add_options(parser) -> None:  # type: ignore[no-untyped-def]
         help="second adapter to score on the same scenarios (e.g. V2 vs V3)",
     )
     group.addoption(
-        PERF_PROFILE, type=parse_perf_profile, default=None, help="hardware profile for the perf floors (default: detected)"
+        PERF_PROFILE,
+        type=parse_hardware_floors,
+        default=None,
+        help="which hardware floors the perf gates use (tests_perf/hardware_floors.yaml; default: detected)",
     )
     group.addoption(
-        REPORT_DIR, type=parse_dir, default="reports", help="where the scorecard Markdown and PNG go (default: reports/)"
+        REPORT_DIR, type=parse_dir, default=REPORTS_DIR, help=f"where the scorecard Markdown and PNG go (default: {REPORTS_DIR}/)"
     )
     group.addoption(
-        TRAIN_CONFIG, type=parse_config_file, default=None, help="LoRA YAML for --train (default: the profile's config)"
+        TRAIN_CONFIG, type=parse_config_file, default=None, help="LoRA YAML for --train (default: the run profile's config)"
     )
 
 
-def profile_from_env() -> str | None:
-    value = os.environ.get(PROFILE_ENV)
+def run_profile_from_env() -> str | None:
+    value = os.environ.get(run_profiles.ENV_VAR)
     if not value:
         return None
     try:
-        return profiles.get(value).name
-    except ValueError as exc:
-        raise ValueError(f"${PROFILE_ENV}: {exc}") from None
+        return run_profiles.get(value).name
+    except InputError as exc:
+        raise InputError(f"${run_profiles.ENV_VAR}: {exc}") from None

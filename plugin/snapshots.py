@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from syrupy.extensions.base import AbstractSyrupyExtension
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from plugin.diet import Scenario
+
 
 class RecipeSnapshotExtension(SingleFileSnapshotExtension):
     file_extension = "txt"
@@ -31,5 +33,5 @@ def extension_for(key: str) -> type[RecipeSnapshotExtension]:
     return type(f"RecipeSnapshot_{abs(hash(key))}", (RecipeSnapshotExtension,), {"key": key})
 
 
-def render(preference: str, pantry: tuple[str, ...], request: str, output: str) -> str:
-    return f"diet: {preference}\npantry: {', '.join(pantry)}\nrequest: {request}\n\n{output.strip()}\n"
+def render(scenario: Scenario, output: str) -> str:
+    return f"diet: {scenario.diet}\npantry: {', '.join(scenario.pantry)}\nrequest: {scenario.request}\n\n{output.strip()}\n"

@@ -26,8 +26,8 @@ if [[ ! -f $STAMP || pyproject.toml -nt $STAMP || scripts/setup.sh -nt $STAMP ]]
 fi
 
 if [[ $(uname -s) == Linux ]]; then
-  # mlx-cpu bundles Netlib reference BLAS (~6 GFLOP/s); plugin/blas.py preloads OpenBLAS (~330 GFLOP/s).
-  if ! $VENV/bin/python -c 'import sys; from plugin.blas import candidates; sys.exit(not candidates())'; then
+  # mlx-cpu bundles Netlib reference BLAS (~6 GFLOP/s); plugin/runtime/blas.py preloads OpenBLAS (~330 GFLOP/s).
+  if ! $VENV/bin/python -c 'import sys; from plugin.runtime.blas import candidates; sys.exit(not candidates())'; then
     say "installing OpenBLAS (Debian libopenblas0-pthread)"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     if command -v apt-get >/dev/null; then
@@ -39,4 +39,4 @@ if [[ $(uname -s) == Linux ]]; then
   fi
 fi
 
-$VENV/bin/python -m plugin.embedded | sed 's/^/[setup] embedded model: /'
+$VENV/bin/python -m plugin.runtime.embedded | sed 's/^/[setup] embedded model: /'

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from plugin.chat import ChatTemplate
-from plugin.state import RunSettings
+from plugin.diet.chat import ChatTemplate
+from plugin.settings import RunSettings
 from training import dataset
 from training.config import TrainConfig, load_config
 from training.jsonl import Record, read_splits
@@ -16,7 +16,7 @@ from training.jsonl import Record, read_splits
 
 @pytest.fixture(scope="session")
 def data_config(recipe_settings: RunSettings) -> TrainConfig:
-    return load_config(recipe_settings.profile.config, {"model": recipe_settings.model})
+    return load_config(recipe_settings.run_profile.config, {"model": recipe_settings.model})
 
 
 @pytest.fixture(scope="session")

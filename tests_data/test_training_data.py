@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from plugin import diet
-from plugin.chat import ChatTemplate, split_rendered
-from plugin.prompts import parse_system_prompt
-from plugin.scoring import judge
+from plugin.diet import DIET_CHOICES, NO_DIET, Scenario, find_violations
+from plugin.diet.chat import ChatTemplate, split_rendered
+from plugin.diet.prompts import parse_system_prompt
+from plugin.diet.scoring import judge
 from training.jsonl import SPLITS, Record
 
 MAX_LISTED = 10
@@ -22,9 +22,7 @@ MAX_LISTED = 10
 @dataclass(frozen=True)
 class Example:
     where: str
-    diet: str
-    pantry: tuple[str, ...]
-    request: str
+    scenario: Scenario
     answer: str
 
 
@@ -32,8 +30,8 @@ def to_example(record: Record, template: ChatTemplate) -> Example:
     messages = record.data.get("messages") or split_rendered(record.data["text"], template.family)
     roles = [m["role"] for m in messages]
     assert roles == ["system", "user", "assistant"], f"{record.where}: expected system, user, assistant turns, got {roles}"
-    pantry, preference = parse_system_prompt(messages[0]["content"])
-    return Example(record.where, preference, tuple(pantry), messages[1]["content"], messages[2]["content"])
+    pantry, diet = parse_system_prompt(messages[0]["content"])
+    return Example(record.where, Scenario(diet, tuple(pantry), messages[1]["content"]), messages[2]["content"])
 
 
 def listing(problems: list[str]) -> str:
@@ -80,8 +78,9 @@ def test_token_lengths_fit_max_seq_length(split: str, data_splits, data_config, 
 def test_answers_are_diet_compliant_and_grounded(split: str, examples) -> None:
     problems = []
     for ex in examples[split]:
-        verdict = judge(ex.answer, ex.diet, ex.pantry)
-        strict = [] if ex.diet == diet.NO_DIET else diet.find_violations(ex.answer, ex.diet, strict=True)
+        verdict = judge(ex.answer, ex.scenario)
+        diet = ex.scenario.diet
+        strict = [] if diet == NO_DIET else find_violations(ex.answer, diet, strict=True)
         if not verdict.passed or strict:
             problems.append(f"{ex.where}: {verdict.explain()}" + (f"; strict: {[v.term for v in strict]}" if strict else ""))
     assert not problems, listing(problems)
@@ -100,18 +99,18 @@ def test_no_duplicate_records(data_splits) -> None:
 
 
 def test_no_train_valid_leakage(examples) -> None:
-    train = {(frozenset(e.pantry), e.request): e.where for e in examples["train"]}
+    train = {(frozenset(e.scenario.pantry), e.scenario.request): e.where for e in examples["train"]}
     leaks = [
         f"{e.where} has the pantry and request of {train[key]}"
         for e in examples["valid"]
-        if (key := (frozenset(e.pantry), e.request)) in train
+        if (key := (frozenset(e.scenario.pantry), e.scenario.request)) in train
     ]
     assert not leaks, listing(leaks)
 
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_diets_are_balanced(split: str, examples) -> None:
-    counts = Counter(e.diet for e in examples[split])
-    assert set(counts) == set(diet.PREFERENCES), f"{split}: diets present {sorted(counts)}"
+    counts = Counter(e.scenario.diet for e in examples[split])
+    assert set(counts) == set(DIET_CHOICES), f"{split}: diets present {sorted(counts)}"
     spread = max(counts.values()) - min(counts.values())
     assert spread <= 1, f"{split}: diet counts differ by {spread}: {dict(counts)}"

@@ -13,40 +13,41 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from plugin import diet, quality, scorecard, strategies
-from plugin.generation import Sampling
-from plugin.scoring import Tally, Verdict, judge
-from training.evaluate import fresh_scenarios
+from plugin import settings as suite_settings
+from plugin import strategies
+from plugin.diet import DIET_CHOICES, DIETS, Scenario
+from plugin.diet.scenarios import gate_scenarios
+from plugin.diet.scoring import Tally, Verdict, judge
+from plugin.quality_gates import QualityGates, load_quality_gates
+from plugin.runtime.generation import Sampling
 
 PROPERTY_SEED = 20_240_601
 
 
 @dataclass(frozen=True)
 class Outcome:
-    preference: str
-    pantry: tuple[str, ...]
-    request: str
+    scenario: Scenario
     prompt: str
     output: str
     verdict: Verdict
 
 
 @pytest.fixture(scope="session")
-def quality_profile(recipe_settings) -> quality.QualityProfile:
-    return quality.load_quality(recipe_settings.profile.name)
+def quality_gates(recipe_settings) -> QualityGates:
+    return load_quality_gates(recipe_settings.run_profile.name)
 
 
 @pytest.fixture(scope="session")
-def greedy(quality_profile) -> Sampling:
-    return Sampling(temperature=0.0, max_tokens=quality_profile.max_tokens)
+def greedy(quality_gates) -> Sampling:
+    return Sampling(temperature=0.0, max_tokens=quality_gates.max_tokens)
 
 
 @pytest.fixture(scope="session")
-def hypothesis_examples(quality_profile) -> int:
-    return quality_profile.examples_for(settings.get_current_profile_name())
+def hypothesis_examples(quality_gates) -> int:
+    return quality_gates.examples_for(settings.get_current_profile_name())
 
 
-def property_settings(examples: int, gate: bool):  # type: ignore[no-untyped-def]
+def property_settings(examples: int, gate: bool) -> settings:
     # Each example is a model generation: no deadline, and shrinking only where it gates.
     phases = list(Phase) if gate else [Phase.explicit, Phase.reuse, Phase.generate]
     return settings(
@@ -57,69 +58,64 @@ def property_settings(examples: int, gate: bool):  # type: ignore[no-untyped-def
     )
 
 
-def property_scenarios(preference: str, examples: int) -> list[tuple[tuple[str, ...], str]]:
+def property_scenarios(diet: str, examples: int) -> list[Scenario]:
     """The scenarios the property test will draw, found by a dry run with the same seed."""
-    drawn: list[tuple[tuple[str, ...], str]] = []
+    drawn: list[Scenario] = []
 
     @seed(PROPERTY_SEED)
     @settings(property_settings(examples, gate=False), database=None)
     @given(st.data())
     def collect(data: st.DataObject) -> None:
-        drawn.append(data.draw(strategies.scenarios(preference)))
+        drawn.append(data.draw(strategies.scenarios(diet)))
 
     collect()
     return drawn
 
 
-def judge_all(engine, sampling: Sampling, cases: list[tuple[str, tuple[str, ...], str]]) -> list[Outcome]:  # type: ignore[no-untyped-def]
-    prompts = [engine.render(pantry, pref, request) for pref, pantry, request in cases]
+def judge_all(engine, sampling: Sampling, scenarios: list[Scenario]) -> list[Outcome]:
+    prompts = [engine.render(s) for s in scenarios]
     outputs = engine.generate(prompts, sampling)
-    return [
-        Outcome(pref, pantry, request, prompt, out, judge(out, pref, pantry))
-        for (pref, pantry, request), prompt, out in zip(cases, prompts, outputs)
-    ]
+    return [Outcome(s, prompt, out, judge(out, s)) for s, prompt, out in zip(scenarios, prompts, outputs)]
 
 
-def gate_cases(quality_profile) -> list[tuple[str, tuple[str, ...], str]]:  # type: ignore[no-untyped-def]
-    n = quality_profile.scenarios_per_diet * len(diet.PREFERENCES)
-    return [(s.diet, s.pantry, s.request) for s in fresh_scenarios(n)]
+def gate_cases(gates: QualityGates) -> list[Scenario]:
+    return gate_scenarios(gates.scenarios_per_diet * len(DIET_CHOICES))
 
 
 @pytest.fixture(scope="session")
-def prefetched(recipe_engine, greedy, quality_profile, hypothesis_examples) -> None:
+def prefetched(recipe_engine, greedy, quality_gates, hypothesis_examples) -> None:
     """Generate everything the suite needs in one batched pass (a no-op when cached)."""
-    cases = gate_cases(quality_profile)
-    for pref in diet.DIETS:
-        cases += [(pref, pantry, request) for pantry, request in property_scenarios(pref, hypothesis_examples)]
-    recipe_engine.generate([recipe_engine.render(p, d, r) for d, p, r in cases], greedy)
+    cases = gate_cases(quality_gates)
+    for diet in DIETS:
+        cases += property_scenarios(diet, hypothesis_examples)
+    recipe_engine.generate([recipe_engine.render(s) for s in cases], greedy)
 
 
 def _tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for i, o in enumerate(outcomes):
-        tallies[o.preference].add(o.verdict, f"scenario {i} ({o.preference})")
+        tallies[o.scenario.diet].add(o.verdict, f"scenario {i} ({o.scenario.diet})")
     return tallies
 
 
 @pytest.fixture(scope="session")
-def gate_results(pytestconfig, prefetched, recipe_engine, recipe_adapter, greedy, quality_profile) -> dict[str, Tally]:
-    outcomes = judge_all(recipe_engine, greedy, gate_cases(quality_profile))
-    tallies = _tallies(outcomes)
-    card = scorecard.get(pytestconfig)
-    name = str(recipe_adapter.path or "base model (no adapter)")
-    for pref, tally in tallies.items():
-        card.record("adapter", name, pref, tally)
-    return tallies
+def gate_results(
+    pytestconfig, prefetched, recipe_engine, recipe_adapter, compare_engine, greedy, quality_gates
+) -> dict[str, Tally]:
+    """Per-diet tallies of the adapter under test on the gate scenarios, recorded in the scorecard.
 
+    With --compare-adapter, the other adapter is scored on the same scenarios and shown beside
+    it in the scorecard: a report, not a gate.
+    """
+    cases = gate_cases(quality_gates)
+    tallies = _tallies(judge_all(recipe_engine, greedy, cases))
+    card = suite_settings.scorecard(pytestconfig)
+    for diet, tally in tallies.items():
+        card.record("adapter", str(recipe_adapter.path or "base model (no adapter)"), diet, tally)
+    if compare_engine is not None:
+        from plugin import options
 
-@pytest.fixture(scope="session")
-def compare_results(pytestconfig, compare_engine, greedy, quality_profile, gate_results) -> dict[str, Tally] | None:
-    if compare_engine is None:
-        return None
-    from plugin import options
-
-    tallies = _tallies(judge_all(compare_engine, greedy, gate_cases(quality_profile)))
-    card = scorecard.get(pytestconfig)
-    for pref, tally in tallies.items():
-        card.record("compare", str(pytestconfig.getoption(options.COMPARE_ADAPTER)), pref, tally)
+        name = str(pytestconfig.getoption(options.COMPARE_ADAPTER))
+        for diet, tally in _tallies(judge_all(compare_engine, greedy, cases)).items():
+            card.record("compare (report only)", name, diet, tally)
     return tallies

@@ -11,16 +11,16 @@ N = 8
 
 
 @pytest.fixture(scope="module")
-def bare_engine(pytestconfig, base_model_path):  # type: ignore[no-untyped-def]
-    from plugin.fixtures import _engine
+def bare_engine(pytestconfig, base_model_path):
+    from plugin.fixtures import make_engine
 
-    return _engine(pytestconfig, base_model_path, None)
+    return make_engine(pytestconfig, base_model_path, None)
 
 
-def test_adapter_beats_the_bare_base_model(recipe_adapter, recipe_engine, bare_engine, greedy, quality_profile) -> None:
+def test_adapter_beats_the_bare_base_model(recipe_adapter, recipe_engine, bare_engine, greedy, quality_gates) -> None:
     if recipe_adapter.path is None:
         pytest.skip("this run tests the bare base model itself")
-    cases = gate_cases(quality_profile)[:N]
+    cases = gate_cases(quality_gates)[:N]
     tuned = sum(o.verdict.passed for o in judge_all(recipe_engine, greedy, cases))
     bare = sum(o.verdict.passed for o in judge_all(bare_engine, greedy, cases))
     assert tuned > bare, f"adapter passed {tuned}/{N}, the bare base model {bare}/{N}: the adapter adds nothing"

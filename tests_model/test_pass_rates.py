@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from plugin import diet
+from plugin.diet import DIET_CHOICES
+from plugin.diet.scoring import Tally
 
 pytestmark = pytest.mark.model
 
 
-def _gate_message(name: str, tally, limit: float) -> str:  # type: ignore[no-untyped-def]
+def _gate_message(name: str, tally, limit: float) -> str:
     lo, hi = tally.wilson()
     failures = "\n".join(tally.failures[:5])
     return (
@@ -18,27 +19,19 @@ def _gate_message(name: str, tally, limit: float) -> str:  # type: ignore[no-unt
     )
 
 
-@pytest.mark.parametrize("preference", diet.PREFERENCES)
-def test_pass_rate(preference: str, gate_results, quality_profile) -> None:
-    tally = gate_results[preference]
-    assert tally.n == quality_profile.scenarios_per_diet
-    limit = quality_profile.min_pass_lower_bound
-    assert tally.wilson()[0] >= limit, _gate_message(preference, tally, limit)
+@pytest.mark.parametrize("diet", DIET_CHOICES)
+def test_pass_rate(diet: str, gate_results, quality_gates) -> None:
+    tally = gate_results[diet]
+    assert tally.n == quality_gates.scenarios_per_diet
+    limit = quality_gates.min_pass_lower_bound
+    assert tally.wilson()[0] >= limit, _gate_message(diet, tally, limit)
 
 
-def test_overall_pass_rate(gate_results, quality_profile) -> None:
-    from plugin.scoring import Tally
-
+def test_overall_pass_rate(gate_results, quality_gates) -> None:
     total = Tally()
     for tally in gate_results.values():
         for attr in ("n", "passed", "format_ok", "grounded", "diet_safe"):
             setattr(total, attr, getattr(total, attr) + getattr(tally, attr))
         total.failures += tally.failures
-    limit = quality_profile.min_overall_lower_bound
+    limit = quality_gates.min_overall_lower_bound
     assert total.wilson()[0] >= limit, _gate_message("all diets", total, limit)
-
-
-def test_compare_adapter(compare_results, gate_results) -> None:
-    if compare_results is None:
-        pytest.skip("no --compare-adapter given")
-    assert set(compare_results) == set(gate_results)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from plugin import diet
-from plugin.generation import SEED_TEMPERATURE, Sampling
-from plugin.scoring import judge
+from plugin.diet import Scenario, is_forbidden
+from plugin.diet.scoring import judge
+from plugin.runtime.generation import SEED_TEMPERATURE, Sampling
+from plugin.verdicts import report_only
 
 pytestmark = pytest.mark.model
 
-SEED_PANTRY = ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper")
-SEED_REQUEST = "I want a healthy vegetarian dinner"
+SEED_PROMPT = Scenario(
+    "vegetarian",
+    ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"),
+    "I want a healthy vegetarian dinner",
+)
 
 # The guide's validation cases: (name, diet, forbidden, allowed).
 SEED_CASES = [
@@ -22,37 +26,36 @@ SEED_CASES = [
 SAMPLINGS = {"greedy": 0.0, "temp0.7": SEED_TEMPERATURE}
 
 
-def _check(engine, quality_profile, pantry, preference, request, temperature) -> None:  # type: ignore[no-untyped-def]
+def _check(engine, quality_gates, scenario: Scenario, temperature: float) -> None:
     """The seed's check, by the oracle: a recipe with no forbidden ingredient.
 
-    Single cases follow the profile's strict policy: they gate where the profile gates
+    Single cases follow the quality gates' strict policy: they gate where the run profile gates
     (v3) and are reported as xfail with the evidence where it only reports (cpu).
     """
-    prompt = engine.render(pantry, preference, request)
-    [output] = engine.generate([prompt], Sampling(temperature, quality_profile.max_tokens))
-    verdict = judge(output, preference, pantry)
+    prompt = engine.render(scenario)
+    [output] = engine.generate([prompt], Sampling(temperature, quality_gates.max_tokens))
+    verdict = judge(output, scenario)
     if verdict.diet_safe:
         return
     message = f"{verdict.explain()}\n--- output ---\n{output}"
-    if quality_profile.strict_gates:
+    if quality_gates.strict_gates:
         pytest.fail(message)
-    pytest.xfail(f"reported, not gated, in this profile: {message.splitlines()[0]}")
+    report_only(message.splitlines()[0])
 
 
 @pytest.mark.parametrize("sampling", SAMPLINGS)
-def test_seed_test_prompt_has_no_chicken(sampling: str, recipe_engine, quality_profile) -> None:
-    _check(recipe_engine, quality_profile, SEED_PANTRY, "vegetarian", SEED_REQUEST, SAMPLINGS[sampling])
+def test_seed_test_prompt_has_no_chicken(sampling: str, recipe_engine, quality_gates) -> None:
+    _check(recipe_engine, quality_gates, SEED_PROMPT, SAMPLINGS[sampling])
 
 
 @pytest.mark.parametrize("sampling", SAMPLINGS)
-@pytest.mark.parametrize(("name", "preference", "forbidden", "allowed"), SEED_CASES, ids=[c[1] for c in SEED_CASES])
-def test_seed_validation_case(name, preference, forbidden, allowed, sampling, recipe_engine, quality_profile) -> None:  # type: ignore[no-untyped-def]
-    pantry = allowed + ("garlic", "salt") + forbidden
-    request = f"I want a {preference} dinner"
-    _check(recipe_engine, quality_profile, pantry, preference, request, SAMPLINGS[sampling])
+@pytest.mark.parametrize(("name", "diet", "forbidden", "allowed"), SEED_CASES, ids=[c[1] for c in SEED_CASES])
+def test_seed_validation_case(name, diet, forbidden, allowed, sampling, recipe_engine, quality_gates) -> None:
+    scenario = Scenario(diet, allowed + ("garlic", "salt") + forbidden, f"I want a {diet} dinner")
+    _check(recipe_engine, quality_gates, scenario, SAMPLINGS[sampling])
 
 
 def test_seed_cases_are_forbidden_by_the_oracle() -> None:
-    for name, preference, forbidden, allowed in SEED_CASES:
-        assert all(diet.is_forbidden(f, preference) for f in forbidden), name
-        assert not any(diet.is_forbidden(a, preference) for a in allowed), name
+    for name, diet, forbidden, allowed in SEED_CASES:
+        assert all(is_forbidden(f, diet) for f in forbidden), name
+        assert not any(is_forbidden(a, diet) for a in allowed), name

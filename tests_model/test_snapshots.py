@@ -11,39 +11,44 @@ from pathlib import Path
 
 import pytest
 
+from plugin.diet import Scenario
 from plugin.snapshots import extension_for, render, snapshot_key
 
 pytestmark = pytest.mark.model
 
 GOLDEN = [
-    (
+    Scenario(
         "vegetarian",
         ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"),
         "I want a healthy vegetarian dinner",
     ),
-    (
+    Scenario(
         "vegan",
         ("tofu", "broccoli", "soy sauce", "rice", "egg", "butter", "garlic"),
         "Something quick and filling for tonight, please",
     ),
-    ("pescatarian", ("salmon", "bacon", "spinach", "lemon", "quinoa", "olive oil"), "I need a light pescatarian meal for two"),
-    (
+    Scenario(
+        "pescatarian", ("salmon", "bacon", "spinach", "lemon", "quinoa", "olive oil"), "I need a light pescatarian meal for two"
+    ),
+    Scenario(
         "gluten-free",
         ("spaghetti", "rice noodles", "shrimp", "bell pepper", "ginger", "sesame oil"),
         "Make me a warm, comforting meal",
     ),
-    (
+    Scenario(
         "dairy-free",
         ("cheddar", "potato", "leek", "vegetable oil", "thyme", "black beans"),
         "Suggest a soup I can cook with what I have",
     ),
-    (
+    Scenario(
         "nut-free",
         ("cashews", "chickpeas", "cauliflower", "curry powder", "basmati rice", "coconut oil"),
         "Can you create a curry recipe for me?",
     ),
-    ("halal", ("pork", "chicken thighs", "corn tortilla", "onion", "cumin", "cilantro"), "Give me a family-friendly tacos"),
-    (
+    Scenario(
+        "halal", ("pork", "chicken thighs", "corn tortilla", "onion", "cumin", "cilantro"), "Give me a family-friendly tacos"
+    ),
+    Scenario(
         "none",
         ("ground beef", "penne", "mushroom", "garlic", "parmesan", "olive oil"),
         "Plan a simple dinner using my ingredients",
@@ -52,7 +57,7 @@ GOLDEN = [
 
 
 @pytest.fixture
-def recipe_snapshot(snapshot, request, base_model_path, recipe_adapter):  # type: ignore[no-untyped-def]
+def recipe_snapshot(snapshot, request, base_model_path, recipe_adapter):
     key = snapshot_key(base_model_path, recipe_adapter.path)
     folder = Path(request.node.path).parent / "__snapshots__" / key
     if not folder.is_dir() and not request.config.option.update_snapshots:
@@ -60,7 +65,7 @@ def recipe_snapshot(snapshot, request, base_model_path, recipe_adapter):  # type
     return snapshot.use_extension(extension_for(key))
 
 
-@pytest.mark.parametrize(("preference", "pantry", "request_text"), GOLDEN, ids=[g[0] for g in GOLDEN])
-def test_golden_recipe(preference, pantry, request_text, recipe_engine, greedy, recipe_snapshot) -> None:  # type: ignore[no-untyped-def]
-    [output] = recipe_engine.generate([recipe_engine.render(pantry, preference, request_text)], greedy)
-    assert render(preference, pantry, request_text, output) == recipe_snapshot
+@pytest.mark.parametrize("scenario", GOLDEN, ids=[g.diet for g in GOLDEN])
+def test_golden_recipe(scenario: Scenario, recipe_engine, greedy, recipe_snapshot) -> None:
+    [output] = recipe_engine.generate([recipe_engine.render(scenario)], greedy)
+    assert render(scenario, output) == recipe_snapshot

@@ -6,28 +6,29 @@ from typing import Any
 
 import pytest
 
-from plugin import options, perf
+from plugin import options
+from plugin.hardware_floors import HardwareFloors, detect_hardware, load_hardware_floors
 
 
 @pytest.fixture(scope="session")
-def perf_floors(pytestconfig, recipe_settings) -> perf.Floors:  # type: ignore[no-untyped-def]
-    name = pytestconfig.getoption(options.PERF_PROFILE) or perf.detect_profile(recipe_settings.backend.name)
-    return perf.load_profiles()[name]
+def perf_floors(pytestconfig, recipe_settings) -> HardwareFloors:
+    name = pytestconfig.getoption(options.PERF_PROFILE) or detect_hardware(recipe_settings.backend.name)
+    return load_hardware_floors()[name]
 
 
 @pytest.fixture(scope="session")
-def perf_config(recipe_settings):  # type: ignore[no-untyped-def]
+def perf_config(recipe_settings):
     from training.config import load_config
 
-    return load_config(recipe_settings.profile.config, {"model": recipe_settings.model})
+    return load_config(recipe_settings.run_profile.config, {"model": recipe_settings.model})
 
 
 @pytest.fixture(scope="session")
-def perf_base_path(recipe_settings) -> str:  # type: ignore[no-untyped-def]
+def perf_base_path(recipe_settings) -> str:
     """The base model folder; the perf suite skips, with the reason, when it cannot be had."""
     from pathlib import Path
 
-    from plugin import embedded
+    from plugin.runtime import embedded
 
     if not recipe_settings.is_embedded:
         if not Path(recipe_settings.model).is_dir():
@@ -40,7 +41,7 @@ def perf_base_path(recipe_settings) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def perf_model(perf_base_path) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]
+def perf_model(perf_base_path) -> tuple[Any, Any]:
     from mlx_lm import load
 
     return load(perf_base_path)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from plugin.matmul_bench import matmul_gflops, measure_in_subprocess
+from plugin.runtime.matmul_bench import matmul_gflops, measure_in_subprocess
 
 MIN_SPEEDUP = 20.0
 

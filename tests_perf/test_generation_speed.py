@@ -11,23 +11,26 @@ from typing import Any
 
 import pytest
 
-from plugin import perf
-from training.evaluate import fresh_scenarios
+from plugin import hardware_floors
+from plugin.diet.scenarios import gate_scenarios
 
 pytestmark = [pytest.mark.perf, pytest.mark.model, pytest.mark.slow]
 SEQUENTIAL_PROMPTS = 4
 BATCHED_PROMPTS = 24
 MAX_TOKENS = 128
 MIN_BATCHED_OVER_SINGLE = 3.0  # batched decode tokens/s >= 3x single-stream
-MIN_ENGINE_OVER_LOOP = 4.0  # the engine's end-to-end tokens/s >= 4x a sequential generate loop
+# The engine's end-to-end tokens/s over a sequential generate loop. A batch path that fell back to one prompt at a
+# time gives about 1x; on this machine the ratio measured 3.4-5.0x across runs (the loop's speed moves with the
+# machine's state more than the engine's), so 2.5 separates the two failure modes with margin on both sides.
+MIN_ENGINE_OVER_LOOP = 2.5
 
 
 @pytest.fixture(scope="module")
-def prompts(perf_model) -> list[str]:  # type: ignore[no-untyped-def]
-    from plugin import diet
+def prompts(perf_model) -> list[str]:
+    from plugin.diet import render_prompt
 
     _, tokenizer = perf_model
-    return [diet.render_prompt(tokenizer, list(s.pantry), s.diet, s.request) for s in fresh_scenarios(BATCHED_PROMPTS, seed=7)]
+    return [render_prompt(tokenizer, s) for s in gate_scenarios(BATCHED_PROMPTS, seed=7)]
 
 
 def sequential_loop(model: Any, tokenizer: Any, prompts: list[str]) -> dict[str, float]:
@@ -51,8 +54,8 @@ def sequential_loop(model: Any, tokenizer: Any, prompts: list[str]) -> dict[str,
 
 
 def batched_engine(model: Any, tokenizer: Any, prompts: list[str]) -> dict[str, float]:
-    from plugin.gen_cache import GenCache
-    from plugin.generation import RecipeEngine, Sampling
+    from plugin.runtime.gen_cache import GenCache
+    from plugin.runtime.generation import RecipeEngine, Sampling
 
     engine = RecipeEngine(model, tokenizer, "perf", GenCache(None), batch_size=len(prompts))
     tic = time.perf_counter()
@@ -66,7 +69,7 @@ def batched_engine(model: Any, tokenizer: Any, prompts: list[str]) -> dict[str, 
     }
 
 
-def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, perf_floors) -> None:  # type: ignore[no-untyped-def]
+def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, perf_floors) -> None:
     import mlx.core as mx
 
     model, tokenizer = perf_model
@@ -95,7 +98,9 @@ def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, per
         }
     )
     p = perf_floors.name
-    perf.gate(decode_x, MIN_BATCHED_OVER_SINGLE, "batched / single-stream decode tokens/s", p)
-    perf.gate(engine_x, MIN_ENGINE_OVER_LOOP, "engine tokens/s over a sequential generate loop", p)
-    perf.gate(single["decode_tokens_per_s"], perf_floors.gen_tokens_per_s, "single-stream decode tokens/s", p)
-    perf.gate(batched_peak, perf_floors.max_peak_memory_gb, "batched generation peak memory GB", p, higher_is_better=False)
+    hardware_floors.gate(decode_x, MIN_BATCHED_OVER_SINGLE, "batched / single-stream decode tokens/s", p)
+    hardware_floors.gate(engine_x, MIN_ENGINE_OVER_LOOP, "engine tokens/s over a sequential generate loop", p)
+    hardware_floors.gate(single["decode_tokens_per_s"], perf_floors.gen_tokens_per_s, "single-stream decode tokens/s", p)
+    hardware_floors.gate(
+        batched_peak, perf_floors.max_peak_memory_gb, "batched generation peak memory GB", p, higher_is_better=False
+    )

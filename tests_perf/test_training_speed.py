@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from plugin import perf
+from plugin import hardware_floors
 
 pytestmark = [pytest.mark.perf, pytest.mark.model, pytest.mark.slow]
 STEPS = 2  # every step is timed; the first one's compilation is the same work for both trainers
@@ -44,7 +44,7 @@ class Reports:
         pass
 
 
-def _fresh_lora(cfg, perf_base_path: str):  # type: ignore[no-untyped-def]
+def _fresh_lora(cfg, perf_base_path: str):
     from mlx_lm import load
 
     from training.trainer import prepare_model
@@ -54,7 +54,7 @@ def _fresh_lora(cfg, perf_base_path: str):  # type: ignore[no-untyped-def]
     return model, tokenizer
 
 
-def raw_mlx_lm(cfg, perf_base_path: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def raw_mlx_lm(cfg, perf_base_path: str) -> list[dict[str, Any]]:
     import mlx.core as mx
     import mlx.optimizers as optim
     import numpy as np
@@ -86,8 +86,8 @@ def raw_mlx_lm(cfg, perf_base_path: str) -> list[dict[str, Any]]:  # type: ignor
     return report.rows
 
 
-def project_trainer(cfg, perf_base_path: str) -> tuple[list[dict[str, Any]], float]:  # type: ignore[no-untyped-def]
-    from plugin.blas import import_mlx
+def project_trainer(cfg, perf_base_path: str) -> tuple[list[dict[str, Any]], float]:
+    from plugin.runtime.blas import import_mlx
     from training.trainer import train_lora
 
     mx = import_mlx()
@@ -99,7 +99,7 @@ def project_trainer(cfg, perf_base_path: str) -> tuple[list[dict[str, Any]], flo
 
 
 @pytest.fixture(scope="module")
-def short_config(perf_config, tmp_path_factory):  # type: ignore[no-untyped-def]
+def short_config(perf_config, tmp_path_factory):
     from training import dataset
 
     dataset.ensure_data(perf_config, dataset.template_for(perf_config.model), say=lambda line: None)
@@ -115,7 +115,7 @@ def short_config(perf_config, tmp_path_factory):  # type: ignore[no-untyped-def]
     return cfg
 
 
-def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_path, perf_floors) -> None:  # type: ignore[no-untyped-def]
+def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_path, perf_floors) -> None:
     raw_runs: list[list[dict[str, Any]]] = []
     our_runs: list[list[dict[str, Any]]] = []
     peaks: list[float] = []
@@ -145,11 +145,11 @@ def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_pa
             "peak_memory_gb": round(max(peaks), 3),
             "batch_size": short_config.batch_size,
             "max_seq_length": short_config.max_seq_length,
-            **perf.machine(),
+            **hardware_floors.machine(),
         }
     )
     p = perf_floors.name
-    perf.gate(ratio, MIN_RATIO, "training tokens/s, project trainer / raw mlx-lm train()", p)
-    perf.gate(ours_its, perf_floors.train_it_per_s, "training it/s", p)
-    perf.gate(ours_tps, perf_floors.train_tokens_per_s, "training tokens/s", p)
-    perf.gate(max(peaks), perf_floors.max_peak_memory_gb, "training peak memory GB", p, higher_is_better=False)
+    hardware_floors.gate(ratio, MIN_RATIO, "training tokens/s, project trainer / raw mlx-lm train()", p)
+    hardware_floors.gate(ours_its, perf_floors.train_it_per_s, "training it/s", p)
+    hardware_floors.gate(ours_tps, perf_floors.train_tokens_per_s, "training tokens/s", p)
+    hardware_floors.gate(max(peaks), perf_floors.max_peak_memory_gb, "training peak memory GB", p, higher_is_better=False)

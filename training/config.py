@@ -16,10 +16,12 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from plugin.diet.errors import SuiteError
+from plugin.paths import from_root
+from plugin.runtime.embedded import MODEL_ID as EMBEDDED_MODEL_ID
 
 
-class ConfigError(ValueError):
+class ConfigError(SuiteError, ValueError):
     """A bad config value; the message names the file and the key."""
 
 
@@ -40,7 +42,7 @@ class Targets:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    model: str = "embedded:smollm2-135m-instruct"
+    model: str = EMBEDDED_MODEL_ID
     train: bool = True
     data: str = "data/finetune"
     fine_tune_type: str = "lora"
@@ -81,8 +83,7 @@ NESTED = {"lora_parameters": LoraParameters, "targets": Targets}
 
 
 def resolve_path(value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else ROOT / path
+    return from_root(value)
 
 
 def _type_ok(value: Any, annotation: str) -> bool:

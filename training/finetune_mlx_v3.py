@@ -15,24 +15,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make the repo importable
+if __package__ in (None, ""):  # run as a script: make the repo importable (plugin.paths.ROOT is not importable yet)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plugin.blas import ensure_fast_blas
+from plugin.runtime.blas import ensure_fast_blas
 
 ensure_fast_blas()
 
+from plugin.diet.errors import MissingFileError, SuiteError  # noqa: E402
+from plugin.runtime import embedded  # noqa: E402
 from training import preflight  # noqa: E402
-from training.config import ConfigError, TrainConfig, load_config  # noqa: E402
-from training.jsonl import DataError  # noqa: E402
+from training.config import TrainConfig, load_config  # noqa: E402
 
 EXIT_BAD_INPUT, EXIT_NEEDS_METAL, EXIT_INTERRUPTED = 2, 3, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finetune_mlx_v3.py", description="Pre-flight, then LoRA fine-tuning with mlx-lm.")
-    p.add_argument("--config", help="LoRA YAML (default: the profile's: v3 with Metal, cpu elsewhere)")
-    p.add_argument("--model", help="base model: HF id, local folder or embedded:smollm2-135m-instruct")
+    p.add_argument("--config", help="LoRA YAML (default: the run profile's: v3 with Metal, cpu elsewhere)")
+    p.add_argument("--model", help=f"base model: HF id, local folder or {embedded.MODEL_ID}")
     p.add_argument("--data", help="folder with train.jsonl and valid.jsonl")
     p.add_argument("--adapter-path", help="where adapters, checkpoints and metrics are written")
     p.add_argument("--iters", type=int)
@@ -66,28 +67,24 @@ OVERRIDES = (
 
 
 def default_config_path() -> Path:
-    from plugin import profiles
-    from plugin.backend import detect_backend_name
+    from plugin.runtime.backend import detect_backend_name
+    from training import run_profiles
 
-    return profiles.get(profiles.default_profile(detect_backend_name())[0]).config
+    return run_profiles.get(run_profiles.default_run_profile(detect_backend_name())[0]).config
 
 
 def resolve_model(cfg: TrainConfig) -> str:
-    from plugin import embedded
-
     if cfg.model == embedded.MODEL_ID:
         return str(embedded.ensure_model().path)
     return cfg.model
 
 
 def needs_metal(cfg: TrainConfig) -> bool:
-    from plugin import embedded
-
     return cfg.model != embedded.MODEL_ID
 
 
 def run(args: argparse.Namespace, say: Any = print) -> int:
-    from plugin.backend import detect
+    from plugin.runtime.backend import detect
     from training import dataset, trainer
 
     cfg = load_config(args.config or default_config_path(), {k: getattr(args, k) for k in OVERRIDES})
@@ -108,7 +105,7 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     start = 0
     if args.resume_adapter_file:
         if not args.resume_adapter_file.is_file():
-            raise FileNotFoundError(f"--resume-adapter-file {args.resume_adapter_file}: no such file")
+            raise MissingFileError(f"--resume-adapter-file {args.resume_adapter_file}: no such file")
         trainer.check_same_base(args.resume_adapter_file, cfg.model)
         start = trainer.resume_iteration(args.resume_adapter_file)
     if needs_metal(cfg) and backend.name != "metal" and not args.force:
@@ -169,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
-    except (ConfigError, DataError, FileNotFoundError, ValueError) as exc:
+    except SuiteError as exc:  # ConfigError, DataError, TrainingError, AdapterError, ...: one line, exit 2
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import metadata
 from pathlib import Path
 
-from plugin.gen_cache import file_digest
+from plugin.runtime.backend import package_version
+from plugin.runtime.gen_cache import file_digest
 from training.config import TrainConfig
 
 # Where the adapter lands and how often progress is printed do not change the weights.
@@ -31,6 +31,6 @@ def fingerprint(cfg: TrainConfig, base_model: str) -> str:
         "config": config,
         "data": data,
         "base_model": base_model_identity(base_model),
-        "mlx_lm": metadata.version("mlx-lm"),
+        "mlx_lm": package_version("mlx-lm"),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -1,19 +1,18 @@
-"""Reading and atomically writing the JSONL splits; every error names file:line."""
+"""Reading the JSONL splits; every error names file:line. (Writing is ``plugin.atomic.write_jsonl``.)"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plugin.diet.errors import SuiteError
+
 SPLITS = ("train", "valid")
 
 
-class DataError(ValueError):
+class DataError(SuiteError, ValueError):
     """Bad training data; the message starts with ``file:line``."""
 
 
@@ -55,19 +54,3 @@ def read_splits(data_dir: Path, keys: tuple[str, ...] = ("text", "messages")) ->
     if not data_dir.is_dir():
         raise DataError(f"{data_dir}: data folder not found; generate it with `python -m training.dataset`")
     return {split: read_jsonl(data_dir / f"{split}.jsonl", keys) for split in SPLITS}
-
-
-def write_jsonl_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from training.config import TrainConfig, epochs, steps_per_epoch
@@ -101,7 +100,7 @@ def measure_warmup(cfg: TrainConfig, model: Any, train_set: Any, steps: int = 3)
     """Time forward+backward on real batches, without updating any weight."""
     from mlx_lm.tuner.trainer import default_loss, iterate_batches
 
-    from plugin.blas import import_mlx
+    from plugin.runtime.blas import import_mlx
 
     mx = import_mlx()
     import mlx.nn as nn
@@ -138,10 +137,3 @@ def _duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.1f} min"
     return f"{seconds / 3600:.1f} h"
-
-
-def describe_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -12,8 +12,6 @@ corrupt adapter.
 from __future__ import annotations
 
 import json
-import os
-import re
 import tempfile
 import time
 import warnings
@@ -22,19 +20,30 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plugin.atomic import save_figure
 from plugin.atomic import write_text as atomic_write_text
-from plugin.blas import import_mlx
+from plugin.atomic import write_with
+from plugin.diet.errors import SuiteError
+from plugin.report.loss_curve import plot_losses
+from plugin.runtime.adapter_folder import (
+    ADAPTERS,
+    BEST,
+    CHECKPOINT_RE,
+    CONFIG,
+    LOSS_PNG,
+    METRICS,
+    OPTIMIZER,
+    STATE,
+    SUMMARY,
+    check_base_model,
+    checkpoint_name,
+)
+from plugin.runtime.blas import import_mlx
 from training.config import TrainConfig
 
-ADAPTERS = "adapters.safetensors"
-OPTIMIZER = "optimizer.safetensors"
-BEST = "best_adapters.safetensors"
-STATE = "training_state.json"
-METRICS = "metrics.jsonl"
-LOSS_PNG = "loss_curve.png"
-SUMMARY = "training_config_v3.json"
-CHECKPOINT_RE = re.compile(r"^(\d{7})_adapters\.safetensors$")
+
+class TrainingError(SuiteError, ValueError):
+    """A training run that cannot start as configured (data, layers, resume point)."""
+
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -57,13 +66,7 @@ class TrainResult:
 
 def save_adapter(path: Path, weights: dict[str, Any]) -> None:
     mx = import_mlx()
-    tmp = path.with_name(f".{path.stem}.partial.safetensors")
-    mx.save_safetensors(str(tmp), weights)
-    os.replace(tmp, path)
-
-
-def checkpoint_name(iteration: int) -> str:
-    return f"{iteration:07d}_{ADAPTERS}"
+    write_with(path, lambda tmp: mx.save_safetensors(str(tmp), weights))
 
 
 def optimizer_file(adapter_file: Path) -> Path:
@@ -100,8 +103,11 @@ def resume_iteration(resume_file: Path) -> int:
         return int(m.group(1))
     state = resume_file.parent / STATE
     if state.is_file():
-        return int(json.loads(state.read_text())["iteration"])
-    raise ValueError(f"{resume_file}: cannot tell its iteration (not NNNNNNN_adapters.safetensors and no {STATE} beside it)")
+        try:
+            return int(json.loads(state.read_text(encoding="utf-8"))["iteration"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise TrainingError(f"{state}: not a training state file ({type(exc).__name__}: {exc})") from None
+    raise TrainingError(f"{resume_file}: cannot tell its iteration (not NNNNNNN_adapters.safetensors and no {STATE} beside it)")
 
 
 def read_metrics(path: Path, up_to: int | None = None) -> list[dict[str, Any]]:
@@ -161,6 +167,8 @@ class RecipeCallback:
         self.overfitting = False
 
     def _record(self, row: dict[str, Any]) -> None:
+        # Appended, not rewritten: the file was written whole (atomically) when the run started, and
+        # read_metrics skips a torn last line, so a kill -9 mid-append loses at most that line.
         with (self.out / METRICS).open("a") as fh:
             fh.write(json.dumps(row) + "\n")
         if self.progress:
@@ -193,25 +201,32 @@ class RecipeCallback:
         self._record(row)
 
 
-def _checkpointing_batches(
-    inner: Callable[..., Iterator[Any]], model: Any, optimizer: Any, cfg: TrainConfig, out: Path, start: int
-) -> Callable[..., Iterator[Any]]:
-    def save(iteration: int) -> None:
-        save_checkpoint(out, model, optimizer, iteration)
-        atomic_write_text(out / STATE, json.dumps({"iteration": iteration, "checkpoint": checkpoint_name(iteration)}))
+class CheckpointingBatches:
+    """mlx-lm's ``iterate_batches``, saving a checkpoint of ``k`` steps before it hands out batch ``k + 1``.
 
-    def batches(*args: Any, **kwargs: Any) -> Iterator[Any]:
+    Passed to ``train(iterate_batches=...)``: mlx-lm asks for the next training batch only
+    after the previous step was evaluated, which is when ``k`` completed steps can be saved.
+    """
+
+    def __init__(
+        self, inner: Callable[..., Iterator[Any]], model: Any, optimizer: Any, cfg: TrainConfig, out: Path, start: int
+    ) -> None:
+        self.inner, self.model, self.optimizer = inner, model, optimizer
+        self.cfg, self.out, self.start = cfg, out, start
+
+    def save(self, iteration: int) -> None:
+        save_checkpoint(self.out, self.model, self.optimizer, iteration)
+        atomic_write_text(self.out / STATE, json.dumps({"iteration": iteration, "checkpoint": checkpoint_name(iteration)}))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         if not kwargs.get("loop"):  # validation batches
-            yield from inner(*args, **kwargs)
+            yield from self.inner(*args, **kwargs)
             return
-        for local, batch in enumerate(inner(*args, **kwargs)):
-            done = start + local  # steps completed before this batch
-            if local and done % cfg.save_every == 0:
-                save(done)
+        for local, batch in enumerate(self.inner(*args, **kwargs)):
+            done = self.start + local  # steps completed before this batch
+            if local and done % self.cfg.save_every == 0:
+                self.save(done)
             yield batch
-
-    batches.save = save  # type: ignore[attr-defined]
-    return batches
 
 
 def adapter_config(cfg: TrainConfig, base_model: str) -> dict[str, Any]:
@@ -225,25 +240,6 @@ def adapter_config(cfg: TrainConfig, base_model: str) -> dict[str, Any]:
     }
 
 
-def plot_losses(metrics: list[dict[str, Any]], path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for kind, label in (("train_loss", "train"), ("val_loss", "validation")):
-        points = [(r["iteration"], r[kind]) for r in metrics if kind in r]
-        if points:
-            ax.plot(*zip(*points), marker="o", markersize=3, label=label)
-    ax.set(xlabel="iteration", ylabel="loss", title=title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    save_figure(fig, path)
-    plt.close(fig)
-
-
 def load_datasets(cfg: TrainConfig, tokenizer: Any) -> tuple[Any, Any]:
     from mlx_lm.tuner.datasets import CacheDataset, create_dataset
 
@@ -252,7 +248,7 @@ def load_datasets(cfg: TrainConfig, tokenizer: Any) -> tuple[Any, Any]:
     splits = read_splits(cfg.data_dir)
     train, valid = (create_dataset([r.data for r in splits[s]], tokenizer, cfg) for s in ("train", "valid"))
     if len(train) < cfg.batch_size:
-        raise ValueError(f"{cfg.data_dir}/train.jsonl: {len(train)} samples, fewer than batch_size={cfg.batch_size}")
+        raise TrainingError(f"{cfg.data_dir}/train.jsonl: {len(train)} samples, fewer than batch_size={cfg.batch_size}")
     return CacheDataset(train), CacheDataset(valid)
 
 
@@ -262,7 +258,7 @@ def prepare_model(cfg: TrainConfig, model: Any, resume_file: Path | None) -> Non
     model.freeze()
     num_layers = len(model.layers) if cfg.num_layers == -1 else cfg.num_layers
     if num_layers > len(model.layers):
-        raise ValueError(f"num_layers={cfg.num_layers} but the model has {len(model.layers)} layers")
+        raise TrainingError(f"num_layers={cfg.num_layers} but the model has {len(model.layers)} layers")
     lora = adapter_config(cfg, "")["lora_parameters"]
     linear_to_lora_layers(model, num_layers, lora, use_dora=cfg.fine_tune_type == "dora")
     if resume_file is not None:
@@ -288,19 +284,19 @@ def train_lora(
     out.mkdir(parents=True, exist_ok=True)
     start = resume_iteration(resume_file) if resume_file else 0
     if start >= cfg.iters:
-        raise ValueError(f"{resume_file} is at iteration {start}; nothing left of iters={cfg.iters}")
+        raise TrainingError(f"{resume_file} is at iteration {start}; nothing left of iters={cfg.iters}")
     mx.random.seed(cfg.seed + start)
     import numpy as np
 
     np.random.seed(cfg.seed + start)  # mlx-lm shuffles batches with numpy's global RNG
     train_set, valid_set = load_datasets(cfg, tokenizer)
-    atomic_write_text(out / "adapter_config.json", json.dumps(adapter_config(cfg, base_model), indent=2))
+    atomic_write_text(out / CONFIG, json.dumps(adapter_config(cfg, base_model), indent=2))
 
     optimizer = optim.Adam(learning_rate=cfg.learning_rate)
     if resume_file is not None and not restore_optimizer(optimizer, resume_file):
         warnings.warn(f"{optimizer_file(resume_file)} not found: Adam restarts from zero moments", stacklevel=2)
     callback = RecipeCallback(cfg, out, start, model, progress)
-    batches = _checkpointing_batches(iterate_batches, model, optimizer, cfg, out, start)
+    batches = CheckpointingBatches(iterate_batches, model, optimizer, cfg, out, start)
     remaining = cfg.iters - start
     with tempfile.TemporaryDirectory(dir=out, prefix=".mlx-lm-") as scratch:
         args = TrainingArgs(
@@ -328,7 +324,7 @@ def train_lora(
         wall = time.perf_counter() - tic
     _final_validation(cfg, model, valid_set, callback)
     if cfg.iters % cfg.save_every == 0:
-        batches.save(cfg.iters)  # type: ignore[attr-defined]
+        batches.save(cfg.iters)
     else:
         _save_final(model, optimizer, out, cfg.iters)
     return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {})
@@ -399,9 +395,4 @@ def resume_hint(out: Path) -> str:
 
 def check_same_base(adapter_file: Path, model: str) -> None:
     """Refuse to continue an adapter that was trained on another base model."""
-    config = adapter_file.parent / "adapter_config.json"
-    if not config.is_file():
-        return
-    trained_on = json.loads(config.read_text()).get("model")
-    if trained_on and trained_on != model:
-        raise ValueError(f"{adapter_file}: adapter was trained on {trained_on}, but the config's base model is {model}")
+    check_base_model(adapter_file.parent, model, "the config's")

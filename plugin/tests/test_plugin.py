@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plugin import options, profiles
-from plugin.backend import detect_backend_name
+from plugin import options
+from plugin.runtime.backend import detect_backend_name
+from training import run_profiles
 
 BACKEND = detect_backend_name()
 
@@ -19,20 +20,20 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest("-p", "plugin.plugin", *args)
 
 
-def test_default_profile_follows_backend() -> None:
-    assert profiles.default_profile("metal") == ("v3", "Metal GPU available")
-    assert profiles.default_profile("cpu") == ("cpu", "no Metal GPU; cpu backend")
-    assert profiles.default_profile("cuda")[0] == "cpu"
+def test_default_run_profile_follows_backend() -> None:
+    assert run_profiles.default_run_profile("metal") == ("v3", "Metal GPU available")
+    assert run_profiles.default_run_profile("cpu") == ("cpu", "no Metal GPU; cpu backend")
+    assert run_profiles.default_run_profile("cuda")[0] == "cpu"
 
 
 def test_header_lines(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(options.PROFILE_ENV, raising=False)
-    name, reason = profiles.default_profile(BACKEND)
+    monkeypatch.delenv(run_profiles.ENV_VAR, raising=False)
+    name, reason = run_profiles.default_run_profile(BACKEND)
     result = run(pytester)
     result.stdout.fnmatch_lines(
         [
             f"recipe profile: {name} ({reason})",
-            f"recipe model: {profiles.get(name).model}*",
+            f"recipe model: {run_profiles.get(name).model}*",
             f"recipe backend: {BACKEND}",
             "recipe blas: *",
             "recipe versions: mlx *, mlx-lm *",
@@ -42,7 +43,7 @@ def test_header_lines(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 
 
 def test_profile_option_beats_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(options.PROFILE_ENV, "cpu")
+    monkeypatch.setenv(run_profiles.ENV_VAR, "cpu")
     result = run(pytester, options.PROFILE, "v3")
     result.stdout.fnmatch_lines(
         ["recipe profile: v3 (from --profile)", "recipe model: mlx-community/Phi-3-mini-4k-instruct-4bit"]
@@ -50,20 +51,20 @@ def test_profile_option_beats_env(pytester: pytest.Pytester, monkeypatch: pytest
 
 
 def test_profile_from_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(options.PROFILE_ENV, "v3")
+    monkeypatch.setenv(run_profiles.ENV_VAR, "v3")
     run(pytester).stdout.fnmatch_lines(["recipe profile: v3 (from $RECIPE_PROFILE)"])
 
 
 def test_unknown_profile(pytester: pytest.Pytester) -> None:
     result = run(pytester, options.PROFILE, "v9")
-    result.stderr.fnmatch_lines(["*error: argument --profile: unknown profile 'v9'; choose from cpu, v3"])
+    result.stderr.fnmatch_lines(["*error: argument --profile: unknown run profile 'v9'; choose from cpu, v3"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_unknown_profile_in_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(options.PROFILE_ENV, "fast")
+    monkeypatch.setenv(run_profiles.ENV_VAR, "fast")
     result = run(pytester)
-    result.stderr.fnmatch_lines(["ERROR: $RECIPE_PROFILE: unknown profile 'fast'; choose from cpu, v3"])
+    result.stderr.fnmatch_lines(["ERROR: $RECIPE_PROFILE: unknown run profile 'fast'; choose from cpu, v3"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
@@ -144,10 +145,35 @@ def test_missing_adapter_skips_with_how_to(pytester: pytest.Pytester, monkeypatc
     import dataclasses
 
     monkeypatch.setitem(
-        profiles.PROFILES, "v3", dataclasses.replace(profiles.PROFILES["v3"], adapter_path=pytester.path / "none-here")
+        run_profiles.RUN_PROFILES,
+        "v3",
+        dataclasses.replace(run_profiles.RUN_PROFILES["v3"], adapter_path=pytester.path / "none-here"),
     )
     pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
     result = pytester.runpytest("-p", "plugin.plugin", "--profile", "v3", "-rs")
     result.stdout.fnmatch_lines(
         ["SKIPPED*no adapter at *none-here: run `pytest --train` (or `make train`), or pass --adapter-path"]
     )
+
+
+def test_report_only_verdicts_are_counted_in_the_summary(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        "from plugin.verdicts import report_only\n"
+        "def test_reported():\n    report_only('vegan: bacon at 3:8')\n"
+        "def test_plain_xfail():\n    import pytest; pytest.xfail('a known bug')\n"
+        "def test_ok():\n    pass\n"
+    )
+    result = pytester.runpytest("-p", "plugin.plugin")
+    result.stdout.fnmatch_lines(
+        [
+            "*- recipe verdicts -*",
+            "1 verdicts reported, not gated, in this run profile (xfail with the evidence; not passes):",
+            "  test_report_only_verdicts_are_counted_in_the_summary.py::test_reported",
+        ]
+    )
+    result.assert_outcomes(passed=1, xfailed=2)
+
+
+def test_no_report_only_section_without_such_verdicts(pytester: pytest.Pytester) -> None:
+    result = run(pytester)
+    assert "recipe verdicts" not in result.stdout.str()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from plugin.chat import PHI3
-from plugin.tiny import build_tiny_phi3
+from plugin.diet.chat import PHI3
+from plugin.runtime.tiny import build_tiny_phi3
 from training.dataset import write_splits
 
 COUNTS = {"train": 24, "valid": 8}

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from training.config import ROOT, ConfigError, epochs, load_config, steps_per_epoch
+from plugin.paths import ROOT
+from training.config import ConfigError, epochs, load_config, steps_per_epoch
 
 V3 = ROOT / "training" / "lora_config_v3.yaml"
 

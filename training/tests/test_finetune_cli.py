@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.config import ROOT
+from plugin.paths import ROOT
 from training.finetune_mlx_v3 import main as finetune
 from training.jsonl import DataError, read_jsonl
 
@@ -35,7 +35,7 @@ def test_v3_preflight_then_needs_metal(capsys, tmp_path: Path) -> None:
 
 
 def _v3_data(tmp_path: Path) -> Path:
-    from plugin.chat import PHI3
+    from plugin.diet.chat import PHI3
     from training.dataset import write_splits
 
     write_splits(tmp_path / "v3", {"train": 4500, "valid": 500}, seed=42, template=PHI3)

@@ -1,0 +1,59 @@
+"""The oracle's command line: ``python -m plugin.diet check --diet vegan [--strict] [FILE|-]``.
+
+Prints the violations as a JSON list; exit status 1 when there is any, 0 when none,
+2 on bad input (unknown diet, unreadable file).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from plugin.diet.errors import InputError, SuiteError
+from plugin.diet.lexicon import DIET_CHOICES, check_diet
+from plugin.diet.matching import find_violations
+
+if TYPE_CHECKING:
+    import argparse
+
+EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    import argparse  # CLI-only: keep `import plugin.diet` cheap
+
+    parser = argparse.ArgumentParser(prog="python -m plugin.diet", description="Dietary oracle")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="print dietary violations in a text as JSON")
+    check.add_argument("--diet", required=True, help=f"one of: {', '.join(DIET_CHOICES)}")
+    check.add_argument("--strict", action="store_true", help="also report disputed ingredients")
+    check.add_argument("file", nargs="?", default="-", help="text file to check, '-' for stdin (default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        check_diet(args.diet)
+        found = find_violations(_read(args.file), args.diet, strict=args.strict)
+    except SuiteError as exc:  # a bad diet or file, or a broken lexicon: one line
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    import json
+    from dataclasses import asdict
+
+    print(json.dumps([asdict(v) for v in found], ensure_ascii=False))
+    return EXIT_VIOLATIONS if found else EXIT_CLEAN

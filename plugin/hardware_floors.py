@@ -1,0 +1,58 @@
+"""Hardware floors for the perf gates (``tests_perf/hardware_floors.yaml``), and their gate check.
+
+A set of floors per kind of machine: the minimum training and generation speed and the
+maximum peak memory the perf gates accept there.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from plugin.diet.errors import InputError
+from plugin.paths import HARDWARE_FLOORS_FILE
+
+
+@dataclass(frozen=True)
+class HardwareFloors:
+    name: str
+    train_it_per_s: float
+    train_tokens_per_s: float
+    max_peak_memory_gb: float
+    gen_tokens_per_s: float
+
+
+def load_hardware_floors(path: Path = HARDWARE_FLOORS_FILE) -> dict[str, HardwareFloors]:
+    import yaml
+
+    raw = yaml.safe_load(path.read_text())
+    fields = set(HardwareFloors.__dataclass_fields__) - {"name"}
+    out = {}
+    for name, values in raw.items():
+        if set(values) != fields:
+            raise InputError(f"{path}: floors {name!r} need exactly {sorted(fields)}, got {sorted(values)}")
+        out[name] = HardwareFloors(name, **values)
+    return out
+
+
+def detect_hardware(backend: str) -> str:
+    """The name of the floors that fit this machine."""
+    if sys.platform == "darwin" and backend == "metal":
+        return "apple-m4-pro"
+    if sys.platform == "linux" and (os.cpu_count() or 0) <= 2:
+        return "linux-2core-cpu"
+    return "generic-cpu"
+
+
+def gate(value: float, limit: float, what: str, floors: str, higher_is_better: bool = True) -> None:
+    ok = value >= limit if higher_is_better else value <= limit
+    sign = ">=" if higher_is_better else "<="
+    assert ok, f"{what}: measured {value:.3g}, limit {sign} {limit:g} (hardware floors {floors})"
+
+
+def machine() -> dict[str, Any]:
+    return {"platform": platform.platform(), "cpus": os.cpu_count()}

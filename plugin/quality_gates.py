@@ -1,0 +1,62 @@
+"""Quality gates per run profile, read from ``tests_model/quality_gates/<run profile>.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from plugin.diet.errors import SuiteError
+from plugin.hypothesis_profiles import DEFAULT as DEFAULT_HYPOTHESIS_PROFILE
+from plugin.paths import QUALITY_GATES_DIR
+
+STRICT_MODES = ("report", "gate")
+
+
+class QualityGatesError(SuiteError, ValueError):
+    """A missing or malformed quality gates file; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class QualityGates:
+    scenarios_per_diet: int
+    min_pass_lower_bound: float
+    min_overall_lower_bound: float
+    strict_property: str
+    property_examples: dict[str, int]
+    max_tokens: int
+    batch_size: int
+
+    def examples_for(self, hypothesis_profile: str) -> int:
+        return self.property_examples.get(hypothesis_profile, self.property_examples.get(DEFAULT_HYPOTHESIS_PROFILE, 4))
+
+    @property
+    def strict_gates(self) -> bool:
+        return self.strict_property == "gate"
+
+
+def gates_file(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> Path:
+    return folder / f"{run_profile}.yaml"
+
+
+def load_quality_gates(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> QualityGates:
+    import yaml
+
+    path = gates_file(run_profile, folder)
+    if not path.is_file():
+        raise QualityGatesError(f"{path}: no quality gates for run profile {run_profile!r}")
+    raw: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
+    names = {f.name for f in fields(QualityGates)}
+    if unknown := sorted(set(raw) - names):
+        raise QualityGatesError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(sorted(names))})")
+    if missing := sorted(names - set(raw)):
+        raise QualityGatesError(f"{path}: missing key {missing[0]!r}")
+    gates = QualityGates(**raw)
+    for key in ("min_pass_lower_bound", "min_overall_lower_bound"):
+        if not 0 <= getattr(gates, key) <= 1:
+            raise QualityGatesError(f"{path}: {key} must be between 0 and 1, got {getattr(gates, key)}")
+    if gates.strict_property not in STRICT_MODES:
+        raise QualityGatesError(
+            f"{path}: strict_property must be one of {', '.join(STRICT_MODES)}, got {gates.strict_property!r}"
+        )
+    return gates

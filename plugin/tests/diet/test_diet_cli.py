@@ -1,0 +1,42 @@
+"""python -m plugin.diet check ..."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from plugin.diet import main
+from plugin.paths import ROOT
+
+
+def run(*args, stdin=""):
+    return subprocess.run([sys.executable, "-m", "plugin.diet", *args], input=stdin, cwd=ROOT, capture_output=True, text=True)
+
+
+def test_module_entry_point_violation_exit_1():
+    out = run("check", "--diet", "vegan", "-", stdin="Add bacon and honey.")
+    assert out.returncode == 1
+    assert json.loads(out.stdout) == [{"term": "bacon", "ingredient": "bacon", "category": "pork", "start": 4, "end": 9}]
+
+
+def test_strict_file_and_clean_exit_0(tmp_path, capsys):
+    path = tmp_path / "r.txt"
+    path.write_text("Drizzle with honey.", encoding="utf-8")
+    assert main(["check", "--diet", "vegan", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["check", "--diet", "vegan", "--strict", str(path)]) == 1
+    assert json.loads(capsys.readouterr().out)[0]["ingredient"] == "honey"
+
+
+def test_unknown_diet_exit_2(capsys):
+    assert main(["check", "--diet", "keto", "-"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "keto" in err and "vegan" in err and len(err.splitlines()) == 1
+
+
+def test_missing_file_exit_2(tmp_path, capsys):
+    missing = tmp_path / "nope.txt"
+    assert main(["check", "--diet", "vegan", str(missing)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(missing) in err and len(err.splitlines()) == 1

@@ -1,0 +1,260 @@
+"""Curated oracle cases plus API-level checks for plugin.diet."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from plugin import diet
+from plugin.diet import (
+    DIET_CHOICES,
+    DIETS,
+    Ingredient,
+    LexiconError,
+    UnknownIngredientError,
+    Violation,
+    allowed_ingredients,
+    canonical,
+    find_violations,
+    forbidden_ingredients,
+    ingredients,
+    is_forbidden,
+)
+from plugin.diet.lexicon import load
+from plugin.paths import ROOT
+from plugin.tests.diet.oracle_benchmark import REPORT_PATH, evaluate, expected_violations, load_cases, markdown_table
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_curated(case):
+    got = [(v.term, v.ingredient, v.start, v.end) for v in find_violations(case["text"], case["diet"], strict=case["strict"])]
+    assert got == expected_violations(case)
+
+
+def test_curated_cases_cover_every_diet_and_strictness():
+    assert len(CASES) >= 150
+    assert {c["diet"] for c in CASES} == set(DIETS)
+    assert len({c["id"] for c in CASES}) == len(CASES)
+    for d in DIETS:
+        mine = [c for c in CASES if c["diet"] == d]
+        assert any(c["expect"] for c in mine) and any(not c["expect"] for c in mine), d
+
+
+def test_violation_offsets_index_original_text():
+    text = "Straße: add ﬁsh sauce, then CRÈME FRAÎCHE and İstanbul bacon."
+    found = find_violations(text, "vegan")
+    assert [v.ingredient for v in found] == ["fish sauce", "creme fraiche", "bacon"]
+    for v in found:
+        assert text[v.start : v.end] == v.term
+    assert found == sorted(found, key=lambda v: v.start)
+
+
+def test_violation_is_frozen_dataclass():
+    v = find_violations("bacon", "vegan")[0]
+    assert v == Violation("bacon", "bacon", "pork", 0, 5)
+    with pytest.raises(AttributeError):
+        v.term = "x"  # type: ignore[misc]
+
+
+def test_category_is_the_offending_tag():
+    (pesto,) = find_violations("pesto", "vegan")
+    (pesto_nut,) = find_violations("pesto", "nut-free")
+    (worcester,) = find_violations("worcestershire sauce", "vegetarian")
+    assert (pesto.category, pesto_nut.category, worcester.category) == ("dairy", "tree-nut", "fish")
+
+
+def test_unknown_diet_lists_known_diets():
+    with pytest.raises(ValueError) as err:
+        find_violations("bacon", "keto")
+    for name in DIET_CHOICES:
+        assert name in str(err.value)
+
+
+def test_none_forbids_nothing():
+    assert find_violations("bacon, beer, peanut butter and shrimp", "none") == []
+    assert find_violations("bacon", "none", strict=True) == []
+    assert forbidden_ingredients("none") == []
+
+
+def test_empty_and_plain_text():
+    for d in DIET_CHOICES:
+        assert find_violations("", d) == []
+        assert find_violations("Just salt, water and time.", d, strict=True) == []
+
+
+def test_diet_choices():
+    assert DIETS == ("vegetarian", "vegan", "pescatarian", "gluten-free", "dairy-free", "nut-free", "halal")
+    assert DIET_CHOICES == DIETS + ("none",)
+
+
+def test_lexicon_size_and_display_categories():
+    ings = ingredients()
+    assert len(ings) >= 400
+    assert all(isinstance(i, Ingredient) and i.display and i.category for i in ings)
+    by_category = {i.category for i in ings}
+    for needed in (
+        "vegetable",
+        "fruit",
+        "grain",
+        "gluten-grain",
+        "legume",
+        "tree-nut",
+        "peanut",
+        "seed",
+        "dairy",
+        "egg",
+        "meat",
+        "poultry",
+        "pork",
+        "fish",
+        "shellfish",
+        "oil",
+        "spice",
+        "condiment",
+        "sweetener",
+        "baking",
+        "alcohol",
+    ):
+        assert needed in by_category
+
+
+def test_seed_display_categories():
+    display = {i.name: i.display for i in ingredients()}
+    assert [display[canonical(n)] for n in ("tomato", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper")] == [
+        "vegetable",
+        "vegetable",
+        "meat",
+        "oil",
+        "grain",
+        "seasoning",
+        "seasoning",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Chick Peas", "chickpeas"),
+        ("tomatoes", "tomato"),
+        ("AUBERGINE", "eggplant"),
+        ("jalapeños", "jalapeno"),
+        ("Strawberries", "strawberry"),
+        ("scallions", "green onion"),
+        ("bay leaves", "bay leaf"),
+    ],
+)
+def test_canonical(name, expected):
+    assert canonical(name) == expected
+
+
+def test_canonical_unknown_is_clear():
+    with pytest.raises(UnknownIngredientError) as err:
+        canonical("unobtainium")
+    assert "unobtainium" in str(err.value)
+    assert isinstance(err.value, KeyError) and isinstance(err.value, ValueError)
+
+
+def test_is_forbidden_and_partitions():
+    assert is_forbidden("chicken breast", "vegetarian")
+    assert not is_forbidden("salmon", "pescatarian")
+    assert not is_forbidden("honey", "vegan") and is_forbidden("honey", "vegan", strict=True)
+    assert is_forbidden("peanuts", "nut-free")
+    for d in DIET_CHOICES:
+        allowed, forbidden = set(allowed_ingredients(d)), set(forbidden_ingredients(d))
+        assert not allowed & forbidden
+        assert len(allowed | forbidden) == len(ingredients())
+        assert forbidden <= set(forbidden_ingredients(d, strict=True))
+
+
+def test_vegan_is_stricter_than_vegetarian():
+    assert set(forbidden_ingredients("vegetarian")) <= set(forbidden_ingredients("vegan"))
+    assert set(forbidden_ingredients("pescatarian")) <= set(forbidden_ingredients("vegetarian"))
+
+
+def test_import_is_light():
+    code = (
+        "import sys, time; t = time.perf_counter(); import plugin.diet; dt = time.perf_counter() - t; "
+        "heavy = [m for m in ('mlx', 'numpy', 'transformers', 'yaml') if m in sys.modules]; "
+        "assert not heavy, heavy; assert 'plugin.diet.lexicon' in sys.modules; "
+        "assert plugin.diet.find_violations('bacon', 'vegan'); print(dt)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert float(out.stdout) < 0.5
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LEX_HEAD = '[categories]\nvegetable = "vegetable"\n[tags]\nextra = []\n[ingredients.vegetable]\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('tomato = { colour = "red" }\n', "ingredient 'tomato' in [ingredients.vegetable]: unknown key 'colour'"),
+        ('tomato = { contains = ["plutonium"] }\n', "unknown tag 'plutonium'"),
+        ('tomato = { synonyms = "tomatoes" }\n', "'synonyms' must be a list"),
+        ("Tomato = {}\n", "ingredient 'Tomato'"),
+        ('tomato = {}\nroma = { synonyms = ["tomato"] }\n', "already belongs to 'tomato'"),
+    ],
+)
+def test_lexicon_validation_names_file_and_entry(tmp_path, body, message):
+    lex = _write(tmp_path, "bad_lexicon.toml", LEX_HEAD + body)
+    with pytest.raises(LexiconError) as err:
+        load(lex)
+    assert "bad_lexicon.toml" in str(err.value) and message in str(err.value)
+
+
+def test_diet_validation_names_file_and_diet(tmp_path):
+    lex = _write(tmp_path, "lex.toml", LEX_HEAD + "tomato = {}\n")
+    body = "".join(f'[diets.{d}]\nforbid = []\nprompt_forbids = "x"\n' for d in DIETS if d != "halal")
+    diets = _write(tmp_path, "bad_diets.toml", body + '[diets.halal]\nforbid = ["pork"]\nprompt_forbids = "x"\n')
+    with pytest.raises(LexiconError) as err:
+        load(lex, diets)
+    assert "bad_diets.toml" in str(err.value) and "diet 'halal'" in str(err.value) and "'pork'" in str(err.value)
+
+
+def test_oracle_beats_the_seeds_substring_check():
+    results = evaluate()
+    oracle, naive = results["oracle (plugin.diet)"], results["naive substring (seed)"]
+    for name in (d for d in oracle if d != "all"):
+        o, n = oracle[name], naive[name]
+        assert o.span_precision >= n.span_precision and o.span_recall >= n.span_recall, name
+    assert oracle["all"].span_precision > naive["all"].span_precision + 0.3, "the oracle's edge is the false alarms it avoids"
+    assert oracle["all"].case_recall >= naive["all"].case_recall
+
+
+def test_benchmark_report_is_current():
+    """ORACLE_BENCHMARK.md is what the benchmark prints now (regenerate with --write)."""
+    table = markdown_table()
+    assert REPORT_PATH.read_text(encoding="utf-8") == "# Dietary oracle benchmark\n\n" + table
+
+
+def test_public_api_exported():
+    for name in (
+        "DIETS",
+        "DIET_CHOICES",
+        "find_violations",
+        "parse_recipe",
+        "render_recipe",
+        "build_messages",
+        "render_prompt",
+        "pantry_line",
+        "ungrounded",
+        "canonical",
+        "ingredients",
+        "is_forbidden",
+        "allowed_ingredients",
+        "forbidden_ingredients",
+        "Violation",
+        "Recipe",
+        "STAPLES",
+    ):
+        assert hasattr(diet, name), name
