@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from plugin import diet as oracle
 from plugin.diet import NO_DIET, Scenario
 from plugin.diet.dishes import DISHES, REQUESTS
+from plugin.diet.lexicon import pantry_forbidden
 
 DISH_KINDS = tuple(d.kind for d in DISHES)
 
@@ -21,11 +22,13 @@ def surface_name(draw: st.DrawFn, name: str) -> str:
 
 
 def _pool(diet: str, forbidden: bool) -> list[str]:
+    """Pantry items by the frozen pantry policy, like the data generator (stable examples, cache hits)."""
+    names = sorted(i.name for i in oracle.ingredients())
     if diet == NO_DIET:
-        return [] if forbidden else sorted(i.name for i in oracle.ingredients())
+        return [] if forbidden else names
     if forbidden:
-        return sorted(oracle.forbidden_ingredients(diet))
-    return sorted(oracle.allowed_ingredients(diet, strict=True))
+        return [n for n in names if pantry_forbidden(n, diet)]
+    return [n for n in names if not pantry_forbidden(n, diet, strict=True)]
 
 
 @st.composite

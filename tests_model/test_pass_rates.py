@@ -30,7 +30,7 @@ def test_pass_rate(diet: str, gate_results, quality_gates) -> None:
 def test_overall_pass_rate(gate_results, quality_gates) -> None:
     total = Tally()
     for tally in gate_results.values():
-        for attr in ("n", "passed", "format_ok", "grounded", "diet_safe"):
+        for attr in ("n", "passed", "format_ok", "grounded", "diet_safe", "unverified"):
             setattr(total, attr, getattr(total, attr) + getattr(tally, attr))
         total.failures += tally.failures
     limit = quality_gates.min_overall_lower_bound

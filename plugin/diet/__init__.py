@@ -37,6 +37,7 @@ from plugin.diet.prompts import Scenario, build_messages, instruction_2, pantry_
 from plugin.diet.recipe import STAPLES, Recipe, parse_recipe, render_recipe, ungrounded
 from plugin.diet.scenarios import gate_scenarios
 from plugin.diet.scoring import Tally, Verdict, judge, wilson_interval
+from plugin.diet.unverified import Unverified, unverified
 
 __all__ = [
     "DIETS",
@@ -54,6 +55,7 @@ __all__ = [
     "Verdict",
     "SuiteError",
     "UnknownIngredientError",
+    "Unverified",
     "Violation",
     "allowed_ingredients",
     "build_messages",
@@ -76,5 +78,6 @@ __all__ = [
     "surface_forms",
     "system_prompt",
     "ungrounded",
+    "unverified",
     "wilson_interval",
 ]

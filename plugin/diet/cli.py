@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from plugin.diet.errors import InputError, SuiteError
-from plugin.diet.lexicon import DIET_CHOICES, check_diet
+from plugin.diet.lexicon import DIET_CHOICES, DIETS, check_diet, load
 from plugin.diet.matching import find_violations
 
 if TYPE_CHECKING:
@@ -41,11 +41,27 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--diet", required=True, help=f"one of: {', '.join(DIET_CHOICES)}")
     check.add_argument("--strict", action="store_true", help="also report disputed ingredients")
     check.add_argument("file", nargs="?", default="-", help="text file to check, '-' for stdin (default)")
+    sub.add_parser("policy", help="print the diet policy (diets.toml) as a Markdown table")
     return parser
+
+
+def policy_table() -> str:
+    """The written diet policy as Markdown: what each diet follows, forbids, and leaves to strict mode."""
+    diets = load().diets
+    lines = ["| diet | follows | always a violation | strict mode only (why disputed) |", "|---|---|---|---|"]
+    for name in DIETS:
+        d = diets[name]
+        disputed = "; ".join(f"{tag}: {why}" for tag, why in sorted(d.disputed.items())) or "-"
+        scoped = f" (qualifiers for this diet only: {', '.join(sorted(d.qualifiers))})" if d.qualifiers else ""
+        lines.append(f"| {name} | {d.policy}{scoped} | {', '.join(sorted(d.forbid))} | {disputed} |")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "policy":
+        print(policy_table(), end="")
+        return EXIT_CLEAN
     try:
         check_diet(args.diet)
         found = find_violations(_read(args.file), args.diet, strict=args.strict)

@@ -22,6 +22,7 @@ from plugin.diet.textnorm import key
 DATA_DIR = Path(__file__).with_name("data")
 LEXICON_PATH = DATA_DIR / "lexicon.toml"
 DIETS_PATH = DATA_DIR / "diets.toml"
+PANTRY_POLICY_PATH = DATA_DIR / "pantry_policy.toml"
 
 DIETS: tuple[str, ...] = (
     "vegetarian",
@@ -39,14 +40,17 @@ _NAME_RE = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 _INGREDIENT_KEYS = frozenset({"synonyms", "plurals", "contains", "maybe", "display", "not_followed_by"})
 _DIET_KEYS = frozenset(
     {
+        "policy",
         "forbid",
         "maybe",
+        "disputed",
         "forbid_ingredients",
         "maybe_ingredients",
         "allow_ingredients",
         "prompt_forbids",
     }
 )
+_DIET_TEXT_KEYS = frozenset({"policy", "prompt_forbids"})
 
 
 class LexiconError(SuiteError, ValueError):
@@ -80,12 +84,15 @@ class Ingredient:
 @dataclass(frozen=True, slots=True)
 class Diet:
     name: str
+    policy: str  # the definition followed, with its source
     forbid: frozenset[str]
     maybe: frozenset[str]
+    disputed: Mapping[str, str]  # maybe tag -> why it is disputed
     forbid_ingredients: frozenset[str]
     maybe_ingredients: frozenset[str]
     allow_ingredients: frozenset[str]
     prompt_forbids: str
+    qualifiers: Mapping[str, frozenset[str]]  # qualifiers that clear tags for this diet only ("halal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,19 +248,41 @@ def _load_ingredients(path: Path) -> tuple[dict[str, Ingredient], frozenset[str]
 # diets
 
 
-def _parse_diet(name: str, raw: Any, tags: frozenset[str], names: frozenset[str], path: Path) -> Diet:
+def _parse_diet(
+    name: str, raw: Any, tags: frozenset[str], names: frozenset[str], qualifiers: Mapping[str, frozenset[str]], path: Path
+) -> Diet:
     where = f"diet {name!r}"
     _check_table(raw, _DIET_KEYS, path, where)
-    lists = {f: frozenset(_str_list(raw.get(f, []), path, where, f)) for f in _DIET_KEYS - {"prompt_forbids"}}
+    lists = {f: frozenset(_str_list(raw.get(f, []), path, where, f)) for f in _DIET_KEYS - _DIET_TEXT_KEYS - {"disputed"}}
     _check_tags(lists["forbid"] | lists["maybe"], tags, path, where)
     for field in ("forbid_ingredients", "maybe_ingredients", "allow_ingredients"):
         for ing in lists[field]:
             if ing not in names:
                 raise _fail(path, f"{where}, {field}", f"unknown ingredient {ing!r}")
-    prompt = raw.get("prompt_forbids")
-    if not isinstance(prompt, str) or not prompt:
-        raise _fail(path, where, "'prompt_forbids' must be a non-empty string")
-    return Diet(name=name, prompt_forbids=prompt, **lists)
+    texts = {}
+    for field in _DIET_TEXT_KEYS:
+        value = raw.get(field)
+        if not isinstance(value, str) or not value:
+            raise _fail(path, where, f"{field!r} must be a non-empty string")
+        texts[field] = value
+    disputed = raw.get("disputed", {})
+    if not isinstance(disputed, dict) or not all(isinstance(v, str) and v for v in disputed.values()):
+        raise _fail(path, where, "'disputed' must be a table of tag = reason")
+    if set(disputed) != lists["maybe"]:
+        missing = sorted(lists["maybe"] - set(disputed)) or sorted(set(disputed) - lists["maybe"])
+        raise _fail(path, where, f"every 'maybe' tag needs a reason under 'disputed', and only those: {missing[0]!r}")
+    return Diet(
+        name=name,
+        policy=texts["policy"],
+        forbid=lists["forbid"],
+        maybe=lists["maybe"],
+        disputed=dict(disputed),
+        forbid_ingredients=lists["forbid_ingredients"],
+        maybe_ingredients=lists["maybe_ingredients"],
+        allow_ingredients=lists["allow_ingredients"],
+        prompt_forbids=texts["prompt_forbids"],
+        qualifiers=qualifiers,
+    )
 
 
 def _load_diets(path: Path, tags: frozenset[str], names: frozenset[str]) -> tuple[dict[str, Diet], dict[str, frozenset[str]]]:
@@ -263,14 +292,34 @@ def _load_diets(path: Path, tags: frozenset[str], names: frozenset[str]) -> tupl
         raise _fail(path, "[diets]", "missing or not a table")
     if set(raw_diets) != set(DIETS):
         raise _fail(path, "[diets]", f"must define exactly {', '.join(DIETS)}; got {', '.join(raw_diets)}")
-    diets = {name: _parse_diet(name, raw_diets[name], tags, names, path) for name in DIETS}
-    qualifiers: dict[str, frozenset[str]] = {}
-    for phrase, cleared in data.get("qualifiers", {}).items():
-        where = f"qualifier {phrase!r}"
-        cleared_tags = frozenset(_str_list(cleared, path, where, "tags"))
-        _check_tags(cleared_tags, tags, path, where)
-        qualifiers[key(phrase)] = cleared_tags
+    qualifiers = _parse_qualifiers(data.get("qualifiers", {}), tags, path, "[qualifiers]")
+    scoped = data.get("diet_qualifiers", {})
+    if not isinstance(scoped, dict) or set(scoped) - set(DIETS):
+        raise _fail(path, "[diet_qualifiers]", f"must be a table of diets ({', '.join(DIETS)})")
+    diets = {
+        name: _parse_diet(
+            name,
+            raw_diets[name],
+            tags,
+            names,
+            _parse_qualifiers(scoped.get(name, {}), tags, path, f"[diet_qualifiers.{name}]"),
+            path,
+        )
+        for name in DIETS
+    }
     return diets, qualifiers
+
+
+def _parse_qualifiers(raw: Any, tags: frozenset[str], path: Path, where: str) -> dict[str, frozenset[str]]:
+    if not isinstance(raw, dict):
+        raise _fail(path, where, "must be a table of qualifier = [tags]")
+    qualifiers: dict[str, frozenset[str]] = {}
+    for phrase, cleared in raw.items():
+        here = f"{where} qualifier {phrase!r}"
+        cleared_tags = frozenset(_str_list(cleared, path, here, "tags"))
+        _check_tags(cleared_tags, tags, path, here)
+        qualifiers[key(phrase)] = cleared_tags
+    return qualifiers
 
 
 @functools.cache
@@ -351,3 +400,33 @@ def surface_forms(name: str) -> list[str]:
     """Every folded surface form (synonyms, plurals) that resolves to ``name``."""
     target = canonical(name)
     return sorted(k for k, v in load().surface.items() if v == target)
+
+
+# --------------------------------------------------------------------------
+# the pantry policy (frozen verdicts for the data generator and scenarios)
+
+
+@functools.cache
+def pantry_policy(path: Path = PANTRY_POLICY_PATH) -> Mapping[str, tuple[frozenset[str], frozenset[str]]]:
+    """diet -> (forbidden, disputed) curated pantry items, as frozen in ``pantry_policy.toml``."""
+    data = _load_toml(path)
+    if set(data) != set(DIETS):
+        raise _fail(path, "top level", f"must define exactly {', '.join(DIETS)}")
+    names = frozenset(load().ingredients)
+    out = {}
+    for diet, raw in data.items():
+        _check_table(raw, frozenset({"forbidden", "disputed"}), path, f"[{diet}]")
+        forbidden, disputed = (frozenset(_str_list(raw.get(k, []), path, f"[{diet}]", k)) for k in ("forbidden", "disputed"))
+        if unknown := sorted((forbidden | disputed) - names):
+            raise _fail(path, f"[{diet}]", f"unknown ingredient {unknown[0]!r}")
+        out[diet] = (forbidden, disputed)
+    return out
+
+
+def pantry_forbidden(name: str, diet: str, strict: bool = False) -> bool:
+    """Whether the data generator treats pantry item ``name`` as forbidden for ``diet`` (frozen verdicts)."""
+    if check_diet(diet) == NO_DIET:
+        return False
+    forbidden, disputed = pantry_policy()[diet]
+    canon = canonical(name)
+    return canon in forbidden or (strict and canon in disputed)

@@ -106,6 +106,84 @@ _SUFFIX_CLEAR = frozenset(["free", "substitute", "alternative", "replacer", "rep
 _NOT_SKIPPABLE = frozenset(
     ["and", "or", "with", "of", "in", "on", "for", "to", "from", "into", "plus", "then", "but", "the", "a", "an"]
 )
+# Nouns that, right after an ingredient word, make the pair a kitchen tool: "meat pounder",
+# "ice cream maker", "butter knife". ("pot" and "pie" are absent: "chicken pot pie" is food.)
+_EQUIPMENT = frozenset(
+    [
+        "pounder",
+        "pounders",
+        "maker",
+        "makers",
+        "slicer",
+        "slicers",
+        "spatula",
+        "spatulas",
+        "knife",
+        "knives",
+        "grater",
+        "graters",
+        "press",
+        "presses",
+        "thermometer",
+        "thermometers",
+        "timer",
+        "timers",
+        "mallet",
+        "mallets",
+        "frother",
+        "frothers",
+        "beater",
+        "beaters",
+        "separator",
+        "separators",
+        "poacher",
+        "poachers",
+        "scissors",
+        "shears",
+        "tongs",
+        "kettle",
+        "kettles",
+        "hammer",
+        "hammers",
+        "grinder",
+        "grinders",
+        "cutter",
+        "cutters",
+        "baller",
+        "scoop",
+        "scoops",
+        "whisk",
+        "whisks",
+        "cloth",
+        "cloths",
+        "fork",
+        "forks",
+        "smoker",
+        "smokers",
+    ]
+)
+# Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
+# and what may follow them when they are verbs.
+_VERBABLE = frozenset(
+    ["butter", "cream", "flour", "oil", "fish", "milk", "beef", "bread", "crumb", "egg", "scallop", "stuff", "sprinkle"]
+)
+_VERB_OBJECT = frozenset(
+    ["the", "a", "an", "your", "each", "both", "it", "them", "its", "their", "this", "these", "those", "out", "up"]
+    + ["generously", "with", "over", "on", "together"]
+)
+# Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
+_VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "and", "or", "also"])
+_CLAUSE_START_RE = re.compile(r"(?:^|[.!?;:\n]|\b\d+[.)])[ \t]*(?:[-*•][ \t]*)?$")
+# Products named after the animal they come from: "goat's milk", "chicken egg white", "duck eggs".
+_ANIMAL_PRODUCTS = frozenset(["dairy", "egg"])
+_SOURCE_GAP_RE = re.compile(r"(?:'s|s'|s)?[ \t\-]*")
+# "substitute tofu FOR chicken", "swap oat milk FOR the milk": the object after "for" is replaced.
+_SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
+# "the chicken can be replaced with tofu", "chicken, or swap in tofu": the mention itself is the replaced one.
+_POSTFIX_SWAP_RE = re.compile(
+    r"[ \t]*(?:,[ \t]*)?(?:can|could|may|might)[ \t]+be[ \t]+(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out)\b"
+)
+
 # Separators that continue a negated list: "no butter, milk or cream".
 _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even)[ \t,/&]+)*")
 
@@ -168,26 +246,50 @@ class Matcher:
     qualifier_words: frozenset[str]
 
 
-@functools.cache
-def matcher() -> Matcher:
-    lex: Lexicon = load()
-    forms = sorted(lex.surface)
-    pattern = _WORD_BEFORE + "(?:" + _trie_pattern(forms) + ")" + _WORD_AFTER
-    qualifiers = {tuple(k.split()): v for k, v in lex.qualifiers.items()}
+def _build(surface: Mapping[str, str], ingredients: Mapping[str, Ingredient]) -> Matcher:
+    pattern = _WORD_BEFORE + "(?:" + _trie_pattern(sorted(surface)) + ")" + _WORD_AFTER
+    qualifiers = {tuple(k.split()): v for k, v in load().qualifiers.items()}
     return Matcher(
         regex=re.compile(pattern),
-        surface=lex.surface,
-        ingredients=lex.ingredients,
+        surface=surface,
+        ingredients=ingredients,
         qualifiers=qualifiers,
         qualifier_words=frozenset(w for k in qualifiers for w in k),
     )
 
 
 @functools.cache
+def matcher() -> Matcher:
+    """The pantry vocabulary (the curated lexicon): what recipes select, ground and synthesise from."""
+    lex: Lexicon = load()
+    return _build(lex.surface, lex.ingredients)
+
+
+@functools.cache
+def detection() -> Matcher:
+    """The detection vocabulary: the curated lexicon, then the curated detection forms, then Open Food Facts.
+
+    Where they share a surface form the curated entry wins (the lexicon over detection.toml over
+    Open Food Facts); an Open Food Facts food whose name is a curated form joins that ingredient.
+    """
+    from plugin.diet.detection import detection_vocabulary
+
+    surface, ingredients = detection_vocabulary()
+    return _build(surface, ingredients)
+
+
+@functools.cache
+def _qualifiers_for(diet: str) -> Mapping[tuple[str, ...], frozenset[str]]:
+    """The qualifiers that clear tags when judging ``diet``: everyone's plus the diet's own ("halal")."""
+    scoped = {tuple(k.split()): v for k, v in load().diets[diet].qualifiers.items()}
+    return {**matcher().qualifiers, **scoped}
+
+
+@functools.cache
 def _offences(diet: str, strict: bool) -> Mapping[str, tuple[str, ...]]:
-    """canonical name -> offending tags, for the ingredients ``diet`` rejects."""
+    """ingredient name -> offending tags, for the detection-vocabulary foods ``diet`` rejects."""
     found: dict[str, tuple[str, ...]] = {}
-    for name, ing in load().ingredients.items():
+    for name, ing in detection().ingredients.items():
         tags = offending_tags(ing, diet, strict)
         if tags:
             found[name] = tags
@@ -233,7 +335,7 @@ def _is_negated(words: list[str]) -> bool:
     return False
 
 
-def _qualifier_clears(m: Matcher, words: list[str]) -> frozenset[str]:
+def _qualifier_clears(qualifiers: Mapping[tuple[str, ...], frozenset[str]], words: list[str]) -> frozenset[str]:
     """Tags cleared by a qualifier right before the mention (one skippable word allowed)."""
     cleared: frozenset[str] = frozenset()
     for skip in (0, 1):
@@ -242,9 +344,46 @@ def _qualifier_clears(m: Matcher, words: list[str]) -> frozenset[str]:
         rest = words[skip:]
         for size in (1, 2, 3):
             seq = tuple(reversed(rest[:size]))
-            if len(seq) == size and seq in m.qualifiers:
-                cleared |= m.qualifiers[seq]
+            if len(seq) == size and seq in qualifiers:
+                cleared |= qualifiers[seq]
     return cleared
+
+
+def _is_equipment(folded: str, end: int) -> bool:
+    """ "meat pounder", "ice cream maker": the ingredient names the tool's purpose."""
+    return _next_word(folded, end) in _EQUIPMENT
+
+
+def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
+    """ "Butter the pan", "lightly flour a board", "fish out the bay leaves": a verb, not a food."""
+    if folded[start:end] not in _VERBABLE:
+        return False
+    nxt = _next_word(folded, end)
+    if nxt == "and":  # "butter and flour a tin"
+        after = _NEXT_WORD_RE.match(folded, end)
+        assert after is not None
+        second = _NEXT_WORD_RE.match(folded, after.end())
+        if not (second and second.group(1) in _VERBABLE):
+            return False
+        nxt = _next_word(folded, second.end())
+    if nxt not in _VERB_OBJECT:
+        return False
+    return bool(_CLAUSE_START_RE.search(folded, 0, start)) or bool(words and words[0] in _VERB_LEAD)
+
+
+def _is_source_animal(folded: str, ing: Ingredient, end: int, nxt: tuple[int, int, Ingredient] | None) -> bool:
+    """ "goat's milk", "chicken egg white", "duck eggs": the animal names where the product comes from."""
+    if nxt is None or ing.category not in ("meat", "poultry") or nxt[2].category not in _ANIMAL_PRODUCTS:
+        return False
+    return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
+
+
+def _is_swapped_out(folded: str, end: int, words: list[str]) -> bool:
+    """ "substitute tofu for chicken" (mention after "for"), "chicken can be replaced with tofu"."""
+    lead = 1 if words and words[0] in ("the", "a", "an", "some", "any", "your") else 0
+    if words[lead : lead + 1] == ["for"] and any(w in _SWAP_VERBS for w in words[lead + 1 :]):
+        return True
+    return _POSTFIX_SWAP_RE.match(folded, end) is not None
 
 
 _SUFFIX_RE = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)([^\W_]+)")
@@ -284,10 +423,19 @@ def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient
 
 
 def mentions(text: str) -> list[Mention]:
-    """Every lexicon ingredient mentioned in ``text``, allowed or not."""
+    """Every pantry-vocabulary ingredient mentioned in ``text``, allowed or not."""
+    return _mentions(text, matcher())
+
+
+def detection_mentions(text: str) -> list[Mention]:
+    """Every food of the (much larger) detection vocabulary mentioned in ``text``."""
+    return _mentions(text, detection())
+
+
+def _mentions(text: str, m: Matcher) -> list[Mention]:
     folded = fold(text)
     out = []
-    for s, e, ing in _raw_mentions(folded, matcher()):
+    for s, e, ing in _raw_mentions(folded, m):
         start, end = folded.span(s, e)
         out.append(Mention(text[start:end], ing.name, start, end))
     return out
@@ -332,22 +480,30 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     """
     if check_diet(diet) == NO_DIET or not text:
         return []
-    m = matcher()
+    m = detection()
     offences = _offences(diet, strict)
     folded = fold(text)
     ftext = folded.text
     found = _raw_mentions(folded, m)
     ctx = _Context(ftext)  # cheap; its caches fill only for forbidden mentions
     negated = _negation_finder(ctx, found)
+    qualifiers = _qualifiers_for(diet)
+    # What a qualified first mention cleared ("vegan butter"), inherited by later bare ones ("melt the butter").
+    earlier: dict[str, frozenset[str] | None] = {}
     violations: list[Violation] = []
     for i, (s, e, ing) in enumerate(found):
         bad = offences.get(ing.name)
-        if not bad or _suffix_clears(ftext, e):
+        if not bad or _suffix_clears(ftext, e) or _is_equipment(ftext, e):
             continue
-        if negated(i):
+        words = ctx.words_before(s)
+        if _is_verb(ftext, s, e, words) or _is_source_animal(ftext, ing, e, found[i + 1] if i + 1 < len(found) else None):
             continue
-        cleared = _qualifier_clears(m, ctx.words_before(s))
-        remaining = [t for t in bad if t not in cleared]
+        if negated(i) or _is_swapped_out(ftext, e, words):
+            continue
+        cleared = _qualifier_clears(qualifiers, words)
+        inherited = earlier.get(ing.name)
+        earlier[ing.name] = cleared if ing.name not in earlier or (inherited and cleared) else None
+        remaining = [t for t in bad if t not in (cleared or inherited or frozenset())]
         if not remaining:
             continue
         start, end = folded.span(s, e)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from plugin.diet.dishes import ADJECTIVES, DISHES, REQUESTS, ROLES, Dish
-from plugin.diet.lexicon import DIET_CHOICES, NO_DIET, canonical, ingredients, is_forbidden
+from plugin.diet.lexicon import DIET_CHOICES, NO_DIET, canonical, ingredients, pantry_forbidden
 from plugin.diet.matching import find_violations, mentions
 from plugin.diet.prompts import Scenario, build_messages
 from plugin.diet.recipe import STAPLES, Recipe, parse_recipe, render_recipe, ungrounded
@@ -53,13 +53,15 @@ class Sample:
         return [*build_messages(s), {"role": "assistant", "content": self.answer}]
 
 
+# Synthesis follows the frozen pantry policy (pantry_policy.toml), not the detection policy
+# (diets.toml): the training data and the gate scenarios must not move when the oracle learns.
 def _allowed(name: str, diet: str) -> bool:
     # Answers avoid even disputed items (parmesan for vegetarians), so strict mode.
-    return diet == NO_DIET or not is_forbidden(name, diet, strict=True)
+    return diet == NO_DIET or not pantry_forbidden(name, diet, strict=True)
 
 
 def _forbidden(name: str, diet: str) -> bool:
-    return diet != NO_DIET and is_forbidden(name, diet)
+    return diet != NO_DIET and pantry_forbidden(name, diet)
 
 
 def _fill_roles(dish: Dish, diet: str, rng: random.Random, base: str, protein: bool) -> dict[str, list[str]] | None:

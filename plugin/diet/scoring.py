@@ -9,6 +9,7 @@ from plugin.diet.lexicon import NO_DIET
 from plugin.diet.matching import Violation, find_violations
 from plugin.diet.prompts import Scenario
 from plugin.diet.recipe import parse_recipe, ungrounded
+from plugin.diet.unverified import Unverified, unverified
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Verdict:
     violations: tuple[Violation, ...] = ()
     ungrounded: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    unverified: tuple[Unverified, ...] = ()  # ingredient lines naming no food the oracle knows
 
     @property
     def passed(self) -> bool:
@@ -33,24 +35,32 @@ class Verdict:
         ]
         if self.ungrounded:
             parts.append(f"not in pantry: {', '.join(self.ungrounded)}")
+        if self.unverified:
+            parts.append(f"unverified: {', '.join(repr(u.term) for u in self.unverified)}")
         return "; ".join(parts) or "ok"
 
 
-def judge(text: str, scenario: Scenario) -> Verdict:
-    """The verdicts on ``text``, a model's answer to ``scenario``."""
+def judge(text: str, scenario: Scenario, *, strict: bool = False) -> Verdict:
+    """The verdicts on ``text``, a model's answer to ``scenario``.
+
+    ``strict`` also counts disputed ingredients and unverified ingredient lines against diet
+    safety; unverified lines are listed in every mode.
+    """
     recipe = parse_recipe(text)
-    violations = () if scenario.diet == NO_DIET else tuple(find_violations(text, scenario.diet))
+    violations = () if scenario.diet == NO_DIET else tuple(find_violations(text, scenario.diet, strict=strict))
     missing = tuple(ungrounded(recipe, list(scenario.pantry)))
+    unknown = () if scenario.diet == NO_DIET else tuple(unverified(text))
     has_recipe = bool(recipe.ingredients)
     return Verdict(
         diet=scenario.diet,
         format_ok=not recipe.problems,
         grounded=has_recipe and not missing,
         # An answer with no recipe is not "safe": it did not do the job.
-        diet_safe=has_recipe and not violations,
+        diet_safe=has_recipe and not violations and not (strict and unknown),
         violations=violations,
         ungrounded=missing,
         problems=tuple(recipe.problems),
+        unverified=unknown,
     )
 
 
@@ -72,6 +82,7 @@ class Tally:
     format_ok: int = 0
     grounded: int = 0
     diet_safe: int = 0
+    unverified: int = 0  # verdicts with at least one unverified ingredient line
     failures: list[str] = field(default_factory=list)
 
     def add(self, verdict: Verdict, label: str = "") -> None:
@@ -80,6 +91,7 @@ class Tally:
         self.format_ok += verdict.format_ok
         self.grounded += verdict.grounded
         self.diet_safe += verdict.diet_safe
+        self.unverified += bool(verdict.unverified)
         if not verdict.passed:
             self.failures.append(f"{label}: {verdict.explain()}")
 

@@ -27,7 +27,7 @@ class Scorecard:
 
     def _cells(self, tally: Tally | None) -> list[str]:
         if tally is None or not tally.n:
-            return ["-"] * 5
+            return ["-"] * 6
         lo, hi = tally.wilson()
         return [
             str(tally.n),
@@ -35,6 +35,7 @@ class Scorecard:
             f"{lo:.2f}-{hi:.2f}",
             f"{tally.rate('format_ok'):.0%}",
             f"{tally.rate('grounded'):.0%}",
+            str(tally.unverified),
         ]
 
     def rows(self) -> tuple[list[str], list[list[str]]]:
@@ -42,7 +43,14 @@ class Scorecard:
         header = ["diet"]
         for label in labels:
             prefix = f"{label} " if len(labels) > 1 else ""
-            header += [f"{prefix}n", f"{prefix}pass", f"{prefix}95% CI", f"{prefix}format", f"{prefix}grounded"]
+            header += [
+                f"{prefix}n",
+                f"{prefix}pass",
+                f"{prefix}95% CI",
+                f"{prefix}format",
+                f"{prefix}grounded",
+                f"{prefix}unverified",
+            ]
         if len(labels) == 2:
             header.append("delta pass")
         body = []
@@ -70,6 +78,10 @@ class Scorecard:
         lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in body]
         lines += ["", "pass = format ok, every selected ingredient in the pantry, and no violation of the diet (oracle).", ""]
+        lines += [
+            "unverified = answers with an ingredient line naming no food the oracle knows (not checked; strict mode fails them).",
+            "",
+        ]
         lines += [f"![pass rate per diet]({CHART})", ""]
         return "\n".join(lines)
 

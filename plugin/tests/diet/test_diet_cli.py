@@ -15,18 +15,18 @@ def run(*args, stdin=""):
 
 
 def test_module_entry_point_violation_exit_1():
-    out = run("check", "--diet", "vegan", "-", stdin="Add bacon and honey.")
+    out = run("check", "--diet", "vegan", "-", stdin="Add bacon and sugar.")
     assert out.returncode == 1
     assert json.loads(out.stdout) == [{"term": "bacon", "ingredient": "bacon", "category": "pork", "start": 4, "end": 9}]
 
 
 def test_strict_file_and_clean_exit_0(tmp_path, capsys):
     path = tmp_path / "r.txt"
-    path.write_text("Drizzle with honey.", encoding="utf-8")
+    path.write_text("Sprinkle with sugar.", encoding="utf-8")  # "Sprinkle" is the verb, not sprinkles
     assert main(["check", "--diet", "vegan", str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["check", "--diet", "vegan", "--strict", str(path)]) == 1
-    assert json.loads(capsys.readouterr().out)[0]["ingredient"] == "honey"
+    assert json.loads(capsys.readouterr().out)[0]["ingredient"] == "sugar"
 
 
 def test_unknown_diet_exit_2(capsys):

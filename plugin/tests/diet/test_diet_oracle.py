@@ -161,7 +161,8 @@ def test_canonical_unknown_is_clear():
 def test_is_forbidden_and_partitions():
     assert is_forbidden("chicken breast", "vegetarian")
     assert not is_forbidden("salmon", "pescatarian")
-    assert not is_forbidden("honey", "vegan") and is_forbidden("honey", "vegan", strict=True)
+    assert is_forbidden("honey", "vegan"), "The Vegan Society excludes honey"
+    assert not is_forbidden("sugar", "vegan") and is_forbidden("sugar", "vegan", strict=True), "bone char is disputed"
     assert is_forbidden("peanuts", "nut-free")
     for d in DIET_CHOICES:
         allowed, forbidden = set(allowed_ingredients(d)), set(forbidden_ingredients(d))
@@ -214,8 +215,8 @@ def test_lexicon_validation_names_file_and_entry(tmp_path, body, message):
 
 def test_diet_validation_names_file_and_diet(tmp_path):
     lex = _write(tmp_path, "lex.toml", LEX_HEAD + "tomato = {}\n")
-    body = "".join(f'[diets.{d}]\nforbid = []\nprompt_forbids = "x"\n' for d in DIETS if d != "halal")
-    diets = _write(tmp_path, "bad_diets.toml", body + '[diets.halal]\nforbid = ["pork"]\nprompt_forbids = "x"\n')
+    body = "".join(f'[diets.{d}]\npolicy = "p"\nforbid = []\nprompt_forbids = "x"\n' for d in DIETS if d != "halal")
+    diets = _write(tmp_path, "bad_diets.toml", body + '[diets.halal]\npolicy = "p"\nforbid = ["pork"]\nprompt_forbids = "x"\n')
     with pytest.raises(LexiconError) as err:
         load(lex, diets)
     assert "bad_diets.toml" in str(err.value) and "diet 'halal'" in str(err.value) and "'pork'" in str(err.value)

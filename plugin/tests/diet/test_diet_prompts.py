@@ -68,7 +68,8 @@ def test_every_diet_renders(diet):
 
 def test_pantry_line_markers():
     assert pantry_line("Peanut Butter", "nut-free") == "- Peanut Butter (nut) [FORBIDDEN for nut-free]"
-    assert pantry_line("honey", "vegan") == "- honey (sweetener)"  # disputed: not FORBIDDEN
+    assert pantry_line("honey", "vegan") == "- honey (sweetener) [FORBIDDEN for vegan]"  # The Vegan Society
+    assert pantry_line("sugar", "vegan") == "- sugar (sweetener)"  # disputed (bone char): not FORBIDDEN
     assert pantry_line("shrimp", "pescatarian") == "- shrimp (seafood)"
 
 

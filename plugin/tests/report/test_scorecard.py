@@ -15,7 +15,7 @@ def test_scorecard_side_by_side(tmp_path: Path) -> None:
         card.record(label, f"adapters/{label}", "vegan", tally)
     header, rows = card.rows()
     assert header[-1] == "delta pass" and rows == [
-        ["vegan", "10", "90%", "0.60-0.98", "100%", "100%", "10", "60%", "0.31-0.83", "100%", "100%", "-30 pts"]
+        ["vegan", "10", "90%", "0.60-0.98", "100%", "100%", "0", "10", "60%", "0.31-0.83", "100%", "100%", "0", "-30 pts"]
     ]
     report = card.write(tmp_path)
     assert "| vegan | 10 | 90% |" in report.read_text() and (tmp_path / "scorecard.png").stat().st_size > 1000

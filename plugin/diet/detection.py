@@ -1,0 +1,86 @@
+"""The detection vocabulary: everything the oracle can recognise in text, in three layers.
+
+1. the curated lexicon (``data/lexicon.toml``), which is also the pantry vocabulary;
+2. curated detection-only forms (``data/detection.toml``): compounds, dish names and corrections;
+3. the Open Food Facts ingredients taxonomy (``data/openfoodfacts/vocabulary.tsv``, ODbL).
+
+An earlier layer wins a surface form over a later one. An Open Food Facts food whose name is
+already a curated form joins that curated ingredient (its synonyms become extra forms of it), so
+the curated verdict holds. Loaded on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+
+from plugin.diet.lexicon import DATA_DIR, Ingredient, LexiconError, _load_toml, _str_list, inflections, load
+from plugin.diet.textnorm import key
+
+DETECTION_PATH = DATA_DIR / "detection.toml"
+_FORM_KEYS = frozenset({"tags", "maybe", "why"})
+
+
+def _curated_forms(path: Path) -> dict[str, Ingredient]:
+    """detection.toml: surface key -> its ingredient (one per entry)."""
+    data = _load_toml(path)
+    forms = data.get("forms")
+    if not isinstance(forms, dict):
+        raise LexiconError(f"{path}: [forms]: missing or not a table")
+    known = load().tags
+    out: dict[str, Ingredient] = {}
+    for form, raw in forms.items():
+        where = f"{path}: form {form!r}"
+        if not isinstance(raw, dict) or set(raw) - _FORM_KEYS or not isinstance(raw.get("why"), str) or not raw["why"]:
+            raise LexiconError(f"{where}: needs tags and a non-empty why (allowed keys: {', '.join(sorted(_FORM_KEYS))})")
+        tags = _str_list(raw.get("tags", []), path, f"form {form!r}", "tags") if raw.get("tags") else ()
+        maybe = _str_list(raw.get("maybe", []), path, f"form {form!r}", "maybe") if raw.get("maybe") else ()
+        if unknown := sorted(set(tags + maybe) - known):
+            raise LexiconError(f"{where}: unknown tag {unknown[0]!r}")
+        name = key(form)
+        out[name] = Ingredient(name, "detection", "food", (), (), tuple(tags), tuple(maybe))
+    return out
+
+
+def _add(surface: dict[str, str], form: str, name: str) -> None:
+    surface.setdefault(form, name)
+
+
+@functools.cache
+def detection_vocabulary(detection_path: Path = DETECTION_PATH) -> tuple[Mapping[str, str], Mapping[str, Ingredient]]:
+    """(surface key -> ingredient name, ingredient name -> Ingredient) over the three layers."""
+    from plugin.diet import off_vocabulary
+
+    lex = load()
+    surface = dict(lex.surface)
+    ingredients: dict[str, Ingredient] = dict(lex.ingredients)
+    for name, ing in _curated_forms(detection_path).items():
+        if name in surface:
+            continue  # the pantry vocabulary already decides this form
+        ingredients.setdefault(name, ing)
+        for form in (name, *inflections(name)):
+            _add(surface, form, name)
+    curated = frozenset(surface)
+    for food in off_vocabulary.load():
+        name = key(food.name)
+        owner = surface.get(name)
+        if owner is None:
+            owner = name if name not in ingredients else f"{name} ({food.id})"
+            ingredients[owner] = Ingredient(owner, "off", "food", (), (), food.tags, food.maybe)
+        for form in food.forms:
+            if not _extends(form, curated):
+                _add(surface, form, owner)
+    return surface, ingredients
+
+
+def _extends(form: str, curated: frozenset[str]) -> bool:
+    """Whether an Open Food Facts form contains a curated form as a longer phrase ("dark chocolate chips").
+
+    Longest match would let such a form take over text the curated entry decides, with Open Food
+    Facts' tags; the curated form (and the context rules around it) keep it instead.
+    """
+    words = form.split()
+    return any(
+        " ".join(words[i:j]) in curated for i in range(len(words)) for j in range(i + 1, len(words) + 1) if j - i < len(words)
+    )

@@ -1,0 +1,212 @@
+"""The oracle on real-world-style text it was not written with: ``python -m plugin.tests.diet.realworld_benchmark``.
+
+Cases: ``cases/realworld/{dev,heldout}.yaml``, written by a contributor who did not see the oracle
+(see that folder's README). Tuning looks at ``dev`` only; ``heldout`` is scored for the report.
+Three checkers: this oracle, the oracle as it was before the Open Food Facts vocabulary
+(commit ``BASELINE_REV``, run from a git export in a subprocess), and the seed's substring check.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from plugin.diet import find_violations
+from plugin.paths import ROOT
+from plugin.tests.diet.oracle_benchmark import naive_spans
+
+CASES_DIR = Path(__file__).with_name("cases") / "realworld"
+SPLITS = ("dev", "heldout")
+BASELINE_REV = "1ad8a52"  # the oracle before issue 10 (after the restructure, same verdicts as before it)
+Span = tuple[int, int]
+
+
+@functools.cache
+def load_cases(split: str) -> tuple[dict[str, Any], ...]:
+    with (CASES_DIR / f"{split}.yaml").open(encoding="utf-8") as fh:
+        cases = yaml.safe_load(fh)
+    for case in cases:
+        case.setdefault("strict", False)
+    return tuple(cases)
+
+
+def _occurrences(text: str, term: str) -> list[Span]:
+    pattern = re.compile(r"(?<![^\W_])" + re.escape(term) + r"(?![^\W_])", re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def expected_spans(case: dict[str, Any]) -> list[Span]:
+    spans: set[Span] = set()
+    for entry in case["violations"]:
+        if isinstance(entry, list):
+            spans.add(_occurrences(case["text"], entry[0])[entry[1] - 1])
+        else:
+            spans.update(_occurrences(case["text"], entry))
+    return sorted(spans)
+
+
+@dataclass
+class Score:
+    case_tp: int = 0
+    case_fp: int = 0
+    case_fn: int = 0
+    case_tn: int = 0
+    span_tp: int = 0
+    span_fp: int = 0
+    span_fn: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def ratio(a: int, b: int) -> float:
+        return a / b if b else 1.0
+
+    @property
+    def case_precision(self) -> float:
+        return self.ratio(self.case_tp, self.case_tp + self.case_fp)
+
+    @property
+    def case_recall(self) -> float:
+        return self.ratio(self.case_tp, self.case_tp + self.case_fn)
+
+    @property
+    def case_f1(self) -> float:
+        p, r = self.case_precision, self.case_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def span_precision(self) -> float:
+        return self.ratio(self.span_tp, self.span_tp + self.span_fp)
+
+    @property
+    def span_recall(self) -> float:
+        return self.ratio(self.span_tp, self.span_tp + self.span_fn)
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.ratio(self.case_fp, self.case_fp + self.case_tn) if self.case_fp + self.case_tn else 0.0
+
+    def add(self, case: dict[str, Any], predicted: list[Span], expected: list[Span]) -> None:
+        if predicted and expected:
+            self.case_tp += 1
+        elif predicted:
+            self.case_fp += 1
+        elif expected:
+            self.case_fn += 1
+        else:
+            self.case_tn += 1
+        unmatched = list(expected)
+        for s, e in predicted:
+            hit = next((x for x in unmatched if s < x[1] and x[0] < e), None)
+            if hit is None:
+                self.span_fp += 1
+                self.misses.append(f"{case['id']} FP {case['text'][s:e]!r}")
+            else:
+                unmatched.remove(hit)
+                self.span_tp += 1
+        self.span_fn += len(unmatched)
+        self.misses += [f"{case['id']} FN {case['text'][s:e]!r}" for s, e in unmatched]
+
+
+Checker = Callable[[list[dict[str, Any]]], list[list[Span]]]
+
+
+def oracle_now(cases: list[dict[str, Any]]) -> list[list[Span]]:
+    return [[(v.start, v.end) for v in find_violations(c["text"], c["diet"], strict=c["strict"])] for c in cases]
+
+
+def seed_substring(cases: list[dict[str, Any]]) -> list[list[Span]]:
+    return [naive_spans(c["text"], c["diet"], c["strict"]) for c in cases]
+
+
+_BASELINE_SCRIPT = (
+    "import json, sys\n"
+    "from plugin.diet import find_violations\n"
+    "cases = json.load(sys.stdin)\n"
+    "print(json.dumps([[[v.start, v.end] for v in find_violations(c['text'], c['diet'], strict=c['strict'])] for c in cases]))\n"
+)
+
+
+def oracle_before(cases: list[dict[str, Any]]) -> list[list[Span]]:
+    """The oracle at ``BASELINE_REV``, from a ``git archive`` of that commit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", BASELINE_REV, "plugin"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _BASELINE_SCRIPT],
+            cwd=tmp,
+            input=json.dumps(cases),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": tmp, "PATH": "/usr/bin:/bin"},
+        )
+    return [[(s, e) for s, e in spans] for spans in json.loads(out.stdout)]
+
+
+CHECKERS: dict[str, Checker] = {
+    "oracle (this)": oracle_now,
+    f"oracle before issue 10 ({BASELINE_REV})": oracle_before,
+    "seed substring": seed_substring,
+}
+
+
+def evaluate(split: str, checkers: Iterable[str] = tuple(CHECKERS)) -> dict[str, dict[str, Score]]:
+    """checker -> group ("all", "diet:<d>", "category:<c>", "compliant recipes") -> Score."""
+    cases = list(load_cases(split))
+    results: dict[str, dict[str, Score]] = {}
+    for label in checkers:
+        groups: dict[str, Score] = {}
+        for case, predicted in zip(cases, CHECKERS[label](cases)):
+            keys = ["all", f"diet:{case['diet']}", f"category:{case['category']}"]
+            if case["kind"] == "recipe" and not case["violations"]:
+                keys.append("compliant recipes")
+            for k in keys:
+                groups.setdefault(k, Score()).add(case, predicted, expected_spans(case))
+        results[label] = groups
+    return results
+
+
+def markdown(split: str, results: dict[str, dict[str, Score]]) -> str:
+    labels = list(results)
+    n = len(load_cases(split))
+    lines = [f"### {split} ({n} cases)", "", "| group | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    groups = sorted({g for r in results.values() for g in r}, key=lambda g: (g != "all", not g.startswith("diet"), g))
+    for g in groups:
+        cells = []
+        for label in labels:
+            s = results[label].get(g)
+            if s is None:
+                cells.append("-")
+            elif g == "compliant recipes":
+                cells.append(f"false alarms {s.case_fp}/{s.case_fp + s.case_tn} ({s.false_alarm_rate:.1%})")
+            else:
+                cells.append(f"F1 {s.case_f1:.3f}, span P {s.span_precision:.3f} R {s.span_recall:.3f}")
+        lines.append(f"| {g} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Cells: case F1 (a case is positive when it has a violation), span precision and recall (overlap).")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    splits = [s for s in SPLITS if s in argv] or ["dev"]
+    for split in splits:
+        results = evaluate(split)
+        print(markdown(split, results))
+        if "--misses" in argv:
+            print("\n".join(results["oracle (this)"]["all"].misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

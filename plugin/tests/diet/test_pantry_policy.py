@@ -1,0 +1,55 @@
+"""The pantry side stays frozen while the oracle learns: same training data, same gate scenarios.
+
+The data generator draws pantries and answers by the frozen pantry policy; prompts mark items
+FORBIDDEN by the live diet policy. These tests pin the data and prove the two policies agree on
+every item a synthesised pantry can hold, so no prompt of the training data or the gate scenarios
+can change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from plugin.diet import DIETS, gate_scenarios, ingredients, is_forbidden
+from plugin.diet.chat import PHI3
+from plugin.diet.lexicon import pantry_forbidden
+from plugin.paths import TRAINING_DIR
+
+# sha256 (first 16 hex) of the cpu profile's data in chat format, as made at commit 185f0a1
+# (the data the reference adapter's recipe was trained on).
+PINNED_DATA = {"train.jsonl": "a215534d609f1410", "valid.jsonl": "d08b2e71b00cd474"}
+PINNED_GATE_SCENARIOS = "c488beaf3e00b9de"  # 96 gate scenarios (12 per diet choice)
+
+
+@pytest.mark.parametrize("diet", DIETS)
+def test_pantry_forbidden_items_stay_forbidden(diet: str) -> None:
+    names = [i.name for i in ingredients()]
+    assert [n for n in names if pantry_forbidden(n, diet) and not is_forbidden(n, diet)] == []
+
+
+@pytest.mark.parametrize("diet", DIETS)
+def test_items_a_pantry_may_hold_keep_their_prompt_mark(diet: str) -> None:
+    """Live-forbidden items are pantry-forbidden or pantry-disputed (never drawn as allowed)."""
+    names = [i.name for i in ingredients()]
+    assert [n for n in names if is_forbidden(n, diet) and not pantry_forbidden(n, diet, strict=True)] == []
+
+
+def test_training_data_are_byte_identical() -> None:
+    from training.config import load_config
+    from training.dataset import write_splits
+
+    cfg = load_config(TRAINING_DIR / "lora_config_cpu.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        write_splits(Path(tmp), cfg.data_counts, cfg.seed, PHI3, "chat")
+        digests = {f: hashlib.sha256((Path(tmp) / f).read_bytes()).hexdigest()[:16] for f in PINNED_DATA}
+    assert digests == PINNED_DATA
+
+
+def test_gate_scenarios_are_unchanged() -> None:
+    scenarios = [[s.diet, list(s.pantry), s.request] for s in gate_scenarios(96)]
+    assert hashlib.sha256(json.dumps(scenarios).encode()).hexdigest()[:16] == PINNED_GATE_SCENARIOS
