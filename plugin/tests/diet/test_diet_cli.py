@@ -40,3 +40,14 @@ def test_missing_file_exit_2(tmp_path, capsys):
     assert main(["check", "--diet", "vegan", str(missing)]) == 2
     err = capsys.readouterr().err.strip()
     assert str(missing) in err and len(err.splitlines()) == 1
+
+
+def test_policy_table_is_printed_and_in_the_readme(capsys):
+    from plugin.diet.cli import policy_table
+
+    assert main(["policy"]) == 0
+    table = capsys.readouterr().out
+    assert table == policy_table() and "| vegan | The Vegan Society" in table
+    assert table in (ROOT / "README.md").read_text(encoding="utf-8"), (
+        "README's policy table is stale: paste `python -m plugin.diet policy`"
+    )
