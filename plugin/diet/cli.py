@@ -21,15 +21,26 @@ EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
+    """The text to check, from a file or stdin, strictly UTF-8 and not empty."""
+    name = "stdin" if path == "-" else path
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    if not text.strip():
+        raise InputError(f"{name}: empty input, nothing to check")
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m plugin.diet", description="Dietary oracle")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="print dietary violations in a text as JSON")
-    check.add_argument("--diet", required=True, help=f"one of: {', '.join(DIET_CHOICES)}")
+    check.add_argument("--diet", required=True, type=str.lower, help=f"one of: {', '.join(DIET_CHOICES)} (any case)")
     check.add_argument("--strict", action="store_true", help="also report disputed ingredients")
     check.add_argument("file", nargs="?", default="-", help="text file to check, '-' for stdin (default)")
     sub.add_parser("policy", help="print the diet policy (diets.toml) as a Markdown table")
@@ -71,5 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import json
     from dataclasses import asdict
 
-    print(json.dumps([asdict(v) for v in found], ensure_ascii=False))
-    return EXIT_VIOLATIONS if found else EXIT_CLEAN
+    code = EXIT_VIOLATIONS if found else EXIT_CLEAN
+    try:
+        print(json.dumps([asdict(v) for v in found], ensure_ascii=False), flush=True)
+    except BrokenPipeError:  # `... | head`: the reader left; the verdict still stands
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+    return code

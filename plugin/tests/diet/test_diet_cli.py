@@ -51,3 +51,31 @@ def test_policy_table_is_printed_and_in_the_readme(capsys):
     assert table in (ROOT / "README.md").read_text(encoding="utf-8"), (
         "README's policy table is stale: paste `python -m plugin.diet policy`"
     )
+
+
+def test_invalid_utf8_on_stdin_is_bad_input() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "plugin.diet", "check", "--diet", "vegan", "-"],
+        input=b"ok\n\xff bacon",
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert out.returncode == 2
+    assert out.stderr.decode().strip() == "error: stdin:2: not UTF-8 (byte 0xff at offset 3)"
+
+
+def test_empty_input_is_bad_input() -> None:
+    out = run("check", "--diet", "vegan", "-", stdin="  \n")
+    assert (out.returncode, out.stderr.strip()) == (2, "error: stdin: empty input, nothing to check")
+
+
+def test_diet_name_in_any_case() -> None:
+    out = run("check", "--diet", "Vegan", "-", stdin="Add bacon.")
+    assert out.returncode == 1 and json.loads(out.stdout)[0]["ingredient"] == "bacon"
+
+
+def test_piping_into_head_is_quiet_and_keeps_the_verdict() -> None:
+    text = "Add bacon. " * 20000
+    shell = f"{sys.executable} -m plugin.diet check --diet vegan - | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}"
+    out = subprocess.run(["bash", "-c", shell], input=text, cwd=ROOT, capture_output=True, text=True)
+    assert (out.returncode, out.stderr) == (1, "")
