@@ -110,6 +110,18 @@ _NOT_SKIPPABLE = frozenset(
 # "ice cream maker", "butter knife". ("pot" and "pie" are absent: "chicken pot pie" is food.)
 _EQUIPMENT = frozenset(
     [
+        "pan",
+        "pans",
+        "glass",
+        "glasses",
+        "machine",
+        "machines",
+        "brick",
+        "bricks",
+        "tin",
+        "tins",
+        "bag",
+        "bags",
         "pounder",
         "pounders",
         "maker",
@@ -176,6 +188,9 @@ _VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "t
 _CLAUSE_START_RE = re.compile(r"(?:^|[.!?;:\n]|\b\d+[.)])[ \t]*(?:[-*•][ \t]*)?$")
 # Products named after the animal they come from: "goat's milk", "chicken egg white", "duck eggs".
 _ANIMAL_PRODUCTS = frozenset(["dairy", "egg"])
+_ANIMALS = frozenset(["meat", "poultry", "pork"])
+# Scare quotes mark an imitation: jackfruit "pulled pork", a vegan "honey", nacho "cheese".
+_QUOTES = "\"'\u2018\u2019\u201c\u201d"
 _SOURCE_GAP_RE = re.compile(r"(?:'s|s'|s)?[ \t\-]*")
 # "substitute tofu FOR chicken", "swap oat milk FOR the milk": the object after "for" is replaced.
 _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
@@ -338,8 +353,8 @@ def _is_negated(words: list[str]) -> bool:
 def _qualifier_clears(qualifiers: Mapping[tuple[str, ...], frozenset[str]], words: list[str]) -> frozenset[str]:
     """Tags cleared by a qualifier right before the mention (one skippable word allowed)."""
     cleared: frozenset[str] = frozenset()
-    for skip in (0, 1):
-        if skip and (not words or words[0] in _NOT_SKIPPABLE):
+    for skip in (0, 1, 2, 3):  # "vegan SHREDDED cheese", "vegan MOZZARELLA STYLE cheese"
+        if skip and (len(words) < skip or words[skip - 1] in _NOT_SKIPPABLE):
             break
         rest = words[skip:]
         for size in (1, 2, 3):
@@ -350,8 +365,10 @@ def _qualifier_clears(qualifiers: Mapping[tuple[str, ...], frozenset[str]], word
 
 
 def _is_equipment(folded: str, end: int) -> bool:
-    """ "meat pounder", "ice cream maker": the ingredient names the tool's purpose."""
-    return _next_word(folded, end) in _EQUIPMENT
+    """'meat pounder', 'ice cream maker', 'milk pan': the ingredient names the tool's purpose."""
+    nxt = _NEXT_WORD_RE.match(folded, end)
+    # "chicken pan-fried in butter": a hyphen makes the noun a verb's first half
+    return bool(nxt and nxt.group(1) in _EQUIPMENT and folded[nxt.end() : nxt.end() + 1] != "-")
 
 
 def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
@@ -373,9 +390,48 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
 
 def _is_source_animal(folded: str, ing: Ingredient, end: int, nxt: tuple[int, int, Ingredient] | None) -> bool:
     """ "goat's milk", "chicken egg white", "duck eggs": the animal names where the product comes from."""
-    if nxt is None or ing.category not in ("meat", "poultry") or nxt[2].category not in _ANIMAL_PRODUCTS:
+    if nxt is None or not _ANIMALS & set(ing.tags) or not _ANIMAL_PRODUCTS & set(nxt[2].tags):
         return False
     return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
+
+
+def _is_quoted(folded: str, start: int, end: int) -> bool:
+    before = folded[start - 1] if start else ""
+    after = folded[end] if end < len(folded) else ""
+    return bool(before) and before in _QUOTES and after in _QUOTES and after != ""
+
+
+class _Lines:
+    """Which lines of a text are ingredient lines (a bullet or a quantity first, not a numbered step)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.flags: list[bool] = []
+        offset = 0
+        for line in text.splitlines(keepends=True):
+            self.starts.append(offset)
+            self.flags.append(is_ingredient_line(line))
+            offset += len(line)
+
+    def is_ingredient_line(self, pos: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.flags[i]
+
+
+_BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
+_STEP_LINE_RE = re.compile(r"^[ \t]*(?:step[ \t]*)?\d+[ \t]*[.):][ \t]+", re.I)
+_QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:about[ \t]+|approx\.?[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
+# "For the batter: 140 g plain flour, 4 eggs, 200 ml milk": a sub-list written on one line.
+_INLINE_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)
+
+
+def is_ingredient_line(line: str) -> bool:
+    """A bulleted line, or one that starts with a quantity, that is not a numbered step."""
+    if _STEP_LINE_RE.match(line):
+        return False
+    return bool(_BULLET_LINE_RE.match(line) or _QUANTITY_LINE_RE.match(line) or _INLINE_LIST_RE.match(line))
 
 
 def _is_swapped_out(folded: str, end: int, words: list[str]) -> bool:
@@ -472,8 +528,119 @@ def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) ->
     return negated
 
 
+@dataclass(slots=True)
+class _Reading:
+    """One mention as read in its own context: what it still offends, and what it can refer to."""
+
+    start: int
+    end: int
+    ingredient: Ingredient
+    remaining: tuple[str, ...]  # offending tags left after the local context; () = allowed
+    exempt: bool  # the local context decided it (qualifier, negation, verb, tool, ...): no referent overrides it
+    on_ingredient_line: bool
+    head: str  # the last word of the mention ("vegetable stock" -> "stock")
+
+
+def _read_mention(
+    ftext: str,
+    i: int,
+    found: list[tuple[int, int, Ingredient]],
+    offences: Mapping[str, tuple[str, ...]],
+    ctx: _Context,
+    negated: Callable[[int], bool],
+    qualifiers: Mapping[tuple[str, ...], frozenset[str]],
+    lines: _Lines,
+) -> _Reading:
+    s, e, ing = found[i]
+    bad = offences.get(ing.name, ())
+    on_line = lines.is_ingredient_line(s)
+    reading = _Reading(s, e, ing, bad, False, on_line, ftext[s:e].rsplit(" ", 1)[-1])
+    words = ctx.words_before(s)
+    nxt = found[i + 1] if i + 1 < len(found) else None
+    if (
+        _suffix_clears(ftext, e)
+        or _is_equipment(ftext, e)
+        or _is_quoted(ftext, s, e)
+        or _is_verb(ftext, s, e, words)
+        or _is_source_animal(ftext, ing, e, nxt)
+        or (bad and (negated(i) or _is_swapped_out(ftext, e, words)))
+    ):
+        reading.remaining, reading.exempt = (), True
+        return reading
+    cleared = _qualifier_clears(qualifiers, words)
+    if cleared:
+        reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
+    return reading
+
+
+_TITLE_RE = re.compile(r"^[ \t]*(?:recipe:[ \t]*)?([^\n]+)")
+_COMPOSITE_HEADER_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?([^:\n]{1,40}):", re.I | re.M)
+
+
+def _clear_in_title(ftext: str, readings: list[_Reading], qualifiers: Mapping[tuple[str, ...], frozenset[str]]) -> None:
+    """A diet named in the title covers the dishes the title names: "Vegan Mac and Cheese"."""
+    title = _TITLE_RE.match(ftext.lstrip("\n"))
+    if title is None:
+        return
+    offset = len(ftext) - len(ftext.lstrip("\n"))
+    words = TOKEN_RE.findall(title.group(1))
+    cleared = frozenset().union(
+        *(qualifiers.get(tuple(words[i : i + n]), frozenset()) for n in (1, 2) for i in range(len(words)))
+    )
+    if not cleared:
+        return
+    end = offset + title.end()
+    for r in readings:
+        if r.start < end and r.remaining and not r.exempt:
+            r.remaining, r.exempt = tuple(t for t in r.remaining if t not in cleared), True
+
+
+def _judge_composites(ftext: str, readings: list[_Reading]) -> None:
+    """ "For the cheese sauce:" followed by its components: the sauce is what it is made of.
+
+    The composite named in the header is cleared when none of its components (the rest of the
+    header line and the ingredient lines under it, up to a blank line or the next header)
+    offends; later references to it then follow it.
+    """
+    for header in _COMPOSITE_HEADER_RE.finditer(ftext):
+        named = [r for r in readings if header.start(1) <= r.start and r.end <= header.end(1)]
+        if not named:
+            continue
+        block_end = ftext.find("\n\n", header.end())
+        nxt = _COMPOSITE_HEADER_RE.search(ftext, header.end())
+        stop = min(x for x in (block_end if block_end >= 0 else len(ftext), nxt.start() if nxt else len(ftext)))
+        components = [r for r in readings if header.end() <= r.start < stop and r.on_ingredient_line]
+        if components and not any(c.remaining for c in components):
+            for r in named:
+                r.remaining, r.exempt, r.on_ingredient_line = (), False, True
+        else:
+            for r in named:
+                r.on_ingredient_line = True
+
+
+def _resolve_references(readings: list[_Reading]) -> None:
+    """A bare mention outside the ingredient list takes the verdict of what it refers to.
+
+    "100 g vegan butter" ... "melt the butter": the same ingredient, qualified on its ingredient
+    line. "600 ml oat milk" ... "whisk in the milk", "300 g pork sausages" ... "grill the sausages":
+    a head word of an ingredient line. The title refers forward to the list like the steps do.
+    """
+    listed = [r for r in readings if r.on_ingredient_line]
+    for r in readings:
+        if r.on_ingredient_line or r.exempt:
+            continue
+        same = [x for x in listed if x.ingredient.name == r.ingredient.name]
+        if same:
+            if all(not x.remaining for x in same):
+                r.remaining = ()
+            continue
+        heads = [x for x in listed if x.head == r.head and x.end - x.start > r.end - r.start]
+        if heads:
+            r.remaining = next((x.remaining for x in heads if x.remaining), ())
+
+
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
-    """Mentions of ingredients that ``diet`` forbids, ordered by position.
+    """Mentions of foods that ``diet`` forbids, ordered by position.
 
     ``strict`` also reports disputed ingredients (the diets' ``maybe`` lists
     and ingredients that only *may* contain a forbidden tag).
@@ -485,27 +652,17 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     folded = fold(text)
     ftext = folded.text
     found = _raw_mentions(folded, m)
-    ctx = _Context(ftext)  # cheap; its caches fill only for forbidden mentions
+    ctx = _Context(ftext)
     negated = _negation_finder(ctx, found)
     qualifiers = _qualifiers_for(diet)
-    # What a qualified first mention cleared ("vegan butter"), inherited by later bare ones ("melt the butter").
-    earlier: dict[str, frozenset[str] | None] = {}
-    violations: list[Violation] = []
-    for i, (s, e, ing) in enumerate(found):
-        bad = offences.get(ing.name)
-        if not bad or _suffix_clears(ftext, e) or _is_equipment(ftext, e):
-            continue
-        words = ctx.words_before(s)
-        if _is_verb(ftext, s, e, words) or _is_source_animal(ftext, ing, e, found[i + 1] if i + 1 < len(found) else None):
-            continue
-        if negated(i) or _is_swapped_out(ftext, e, words):
-            continue
-        cleared = _qualifier_clears(qualifiers, words)
-        inherited = earlier.get(ing.name)
-        earlier[ing.name] = cleared if ing.name not in earlier or (inherited and cleared) else None
-        remaining = [t for t in bad if t not in (cleared or inherited or frozenset())]
-        if not remaining:
-            continue
-        start, end = folded.span(s, e)
-        violations.append(Violation(text[start:end], ing.name, remaining[0], start, end))
+    lines = _Lines(ftext)
+    readings = [_read_mention(ftext, i, found, offences, ctx, negated, qualifiers, lines) for i in range(len(found))]
+    _clear_in_title(ftext, readings, qualifiers)
+    _judge_composites(ftext, readings)
+    _resolve_references(readings)
+    violations = []
+    for r in readings:
+        if r.remaining:
+            start, end = folded.span(r.start, r.end)
+            violations.append(Violation(text[start:end], r.ingredient.name, r.remaining[0], start, end))
     return violations
