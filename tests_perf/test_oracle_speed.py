@@ -1,13 +1,12 @@
 """Throughput of the dietary oracle on recipe-sized texts (pytest-benchmark).
 
-Requirement: >= 2,000 find_violations checks per second on ~1,200-character
-recipes, on a slow 2-core machine.
+Requirement (issue 10): >= 5,000 find_violations checks per second on ~1,200-character
+recipes with the detection vocabulary, on a slow 2-core machine, and a cheap import.
 """
 
 from __future__ import annotations
 
 import random
-import time
 
 from plugin.diet import DIETS, find_violations, ingredients, parse_recipe
 
@@ -50,27 +49,48 @@ def _check_all(texts: list[str]) -> int:
     return found
 
 
+_MEASURE = """
+import json, sys, time
+sys.path.insert(0, "tests_perf")
+from test_oracle_speed import _check_all, _texts
+texts = _texts()
+found = _check_all(texts)  # warm-up: lexicon load and regex compile are one-off costs
+rounds = []
+for _ in range(5):
+    tic = time.perf_counter()
+    _check_all(texts)
+    rounds.append(time.perf_counter() - tic)
+print(json.dumps({"found": found, "best_round_s": min(rounds), "texts": len(texts)}))
+"""
+
+
+def _measure_in_fresh_interpreter() -> dict[str, float]:
+    """The oracle's speed in a clean process: it is stdlib-only, and a long pytest session's state
+    (measured: a full `make test` halved the in-process figure with no other process running)
+    says nothing about it."""
+    import json
+    import subprocess
+    import sys
+
+    from plugin.paths import ROOT
+
+    out = subprocess.run([sys.executable, "-c", _MEASURE], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def test_oracle_throughput(benchmark):
     texts = _texts()
     assert all(parse_recipe(t).title for t in texts)
-    _check_all(texts)  # warm-up: lexicon load + regex compile are one-off costs
-
-    started = time.perf_counter()
-    found = benchmark.pedantic(_check_all, args=(texts,), rounds=5, iterations=1, warmup_rounds=1)
-    elapsed = time.perf_counter() - started
-    stats = getattr(benchmark, "stats", None)
-    # fastest round: the least disturbed by other work on a shared machine
-    per_round = stats.stats.min if stats is not None else elapsed / 6
-    checks_per_s = len(texts) / per_round
-
+    result = benchmark.pedantic(_measure_in_fresh_interpreter, rounds=1, iterations=1)
+    checks_per_s = result["texts"] / result["best_round_s"]  # fastest of 5 rounds: the least disturbed
     benchmark.extra_info.update(
         checks_per_s=round(checks_per_s),
         texts=len(texts),
         mean_chars=round(sum(map(len, texts)) / len(texts)),
-        violations_per_round=found,
+        violations_per_round=result["found"],
         required_checks_per_s=MIN_CHECKS_PER_S,
     )
-    assert found > 0  # the random recipes do contain forbidden items
+    assert result["found"] > 0  # the random recipes do contain forbidden items
     assert checks_per_s >= MIN_CHECKS_PER_S, f"{checks_per_s:.0f} checks/s < {MIN_CHECKS_PER_S}"
 
 

@@ -402,22 +402,22 @@ def _is_quoted(folded: str, start: int, end: int) -> bool:
 
 
 class _Lines:
-    """Which lines of a text are ingredient lines (a bullet or a quantity first, not a numbered step)."""
+    """Which lines of a text are ingredient lines (a bullet or a quantity first, not a numbered step).
+
+    Lazy and memoised per line: only lines that hold a mention are ever looked at.
+    """
 
     def __init__(self, text: str) -> None:
-        self.starts: list[int] = []
-        self.flags: list[bool] = []
-        offset = 0
-        for line in text.splitlines(keepends=True):
-            self.starts.append(offset)
-            self.flags.append(is_ingredient_line(line))
-            offset += len(line)
+        self.text = text
+        self._memo: dict[int, bool] = {}
 
     def is_ingredient_line(self, pos: int) -> bool:
-        import bisect
-
-        i = bisect.bisect_right(self.starts, pos) - 1
-        return i >= 0 and self.flags[i]
+        start = self.text.rfind("\n", 0, pos) + 1
+        flag = self._memo.get(start)
+        if flag is None:
+            end = self.text.find("\n", pos)
+            flag = self._memo[start] = is_ingredient_line(self.text[start : end if end >= 0 else len(self.text)])
+        return flag
 
 
 _BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
@@ -537,8 +537,14 @@ class _Reading:
     ingredient: Ingredient
     remaining: tuple[str, ...]  # offending tags left after the local context; () = allowed
     exempt: bool  # the local context decided it (qualifier, negation, verb, tool, ...): no referent overrides it
-    on_ingredient_line: bool
+    on_ingredient_line: bool | None  # None: not looked up yet (most allowed mentions never need it)
     head: str  # the last word of the mention ("vegetable stock" -> "stock")
+    offends: bool = False  # the food itself is forbidden, whatever the context says
+
+    def listed(self, lines: _Lines) -> bool:
+        if self.on_ingredient_line is None:
+            self.on_ingredient_line = lines.is_ingredient_line(self.start)
+        return self.on_ingredient_line
 
 
 def _read_mention(
@@ -553,8 +559,10 @@ def _read_mention(
 ) -> _Reading:
     s, e, ing = found[i]
     bad = offences.get(ing.name, ())
-    on_line = lines.is_ingredient_line(s)
-    reading = _Reading(s, e, ing, bad, False, on_line, ftext[s:e].rsplit(" ", 1)[-1])
+    head = ftext[s:e].rsplit(" ", 1)[-1]
+    if not bad:  # allowed in itself: only a reference can change that, so skip the context work
+        return _Reading(s, e, ing, (), False, None, head)
+    reading = _Reading(s, e, ing, bad, False, lines.is_ingredient_line(s), head, offends=True)
     words = ctx.words_before(s)
     nxt = found[i + 1] if i + 1 < len(found) else None
     if (
@@ -595,7 +603,7 @@ def _clear_in_title(ftext: str, readings: list[_Reading], qualifiers: Mapping[tu
             r.remaining, r.exempt = tuple(t for t in r.remaining if t not in cleared), True
 
 
-def _judge_composites(ftext: str, readings: list[_Reading]) -> None:
+def _judge_composites(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
     """ "For the cheese sauce:" followed by its components: the sauce is what it is made of.
 
     The composite named in the header is cleared when none of its components (the rest of the
@@ -609,7 +617,7 @@ def _judge_composites(ftext: str, readings: list[_Reading]) -> None:
         block_end = ftext.find("\n\n", header.end())
         nxt = _COMPOSITE_HEADER_RE.search(ftext, header.end())
         stop = min(x for x in (block_end if block_end >= 0 else len(ftext), nxt.start() if nxt else len(ftext)))
-        components = [r for r in readings if header.end() <= r.start < stop and r.on_ingredient_line]
+        components = [r for r in readings if header.end() <= r.start < stop and r.listed(lines)]
         if components and not any(c.remaining for c in components):
             for r in named:
                 r.remaining, r.exempt, r.on_ingredient_line = (), False, True
@@ -618,23 +626,36 @@ def _judge_composites(ftext: str, readings: list[_Reading]) -> None:
                 r.on_ingredient_line = True
 
 
-def _resolve_references(readings: list[_Reading]) -> None:
+def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
     """A bare mention outside the ingredient list takes the verdict of what it refers to.
 
     "100 g vegan butter" ... "melt the butter": the same ingredient, qualified on its ingredient
     line. "600 ml oat milk" ... "whisk in the milk", "300 g pork sausages" ... "grill the sausages":
     a head word of an ingredient line. The title refers forward to the list like the steps do.
     """
-    listed = [r for r in readings if r.on_ingredient_line]
+    by_head: dict[str, list[_Reading]] = {}
+    for x in readings:
+        by_head.setdefault(x.head, []).append(x)
+    listed_bad: dict[str, list[_Reading]] = {}
+    for x in readings:
+        if x.offends and x.listed(lines):
+            listed_bad.setdefault(x.ingredient.name, []).append(x)
     for r in readings:
-        if r.on_ingredient_line or r.exempt:
+        if r.exempt or (r.offends and r.listed(lines)):
             continue
-        same = [x for x in listed if x.ingredient.name == r.ingredient.name]
+        same = listed_bad.get(r.ingredient.name) if r.offends else None
         if same:
             if all(not x.remaining for x in same):
                 r.remaining = ()
             continue
-        heads = [x for x in listed if x.head == r.head and x.end - x.start > r.end - r.start]
+        longer = [x for x in by_head.get(r.head, ()) if x.end - x.start > r.end - r.start]
+        if not longer or (not r.offends and not any(x.remaining for x in longer)):
+            continue  # nothing it could refer to would change its verdict
+        if r.listed(lines):
+            continue
+        if any(x is not r and x.ingredient.name == r.ingredient.name and x.listed(lines) for x in by_head[r.head]):
+            continue  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
+        heads = [x for x in longer if x.listed(lines)]
         if heads:
             r.remaining = next((x.remaining for x in heads if x.remaining), ())
 
@@ -652,14 +673,16 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     folded = fold(text)
     ftext = folded.text
     found = _raw_mentions(folded, m)
+    if not any(ing.name in offences for _, _, ing in found):
+        return []  # nothing forbidden is mentioned, so no reference can make anything a violation
     ctx = _Context(ftext)
     negated = _negation_finder(ctx, found)
     qualifiers = _qualifiers_for(diet)
     lines = _Lines(ftext)
     readings = [_read_mention(ftext, i, found, offences, ctx, negated, qualifiers, lines) for i in range(len(found))]
     _clear_in_title(ftext, readings, qualifiers)
-    _judge_composites(ftext, readings)
-    _resolve_references(readings)
+    _judge_composites(ftext, readings, lines)
+    _resolve_references(readings, lines)
     violations = []
     for r in readings:
         if r.remaining:
