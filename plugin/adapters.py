@@ -13,7 +13,7 @@ import pytest
 
 from plugin import options, settings
 from plugin.diet.errors import SuiteError
-from plugin.runtime.adapter_folder import ADAPTERS, AdapterError, AdapterInfo, check_base_model, read_summary
+from plugin.runtime.adapter_folder import ADAPTERS, AdapterError, AdapterInfo, check_base_model, check_weights_file, read_summary
 from plugin.settings import RunSettings
 
 
@@ -27,6 +27,7 @@ def given_adapter(path: Path | str | None, run: RunSettings) -> AdapterInfo:
     if not (path / ADAPTERS).is_file():
         how = "run `pytest --train` (or `make train`), or pass --adapter-path"
         return AdapterInfo(None, "missing", reason=f"no adapter at {path}: {how}")
+    check_weights_file(path / ADAPTERS)
     try:
         check_base_model(path, run.model, "this run's", require_config=True)
     except AdapterError as exc:

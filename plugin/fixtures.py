@@ -78,6 +78,21 @@ def _gen_cache_root(config: pytest.Config) -> Path | None:
     return Path(config.rootpath, GEN_CACHE_DIR if choice == "on" else choice)
 
 
+def check_gen_cache(config: pytest.Config) -> None:
+    """A generation cache that cannot be written is a usage error now, not a failure after generating."""
+    import tempfile
+
+    root = _gen_cache_root(config)
+    if root is None:
+        return
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        raise pytest.UsageError(f"{options.GEN_CACHE} {root}: not a writable folder ({exc.strerror or exc})") from None
+
+
 def _gates_batch_size(config: pytest.Config) -> int:
     from plugin.quality_gates import gates_file, load_quality_gates
     from plugin.runtime.generation import DEFAULT_BATCH_SIZE

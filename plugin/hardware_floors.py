@@ -27,15 +27,18 @@ class HardwareFloors:
 
 
 def load_hardware_floors(path: Path = HARDWARE_FLOORS_FILE) -> dict[str, HardwareFloors]:
-    import yaml
+    from training.config import load_yaml_mapping
 
-    raw = yaml.safe_load(path.read_text())
+    raw = load_yaml_mapping(path, InputError)
     fields = set(HardwareFloors.__dataclass_fields__) - {"name"}
     out = {}
     for name, values in raw.items():
-        if set(values) != fields:
-            raise InputError(f"{path}: floors {name!r} need exactly {sorted(fields)}, got {sorted(values)}")
-        out[name] = HardwareFloors(name, **values)
+        if not isinstance(values, dict) or set(values) != fields:
+            got = sorted(map(str, values)) if isinstance(values, dict) else type(values).__name__
+            raise InputError(f"{path}: floors {name!r} need exactly {sorted(fields)}, got {got}")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values()):
+            raise InputError(f"{path}: floors {name!r} must all be numbers")
+        out[str(name)] = HardwareFloors(str(name), **values)
     return out
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from plugin.diet.errors import InputError
 from plugin.paths import GEN_CACHE_DIR, REPORTS_DIR
-from plugin.runtime.adapter_folder import ADAPTERS
+from plugin.runtime.adapter_folder import ADAPTERS, AdapterError, check_weights_file, trained_on
 from plugin.runtime.embedded import MODEL_ID as EMBEDDED_MODEL_ID
 from training import run_profiles
 
@@ -76,6 +76,11 @@ def parse_adapter_path(value: str) -> Path | str:
         raise argparse.ArgumentTypeError(f"adapter folder {value} does not exist")
     if not (path / ADAPTERS).is_file():
         raise argparse.ArgumentTypeError(f"adapter folder {value} has no {ADAPTERS}")
+    try:
+        check_weights_file(path / ADAPTERS)
+        trained_on(path)  # a config that does not parse
+    except AdapterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return path.resolve()
 
 

@@ -33,6 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[settings.SETTINGS] = settings.resolve(config, detect())
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if not config.option.help:
+        from plugin.fixtures import check_gen_cache
+
+        check_gen_cache(config)
     if not _is_xdist_worker(config):
         from plugin.summary import SummaryReporter
 

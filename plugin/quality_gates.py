@@ -13,6 +13,25 @@ from plugin.paths import QUALITY_GATES_DIR
 STRICT_MODES = ("report", "gate")
 
 
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return _is_int(v) or isinstance(v, float)
+
+
+_TYPE_CHECKS = {
+    "scenarios_per_diet": _is_int,
+    "min_pass_lower_bound": _is_number,
+    "min_overall_lower_bound": _is_number,
+    "strict_property": lambda v: isinstance(v, str),
+    "property_examples": lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_int(n) for k, n in v.items()),
+    "max_tokens": _is_int,
+    "batch_size": _is_int,
+}
+
+
 class QualityGatesError(SuiteError, ValueError):
     """A missing or malformed quality gates file; the message names the file and key."""
 
@@ -40,17 +59,20 @@ def gates_file(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> Path:
 
 
 def load_quality_gates(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> QualityGates:
-    import yaml
+    from training.config import load_yaml_mapping
 
     path = gates_file(run_profile, folder)
     if not path.is_file():
         raise QualityGatesError(f"{path}: no quality gates for run profile {run_profile!r}")
-    raw: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
+    raw: dict[str, Any] = load_yaml_mapping(path, QualityGatesError)
     names = {f.name for f in fields(QualityGates)}
     if unknown := sorted(set(raw) - names):
         raise QualityGatesError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(sorted(names))})")
     if missing := sorted(names - set(raw)):
         raise QualityGatesError(f"{path}: missing key {missing[0]!r}")
+    for f in fields(QualityGates):
+        if not _TYPE_CHECKS[f.name](raw[f.name]):
+            raise QualityGatesError(f"{path}: {f.name} must be {f.type}, got {raw[f.name]!r}")
     gates = QualityGates(**raw)
     for key in ("min_pass_lower_bound", "min_overall_lower_bound"):
         if not 0 <= getattr(gates, key) <= 1:

@@ -159,16 +159,37 @@ def _warn_alpha_scale(cfg: TrainConfig, where: str) -> None:
         )
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
+def read_utf8(path: Path, error: type[SuiteError]) -> str:
+    """The file's text; bytes that are not UTF-8 are ``error`` naming file:line and column."""
+    data = path.read_bytes()
     try:
-        raw = yaml.safe_load(path.read_text())
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at column {column})") from None
+
+
+def load_yaml_mapping(path: Path, error: type[SuiteError]) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping; anything else is ``error`` naming the file (and line)."""
+    try:
+        raw = yaml.safe_load(read_utf8(path, error))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise error(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    if raw is None:
+        return {}
     if not isinstance(raw, dict):
+        raise error(f"{path}: top level must be a mapping of keys, got {type(raw).__name__}")
+    return raw
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    raw = load_yaml_mapping(path, ConfigError)
+    if not raw:
         raise ConfigError(f"{path}: top level must be a mapping of keys")
     return raw
 

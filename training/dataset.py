@@ -50,6 +50,10 @@ def template_for(model: str) -> ChatTemplate:
         return from_model_dir(embedded.ensure_model().path)
     if Path(model).is_dir():
         return from_model_dir(Path(model))
+    if model.startswith((".", "/", "~")) or model.count("/") > 1:
+        raise InputError(
+            f"model {model} (the config's 'model' key): no such folder; give an MLX model folder, an HF id or {embedded.MODEL_ID}"
+        )
     if "phi-3" in model.lower():
         return PHI3
     raise InputError(f"{model}: unknown chat template; pass a local model folder")

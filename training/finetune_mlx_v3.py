@@ -97,6 +97,8 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     data = preflight.check_data(cfg, template.markers, template.family)
     preflight.print_data(data, say)
     if data.problems:
+        for problem in data.problems:  # bad input goes to stderr, like config errors
+            print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     say("")
     preflight.print_config(cfg, cfg.model, say)
@@ -127,6 +129,7 @@ def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> 
     model, tokenizer = load(base)[:2]
     trainer.prepare_model(cfg, model, args.resume_adapter_file)
     train_set, _ = trainer.load_datasets(cfg, tokenizer)
+    preflight.print_long_records(cfg, train_set, say)
     if args.warmup_steps > 0:
         warm = preflight.measure_warmup(cfg, model, train_set, args.warmup_steps)
         preflight.print_estimate(cfg, warm, cfg.iters - start, say)

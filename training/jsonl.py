@@ -32,14 +32,18 @@ def read_jsonl(path: Path, keys: tuple[str, ...] = ()) -> list[Record]:
     if not path.is_file():
         raise DataError(f"{path}: file not found; generate it with `python -m training.dataset`")
     records = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{path}:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
             if not line.strip():
                 raise DataError(f"{path}:{number}: blank line")
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+                raise DataError(f"{path}:{number}: malformed JSON ({exc.msg}, column {exc.colno})") from None
             if not isinstance(data, dict):
                 raise DataError(f"{path}:{number}: expected a JSON object, got {type(data).__name__}")
             if keys and not any(k in data for k in keys):

@@ -38,6 +38,9 @@ def check_data(cfg: TrainConfig, markers: tuple[str, ...], family: str) -> DataR
             text = record.data.get("text")
             if text is None:
                 continue  # chat-format records are rendered by mlx-lm itself
+            if not isinstance(text, str) or not text.strip():
+                report.problems.append(f"{record.where}: 'text' is empty or not a string")
+                break
             missing = [m for m in markers if m not in text]
             if missing:
                 report.problems.append(f"{record.where}: not in {family} format (missing {', '.join(missing)})")
@@ -49,8 +52,6 @@ def print_data(report: DataReport, say: Say) -> None:
     say("📋 Verifying training data...")
     for split, count in report.counts.items():
         say(f"✅ {split.capitalize()}: {count:,} samples")
-    for problem in report.problems:
-        say(f"❌ {problem}")
     if not report.problems:
         say(f"✅ Data format verified ({report.family} format)")
 
@@ -137,3 +138,27 @@ def _duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.1f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def long_records(cfg: TrainConfig, train_set: Any) -> list[tuple[int, int]]:
+    """(1-based line, tokens) of the train records longer than ``max_seq_length`` (tokenizes them once;
+    mlx-lm's dataset cache keeps the tokens for training)."""
+    found = []
+    for i in range(len(train_set)):
+        tokens = train_set[i]
+        n = len(tokens[0] if isinstance(tokens, tuple) else tokens)
+        if n > cfg.max_seq_length:
+            found.append((i + 1, n))
+    return found
+
+
+def print_long_records(cfg: TrainConfig, train_set: Any, say: Say) -> None:
+    found = long_records(cfg, train_set)
+    if not found:
+        return
+    line, tokens = found[0]
+    say(
+        f"⚠️  {len(found)} of {len(train_set)} train records are longer than max_seq_length={cfg.max_seq_length} tokens "
+        f"(first: {cfg.data_dir / 'train.jsonl'}:{line}, {tokens} tokens); mlx-lm truncates them, so their ends are not "
+        "learned. Raise max_seq_length or shorten the records."
+    )

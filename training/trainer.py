@@ -262,7 +262,33 @@ def prepare_model(cfg: TrainConfig, model: Any, resume_file: Path | None) -> Non
     lora = adapter_config(cfg, "")["lora_parameters"]
     linear_to_lora_layers(model, num_layers, lora, use_dora=cfg.fine_tune_type == "dora")
     if resume_file is not None:
-        model.load_weights(str(resume_file), strict=False)
+        model.load_weights(list(_resume_weights(cfg, model, resume_file).items()), strict=False)
+
+
+def _resume_weights(cfg: TrainConfig, model: Any, resume_file: Path) -> dict[str, Any]:
+    """The checkpoint's weights, after checking they are this model's LoRA weights (names and shapes)."""
+    from mlx.utils import tree_flatten
+
+    try:
+        weights: dict[str, Any] = dict(import_mlx().load(str(resume_file)))
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise TrainingError(f"{resume_file}: not a readable adapter checkpoint ({exc})") from None
+    flat: list[tuple[str, Any]] = tree_flatten(model.trainable_parameters())  # type: ignore[assignment]
+    expected = {name: value.shape for name, value in flat}
+    missing, unknown = sorted(set(expected) - set(weights)), sorted(set(weights) - set(expected))
+    if missing or unknown:
+        example = f"missing {missing[0]}" if missing else f"unexpected {unknown[0]}"
+        raise TrainingError(
+            f"{resume_file}: does not fit this model and config: {len(missing)} LoRA weights missing, "
+            f"{len(unknown)} unexpected ({example}; num_layers={cfg.num_layers}, fine_tune_type={cfg.fine_tune_type})"
+        )
+    for name, shape in expected.items():
+        if tuple(weights[name].shape) != tuple(shape):
+            raise TrainingError(
+                f"{resume_file}: {name} has shape {tuple(weights[name].shape)}, this config's LoRA needs {tuple(shape)} "
+                f"(lora_parameters.rank={cfg.lora_parameters.rank})"
+            )
+    return weights
 
 
 def train_lora(
@@ -282,6 +308,7 @@ def train_lora(
 
     out = cfg.adapter_dir
     out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     start = resume_iteration(resume_file) if resume_file else 0
     if start >= cfg.iters:
         raise TrainingError(f"{resume_file} is at iteration {start}; nothing left of iters={cfg.iters}")
@@ -328,6 +355,16 @@ def train_lora(
     else:
         _save_final(model, optimizer, out, cfg.iters)
     return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {})
+
+
+def _remove_leftovers(out: Path) -> None:
+    """A run killed with -9 leaves mlx-lm's scratch folder and half-written files; a new run owns the folder."""
+    import shutil
+
+    for scratch in out.glob(".mlx-lm-*"):
+        shutil.rmtree(scratch, ignore_errors=True)
+    for partial in out.glob(".*.partial.*"):
+        partial.unlink(missing_ok=True)
 
 
 def _final_validation(cfg: TrainConfig, model: Any, valid_set: Any, callback: RecipeCallback) -> None:

@@ -47,6 +47,23 @@ def trained_on(folder: Path) -> str | None:
     return str(model) if model else None
 
 
+def check_weights_file(path: Path) -> None:
+    """A safetensors file that is whole: its header parses and every tensor lies inside the file."""
+    try:
+        with path.open("rb") as fh:
+            prefix = fh.read(8)
+            size = int.from_bytes(prefix, "little") if len(prefix) == 8 else -1
+            header = json.loads(fh.read(size)) if 0 < size < 100_000_000 else None
+        total = path.stat().st_size
+    except (OSError, ValueError) as exc:
+        raise AdapterError(f"{path}: not a readable safetensors file ({exc})") from None
+    if not isinstance(header, dict):
+        raise AdapterError(f"{path}: not a safetensors file (no valid header)")
+    ends = [t.get("data_offsets", [0, 0])[1] for k, t in header.items() if k != "__metadata__" and isinstance(t, dict)]
+    if any(8 + size + end > total for end in ends):
+        raise AdapterError(f"{path}: truncated ({total} bytes, the header promises {8 + size + max(ends)})")
+
+
 def check_base_model(folder: Path, model: str, whose: str, require_config: bool = False) -> None:
     """An adapter trained on another base model is an error, not a silent mismatch.
 

@@ -97,12 +97,15 @@ class GenCache:
             self.stats.misses += 1
             return None
         try:
-            text = json.loads(self._path(key).read_text())["output"]
-        except (OSError, ValueError, KeyError):
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entry = None
+        text = entry.get("output") if isinstance(entry, dict) else None
+        if not isinstance(text, str):  # torn, foreign or wrong-shape entries are misses; put() repairs them
             self.stats.misses += 1
             return None
         self.stats.hits += 1
-        return str(text)
+        return text
 
     def put(self, key: str, prompt: str, output: str) -> None:
         if self.root is not None:

@@ -133,7 +133,7 @@ def test_adapter_folder_without_weights(pytester: pytest.Pytester) -> None:
 
 def test_adapter_trained_on_another_base_model(pytester: pytest.Pytester) -> None:
     folder = pytester.mkdir("other_adapter")
-    (folder / "adapters.safetensors").write_bytes(b"")
+    (folder / "adapters.safetensors").write_bytes(_safetensors())
     (folder / "adapter_config.json").write_text('{"model": "org/other-base"}')
     pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
     result = pytester.runpytest("-p", "plugin.plugin", "--adapter-path", str(folder), "--profile", "cpu")
@@ -177,3 +177,42 @@ def test_report_only_verdicts_are_counted_in_the_summary(pytester: pytest.Pytest
 def test_no_report_only_section_without_such_verdicts(pytester: pytest.Pytester) -> None:
     result = run(pytester)
     assert "recipe verdicts" not in result.stdout.str()
+
+
+def _adapter(pytester: pytest.Pytester, weights: bytes, config: str = '{"model": "embedded:smollm2-135m-instruct"}'):  # noqa: ANN202
+    folder = pytester.mkdir("damaged")
+    (folder / "adapters.safetensors").write_bytes(weights)
+    (folder / "adapter_config.json").write_text(config)
+    return folder
+
+
+def _safetensors(n: int = 4) -> bytes:
+    import json as _json
+
+    header = _json.dumps({"w": {"dtype": "F32", "shape": [n], "data_offsets": [0, 4 * n]}}).encode()
+    return len(header).to_bytes(8, "little") + header + b"\0" * (4 * n)
+
+
+@pytest.mark.parametrize(
+    ("weights", "config", "message"),
+    [
+        (_safetensors()[:-6], None, "damaged/adapters.safetensors: truncated (*)"),
+        (b"\x13\x37" * 40, None, "damaged/adapters.safetensors: not a*safetensors file*"),
+        (_safetensors(), "{not json", "damaged/adapter_config.json: not a valid adapter config*"),
+    ],
+    ids=["truncated", "random-bytes", "bad-config"],
+)
+def test_damaged_adapter_is_a_usage_error_naming_the_file(
+    pytester: pytest.Pytester, weights: bytes, config: str | None, message: str
+) -> None:
+    folder = _adapter(pytester, weights, *([config] if config else []))
+    result = run(pytester, "--adapter-path", str(folder))
+    result.stderr.fnmatch_lines([f"*error: argument --adapter-path: *{message}"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_unwritable_gen_cache_is_a_usage_error_before_anything_runs(pytester: pytest.Pytester) -> None:
+    (pytester.path / "afile").write_text("x")
+    result = run(pytester, "--gen-cache", "afile/cache")
+    result.stderr.fnmatch_lines(["ERROR: --gen-cache */afile/cache: not a writable folder (*)"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -42,10 +42,10 @@ def _v3_data(tmp_path: Path) -> Path:
     return tmp_path / "v3"
 
 
-def _bad_jsonl(tmp_path: Path, train: str, valid: str = '{"text": "x"}\n') -> Path:
+def _bad_jsonl(tmp_path: Path, train: str | bytes, valid: str = '{"text": "x"}\n') -> Path:
     data = tmp_path / "data"
     data.mkdir()
-    (data / "train.jsonl").write_text(train)
+    (data / "train.jsonl").write_bytes(train if isinstance(train, bytes) else train.encode())
     (data / "valid.jsonl").write_text(valid)
     return data
 
@@ -57,10 +57,11 @@ def _bad_jsonl(tmp_path: Path, train: str, valid: str = '{"text": "x"}\n') -> Pa
         ('{"text": "a"}\n{"prompt": "b"}\n', r"train\.jsonl:2: missing key 'text' or 'messages'"),
         ("", r"train\.jsonl: empty split"),
         ('["a list"]\n', r"train\.jsonl:1: expected a JSON object"),
+        (b'{"text": "a"}\n' * 120 + b'{"text": "caf\xe9"}\n', r"train\.jsonl:121: not UTF-8 \(byte 0xe9 at column 14\)"),
     ],
-    ids=["malformed-line", "missing-key", "empty-split", "not-an-object"],
+    ids=["malformed-line", "missing-key", "empty-split", "not-an-object", "not-utf8"],
 )
-def test_bad_jsonl_names_file_and_line(tmp_path: Path, train: str, message: str) -> None:
+def test_bad_jsonl_names_file_and_line(tmp_path: Path, train: str | bytes, message: str) -> None:
     data = _bad_jsonl(tmp_path, train)
     with pytest.raises(DataError, match=message):
         read_jsonl(data / "train.jsonl", ("text", "messages"))
@@ -70,7 +71,11 @@ def test_cli_reports_bad_data_in_one_line(tmp_path: Path, capsys) -> None:
     data = _bad_jsonl(tmp_path, '{"text": "a"}\n{oops}\n')
     assert finetune(["--config", V3, "--data", str(data)]) == 2
     captured = capsys.readouterr()
-    assert "train.jsonl:2: malformed JSON" in captured.out
+    [line] = captured.err.splitlines()
+    assert line.startswith("error: ") and line.endswith(
+        "train.jsonl:2: malformed JSON (Expecting property name enclosed in double quotes, column 2)"
+    )
+    assert "at at" not in line
 
 
 @pytest.mark.parametrize(
@@ -87,7 +92,7 @@ def test_cli_rejects_bad_config(tmp_path: Path, capsys, yaml_text: str, message:
 
 def test_cli_missing_data_dir(tmp_path: Path, capsys) -> None:
     assert finetune(["--config", V3, "--data", str(tmp_path / "nowhere")]) == 2
-    assert "nowhere: data folder not found" in capsys.readouterr().out
+    assert "nowhere: data folder not found" in capsys.readouterr().err
 
 
 def test_resume_from_adapter_of_another_base_model(tmp_path: Path, capsys, tiny_config) -> None:
@@ -113,3 +118,23 @@ def test_estimate_counts_validations_only_when_on(val_batches: int, evals: int) 
     lines: list[str] = []
     preflight.print_estimate(cfg, preflight.WarmUp(2.0, 400.0, 1.5), 200, lines.append)
     assert f"Estimated time: 6.7 min for 200 iterations (+ {evals} validations)" in lines[1]
+
+
+def test_config_model_path_that_does_not_exist(tmp_path: Path, capsys, tiny_config) -> None:
+    config = tiny_config()
+    text = config.read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("\n".join(line for line in text.splitlines() if not line.startswith("model:")) + "\nmodel: /no/such/model\n")
+    assert finetune(["--config", str(bad), "--force"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "error: model /no/such/model (the config's 'model' key): no such folder; "
+        "give an MLX model folder, an HF id or embedded:smollm2-135m-instruct"
+    )
+
+
+def test_preflight_counts_records_longer_than_max_seq_length(tiny_config, capsys) -> None:
+    assert finetune(["--config", str(tiny_config(max_seq_length=64)), "--force", "--preflight-only", "--warmup-steps", "0"]) == 0
+    [line] = [x for x in capsys.readouterr().out.splitlines() if "longer than max_seq_length" in x]
+    assert line.startswith("⚠️  ") and "train records are longer than max_seq_length=64 tokens (first: " in line
+    assert "train.jsonl:1, " in line and "mlx-lm truncates them" in line

@@ -156,3 +156,48 @@ def test_overfit_detector() -> None:
 def test_config_adapter_dir_is_resolved(tiny_config) -> None:
     cfg = load_config(tiny_config())
     assert cfg.adapter_dir.is_absolute()
+
+
+@pytest.fixture
+def trained(tiny_config, tmp_path: Path) -> Path:
+    """An adapter folder after 4 iterations (checkpoint 0000004)."""
+    assert train(tiny_config(iters=4)) == 0
+    return tmp_path / "adapter"
+
+
+def _resume(tiny_config, checkpoint: Path, **overrides: object) -> int:
+    return train(tiny_config(iters=8, **overrides), "--resume-adapter-file", str(checkpoint))
+
+
+def test_resume_file_with_unrelated_keys_is_refused(tiny_config, trained: Path, tmp_path: Path, capsys) -> None:
+    import mlx.core as mx
+
+    foreign = tmp_path / "0000004_adapters.safetensors"
+    mx.save_safetensors(str(foreign), {"not.a.lora.weight": mx.zeros((2, 2))})
+    assert _resume(tiny_config, foreign) == 2
+    err = capsys.readouterr().err
+    assert f"error: {foreign}: does not fit this model and config:" in err and "LoRA weights missing" in err
+
+
+def test_resume_file_of_another_rank_is_refused(tiny_config, trained: Path, capsys) -> None:
+    checkpoint = trained / "0000004_adapters.safetensors"
+    assert _resume(tiny_config, checkpoint, lora_parameters={"rank": 8, "alpha": 8.0, "scale": 8.0}) == 2
+    err = capsys.readouterr().err
+    assert f"error: {checkpoint}: " in err and "has shape" in err and "lora_parameters.rank=8" in err
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random-bytes"])
+def test_damaged_resume_file_is_one_line_naming_it(tiny_config, trained: Path, tmp_path: Path, capsys, damage: str) -> None:
+    good = (trained / "0000004_adapters.safetensors").read_bytes()
+    bad = tmp_path / "0000004_adapters.safetensors"
+    bad.write_bytes(good[: len(good) // 2] if damage == "truncated" else os.urandom(len(good)))
+    assert _resume(tiny_config, bad) == 2
+    [line] = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert line.startswith(f"error: {bad}: not a readable adapter checkpoint")
+
+
+def test_a_new_run_removes_what_a_killed_run_left(tiny_config, trained: Path) -> None:
+    (trained / ".mlx-lm-abc123").mkdir()
+    (trained / ".adapters.123-deadbeef.partial.safetensors").write_bytes(b"torn")
+    assert _resume(tiny_config, trained / "0000004_adapters.safetensors") == 0
+    assert not list(trained.glob(".mlx-lm-*")) and not list(trained.glob(".*.partial.*"))

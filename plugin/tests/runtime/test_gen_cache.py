@@ -86,3 +86,15 @@ def test_engine_generates_only_misses_once(tmp_path: Path, monkeypatch: pytest.M
     assert engine.generate(["a", "b", "a"], Sampling()) == ["A", "B", "A"]
     assert engine.generate(["b", "c"], Sampling()) == ["B", "C"]
     assert calls == [["a", "b"], ["c"]]
+
+
+@pytest.mark.parametrize("entry", ["[]", '{"output": null}', '{"prompt": "p"}', '"text"', "{torn"])
+def test_entries_of_the_wrong_shape_are_misses_and_get_repaired(tmp_path: Path, entry: str) -> None:
+    cache = GenCache(tmp_path)
+    key = cache.key("model", "prompt", {"temperature": 0.0})
+    path = tmp_path / key[:2] / f"{key}.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(entry)
+    assert cache.get(key) is None and cache.stats.misses == 1
+    cache.put(key, "prompt", "a recipe")
+    assert cache.get(key) == "a recipe" and cache.stats.hits == 1
