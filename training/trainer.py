@@ -11,6 +11,7 @@ corrupt adapter.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import time
@@ -339,15 +340,16 @@ def train_lora(
         )
         mx.reset_peak_memory()
         tic = time.perf_counter()
-        train(
-            model=model,
-            optimizer=optimizer,
-            train_dataset=train_set,
-            val_dataset=valid_set if cfg.val_batches else None,  # val_batches: 0 turns validation off
-            args=args,
-            iterate_batches=batches,
-            training_callback=callback,  # type: ignore[arg-type]
-        )
+        with _global_iteration_numbers(start):
+            train(
+                model=model,
+                optimizer=optimizer,
+                train_dataset=train_set,
+                val_dataset=valid_set if cfg.val_batches else None,  # val_batches: 0 turns validation off
+                args=args,
+                iterate_batches=batches,
+                training_callback=callback,  # type: ignore[arg-type]
+            )
         wall = time.perf_counter() - tic
     _final_validation(cfg, model, valid_set, callback)
     if cfg.iters % cfg.save_every == 0:
@@ -355,6 +357,33 @@ def train_lora(
     else:
         _save_final(model, optimizer, out, cfg.iters)
     return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {})
+
+
+@contextlib.contextmanager
+def _global_iteration_numbers(start: int) -> Iterator[None]:
+    """mlx-lm's console counts from 1 in every run; a resumed run shows the numbers metrics.jsonl has.
+
+    mlx-lm 0.32 offers no hook for this, so its TrainUI is swapped for the length of the call.
+    """
+    from mlx_lm.tuner import trainer as mlx_trainer
+
+    original = mlx_trainer.TrainUI
+    if not start:
+        yield
+        return
+
+    class GlobalNumbers(original):  # type: ignore[misc, valid-type]
+        def report_train(self, it: int, *args: Any) -> None:
+            super().report_train(it + start, *args)
+
+        def report_val(self, it: int, *args: Any) -> None:
+            super().report_val(it + start, *args)
+
+    mlx_trainer.TrainUI = GlobalNumbers  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        mlx_trainer.TrainUI = original  # type: ignore[misc]
 
 
 def _remove_leftovers(out: Path) -> None:

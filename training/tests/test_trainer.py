@@ -201,3 +201,13 @@ def test_a_new_run_removes_what_a_killed_run_left(tiny_config, trained: Path) ->
     (trained / ".adapters.123-deadbeef.partial.safetensors").write_bytes(b"torn")
     assert _resume(tiny_config, trained / "0000004_adapters.safetensors") == 0
     assert not list(trained.glob(".mlx-lm-*")) and not list(trained.glob(".*.partial.*"))
+
+
+def test_resumed_console_shows_global_iteration_numbers(tiny_config, trained: Path, capsys) -> None:
+    capsys.readouterr()
+    assert _resume(tiny_config, trained / "0000004_adapters.safetensors") == 0
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # rich colours the numbers
+    iters = [int(line.split()[0]) for line in plain.splitlines() if "▼" in line or "▲" in line]
+    assert iters and min(iters) == 5 and max(iters) == 8, iters
