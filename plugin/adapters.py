@@ -13,7 +13,15 @@ import pytest
 
 from plugin import options, settings
 from plugin.diet.errors import SuiteError
-from plugin.runtime.adapter_folder import ADAPTERS, AdapterError, AdapterInfo, check_base_model, check_weights_file, read_summary
+from plugin.runtime.adapter_folder import (
+    ADAPTERS,
+    AdapterError,
+    AdapterInfo,
+    check_base_model,
+    check_weights_file,
+    read_summary,
+    trained_on,
+)
 from plugin.settings import RunSettings
 
 
@@ -33,6 +41,21 @@ def given_adapter(path: Path | str | None, run: RunSettings) -> AdapterInfo:
     except AdapterError as exc:
         raise AdapterError(f"{exc}; pass the matching --model/--profile or another --adapter-path") from None
     return AdapterInfo(path, source, read_summary(path))
+
+
+def check_files(config: pytest.Config) -> None:
+    """The adapter this session would test has whole files (weights that load, a config that parses)."""
+    given = config.getoption(options.ADAPTER_PATH)
+    if given == options.NO_ADAPTER:
+        return
+    path = given or settings.get(config).run_profile.adapter_path
+    if not (path / ADAPTERS).is_file():
+        return  # missing: the tests that need it skip with the how-to
+    try:
+        check_weights_file(path / ADAPTERS)
+        trained_on(path)
+    except SuiteError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def summary_lines(info: AdapterInfo) -> list[str]:

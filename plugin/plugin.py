@@ -46,10 +46,13 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)  # after the terminal reporter has printed the header
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
-    if config.getoption("--train") and not config.option.collectonly and not _is_xdist_worker(config):
+    if not config.option.collectonly and not _is_xdist_worker(config):
         from plugin import adapters
 
-        adapters.resolve(config)  # train before any test; xdist workers then reuse the result
+        if config.getoption("--train"):
+            adapters.resolve(config)  # train before any test; xdist workers then reuse the result
+        else:
+            adapters.check_files(config)  # a damaged adapter is a usage error (exit 4), not a failure later
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -216,3 +216,15 @@ def test_unwritable_gen_cache_is_a_usage_error_before_anything_runs(pytester: py
     result = run(pytester, "--gen-cache", "afile/cache")
     result.stderr.fnmatch_lines(["ERROR: --gen-cache */afile/cache: not a writable folder (*)"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_damaged_profile_adapter_is_a_usage_error_at_start(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    folder = _adapter(pytester, _safetensors()[:-6])
+    monkeypatch.setitem(
+        run_profiles.RUN_PROFILES, "cpu", dataclasses.replace(run_profiles.RUN_PROFILES["cpu"], adapter_path=folder)
+    )
+    result = run(pytester, "--profile", "cpu")
+    result.stderr.fnmatch_lines(["ERROR: *damaged/adapters.safetensors: truncated (*)"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
