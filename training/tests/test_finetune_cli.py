@@ -138,3 +138,11 @@ def test_preflight_counts_records_longer_than_max_seq_length(tiny_config, capsys
     [line] = [x for x in capsys.readouterr().out.splitlines() if "longer than max_seq_length" in x]
     assert line.startswith("⚠️  ") and "train records are longer than max_seq_length=64 tokens (first: " in line
     assert "train.jsonl:1, " in line and "mlx-lm truncates them" in line
+
+
+def test_empty_text_is_reported_as_empty(tmp_path: Path, capsys) -> None:
+    good = '{"text": "<|system|>a<|end|><|user|>b<|end|><|assistant|>c<|end|>"}\n'
+    data = _bad_jsonl(tmp_path, '{"text": "  "}\n' + good, valid=good)
+    assert finetune(["--config", V3, "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "train.jsonl:1: 'text' is empty or not a string" in err and "train.jsonl:1: not in" not in err
