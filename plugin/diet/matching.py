@@ -184,13 +184,14 @@ _VERB_OBJECT = frozenset(
     + ["generously", "with", "over", "on", "together"]
 )
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
-_VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "and", "or", "also"])
+_VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also"])
 _CLAUSE_START_RE = re.compile(r"(?:^|[.!?;:\n]|\b\d+[.)])[ \t]*(?:[-*•][ \t]*)?$")
 # Products named after the animal they come from: "goat's milk", "chicken egg white", "duck eggs".
 _ANIMAL_PRODUCTS = frozenset(["dairy", "egg"])
 _ANIMALS = frozenset(["meat", "poultry", "pork"])
 # Scare quotes mark an imitation: jackfruit "pulled pork", a vegan "honey", nacho "cheese".
 _QUOTES = "\"'\u2018\u2019\u201c\u201d"
+_DOUBLE_QUOTES = ('"', "\u201c", "\u201d")
 _SOURCE_GAP_RE = re.compile(r"(?:'s|s'|s)?[ \t\-]*")
 # "substitute tofu FOR chicken", "swap oat milk FOR the milk": the object after "for" is replaced.
 _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
@@ -198,6 +199,15 @@ _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
 _POSTFIX_SWAP_RE = re.compile(
     r"[ \t]*(?:,[ \t]*)?(?:can|could|may|might)[ \t]+be[ \t]+(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out)\b"
 )
+
+_OMIT_VERBS = frozenset(["skip", "omit", "avoid", "exclude"])
+# Step words that name the dish's own composite, not a listed item: "the sauce" after "soy sauce".
+_GENERIC_HEADS = frozenset(
+    ["sauce", "dressing", "marinade", "glaze", "paste", "mixture", "batter", "dough", "filling", "topping", "syrup"]
+)
+# Qualifiers that name a diet, which a title may apply to its dish ("Vegan Mac and Cheese"); plant and meat
+# words ("coconut", "beef") qualify only the word right after them.
+_NOT_DIET_QUALIFIERS = frozenset(["almond", "cashew", "soy", "oat", "coconut", "nut", "beef", "chicken", "turkey", "lamb"])
 
 # Separators that continue a negated list: "no butter, milk or cream".
 _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even)[ \t,/&]+)*")
@@ -342,7 +352,10 @@ def _is_negated(words: list[str]) -> bool:
     while i < len(words) and i < 3 and words[i] in _NEG_FILLER:
         i += 1
     if i < len(words) and words[i] in _NEG_SINGLE:
-        return True
+        # "don't skip the fish sauce", "never omit the anchovies": two negations keep the food
+        return not (
+            words[i] in _OMIT_VERBS and (words[i + 1 : i + 3] == ["t", "don"] or words[i + 1 : i + 2] in (["never"], ["not"]))
+        )
     for size in (2, 3):
         seq = tuple(reversed(words[i : i + size]))
         if len(seq) == size and seq in _NEG_MULTI:
@@ -398,7 +411,14 @@ def _is_source_animal(folded: str, ing: Ingredient, end: int, nxt: tuple[int, in
 def _is_quoted(folded: str, start: int, end: int) -> bool:
     before = folded[start - 1] if start else ""
     after = folded[end] if end < len(folded) else ""
-    return bool(before) and before in _QUOTES and after in _QUOTES and after != ""
+    if before and after and before in _QUOTES and after in _QUOTES:
+        return True
+    # inside a double-quoted phrase on its line: Butternut Squash "Mac and Cheese"
+    line_start = folded.rfind("\n", 0, start) + 1
+    line_end = folded.find("\n", end)
+    tail = folded[end : line_end if line_end >= 0 else len(folded)]
+    opened = sum(folded.count(q, line_start, start) for q in _DOUBLE_QUOTES)
+    return opened % 2 == 1 and any(q in tail for q in _DOUBLE_QUOTES)
 
 
 class _Lines:
@@ -539,6 +559,7 @@ class _Reading:
     exempt: bool  # the local context decided it (qualifier, negation, verb, tool, ...): no referent overrides it
     on_ingredient_line: bool | None  # None: not looked up yet (most allowed mentions never need it)
     head: str  # the last word of the mention ("vegetable stock" -> "stock")
+    words: tuple[str, ...] = ()  # all its words, for single-word references
     offends: bool = False  # the food itself is forbidden, whatever the context says
 
     def listed(self, lines: _Lines) -> bool:
@@ -559,10 +580,11 @@ def _read_mention(
 ) -> _Reading:
     s, e, ing = found[i]
     bad = offences.get(ing.name, ())
-    head = ftext[s:e].rsplit(" ", 1)[-1]
+    own = tuple(ftext[s:e].split())
+    head = own[-1] if own else ""
     if not bad:  # allowed in itself: only a reference can change that, so skip the context work
-        return _Reading(s, e, ing, (), False, None, head)
-    reading = _Reading(s, e, ing, bad, False, lines.is_ingredient_line(s), head, offends=True)
+        return _Reading(s, e, ing, (), False, None, head, own)
+    reading = _Reading(s, e, ing, bad, False, lines.is_ingredient_line(s), head, own, offends=True)
     words = ctx.words_before(s)
     nxt = found[i + 1] if i + 1 < len(found) else None
     if (
@@ -570,7 +592,7 @@ def _read_mention(
         or _is_equipment(ftext, e)
         or _is_quoted(ftext, s, e)
         or _is_verb(ftext, s, e, words)
-        or _is_source_animal(ftext, ing, e, nxt)
+        or (len(own) == 1 and _is_source_animal(ftext, ing, e, nxt))  # not "bone marrow butter"
         or (bad and (negated(i) or _is_swapped_out(ftext, e, words)))
     ):
         reading.remaining, reading.exempt = (), True
@@ -591,13 +613,14 @@ def _clear_in_title(ftext: str, readings: list[_Reading], qualifiers: Mapping[tu
     if title is None:
         return
     offset = len(ftext) - len(ftext.lstrip("\n"))
-    words = TOKEN_RE.findall(title.group(1))
+    dish = re.split(r"\bwith\b|\bserved\b|\btopped\b|\bplus\b", title.group(1))[0]  # not the sides
+    words = [w for w in TOKEN_RE.findall(dish) if w not in _NOT_DIET_QUALIFIERS]
     cleared = frozenset().union(
         *(qualifiers.get(tuple(words[i : i + n]), frozenset()) for n in (1, 2) for i in range(len(words)))
     )
     if not cleared:
         return
-    end = offset + title.end()
+    end = offset + title.start(1) + len(dish)
     for r in readings:
         if r.start < end and r.remaining and not r.exempt:
             r.remaining, r.exempt = tuple(t for t in r.remaining if t not in cleared), True
@@ -634,8 +657,11 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
     a head word of an ingredient line. The title refers forward to the list like the steps do.
     """
     by_head: dict[str, list[_Reading]] = {}
+    by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs"
     for x in readings:
         by_head.setdefault(x.head, []).append(x)
+        for w in x.words:
+            by_word.setdefault(w, []).append(x)
     listed_bad: dict[str, list[_Reading]] = {}
     for x in readings:
         if x.offends and x.listed(lines):
@@ -648,7 +674,13 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
             if all(not x.remaining for x in same):
                 r.remaining = ()
             continue
-        longer = [x for x in by_head.get(r.head, ()) if x.end - x.start > r.end - r.start]
+        size = len(r.words)
+        if size == 1:
+            if r.head in _GENERIC_HEADS:
+                continue  # "the sauce" is the dish's own sauce, not the listed soy sauce
+            longer = [x for x in by_word.get(r.head, ()) if len(x.words) > 1]
+        else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
+            longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
             continue  # nothing it could refer to would change its verdict
         if r.listed(lines):
