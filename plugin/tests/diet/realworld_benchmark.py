@@ -31,7 +31,9 @@ REPORT_HEAD = """# The oracle on real-world-style text
 
 627 cases (ingredient lines and whole recipes) written for this project by a contributor who did not see
 the oracle's code or vocabulary (`cases/realworld/README.md`: licence CC0-1.0, the policy used, the label
-format). The oracle was tuned on `dev`; `heldout` was scored once after that (F1 0.943, span recall 0.923, 6.9% false alarms on compliant recipes), then used for a second round of tuning, so its figures below are no longer held out.
+format). The oracle was tuned on `dev`; `heldout` was scored once after that (F1 0.943, span recall
+0.923, 6.9% false alarms on compliant recipes), then used for a second round of tuning, so its figures
+below are no longer held out.
 Regenerate with `python -m plugin.tests.diet.realworld_benchmark dev heldout --write`.
 
 """
