@@ -29,3 +29,16 @@ def test_the_oracle_beats_its_predecessor_and_the_seeds_check(split: str) -> Non
 def test_report_is_current() -> None:
     """REALWORLD_BENCHMARK.md is what the benchmark prints now: any change of the oracle shows in its diff."""
     assert REPORT_PATH.read_text(encoding="utf-8") == report()
+
+
+def test_stored_baseline_is_what_the_old_oracle_says() -> None:
+    """baseline_predictions.json is the oracle at BASELINE_REV (checked where the git history is there)."""
+    import subprocess
+
+    from plugin.paths import ROOT
+    from plugin.tests.diet.realworld_benchmark import _oracle_before_from_git, oracle_before
+
+    if subprocess.run(["git", "cat-file", "-e", f"{BASELINE_REV}^{{commit}}"], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip(f"{BASELINE_REV} is not in this checkout's history")
+    cases = list(load_cases("dev"))[:40]
+    assert oracle_before(cases) == _oracle_before_from_git(cases)
