@@ -27,12 +27,16 @@ def checkpoints(out: Path) -> list[str]:
     return sorted(p.name for p in out.glob("[0-9]*_adapters.safetensors"))
 
 
-def assert_loadable(out: Path) -> None:
+def assert_loadable(out: Path, *, killed: bool = False) -> None:
+    """Every adapter file loads; temporaries are gone, except after kill -9, which can land mid-write
+    (no process can clean up after it): then the next run removes them."""
     import mlx.core as mx
 
     for file in out.glob("*.safetensors"):
-        assert mx.load(str(file)), f"{file} is empty"
-    assert not list(out.glob(".*partial*")), "a partial file was left behind"
+        if not file.name.startswith("."):
+            assert mx.load(str(file)), f"{file} is empty"
+    if not killed:
+        assert not list(out.glob(".*partial*")), "a partial file was left behind"
 
 
 def test_training_writes_every_artifact(tiny_config, tmp_path: Path) -> None:
@@ -121,7 +125,7 @@ def test_interrupt_then_resume_loses_at_most_save_every(tiny_config, tmp_path: P
         assert "Interrupted. Resume with:" in output and "--resume-adapter-file" in output
     else:
         assert proc.returncode == -signal.SIGKILL
-    assert_loadable(out)
+    assert_loadable(out, killed=sig == signal.SIGKILL)
     reached = max(r["iteration"] for r in trainer.read_metrics(out / trainer.METRICS) if r["kind"] == "train")
     state = json.loads((out / trainer.STATE).read_text())
     assert (out / state["checkpoint"]).is_file()
@@ -137,6 +141,7 @@ def test_interrupt_then_resume_loses_at_most_save_every(tiny_config, tmp_path: P
         == 0
     )
     assert checkpoints(out)[-1] == trainer.checkpoint_name(resumed_to)
+    assert not list(out.glob(".*partial*")) and not list(out.glob(".mlx-lm-*")), "the resumed run left temporaries"
     assert_loadable(out)
 
 
