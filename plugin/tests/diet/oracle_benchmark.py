@@ -123,7 +123,8 @@ class Score:
     def span_recall(self) -> float:
         return self.ratio(self.span_tp, self.span_tp + self.span_fn)
 
-    def add(self, predicted: list[Span], expected: list[Span]) -> None:
+    def add(self, predicted: list[Span], expected: list[Span]) -> tuple[list[Span], list[Span]]:
+        """Count one case (spans match when they overlap); returns its false-positive and missed spans."""
         if predicted and expected:
             self.case_tp += 1
         elif predicted:
@@ -131,14 +132,17 @@ class Score:
         elif expected:
             self.case_fn += 1
         unmatched = list(expected)
+        false_positives = []
         for s, e in predicted:
             hit = next((x for x in unmatched if s < x[1] and x[0] < e), None)
             if hit is None:
-                self.span_fp += 1
+                false_positives.append((s, e))
             else:
                 unmatched.remove(hit)
-                self.span_tp += 1
+        self.span_tp += len(predicted) - len(false_positives)
+        self.span_fp += len(false_positives)
         self.span_fn += len(unmatched)
+        return false_positives, unmatched
 
 
 Checker = Callable[[str, str, bool], list[Span]]

@@ -23,6 +23,7 @@ import yaml
 
 from plugin.diet import find_violations
 from plugin.paths import ROOT
+from plugin.tests.diet import oracle_benchmark
 from plugin.tests.diet.oracle_benchmark import naive_spans
 
 CASES_DIR = Path(__file__).with_name("cases") / "realworld"
@@ -68,27 +69,11 @@ def expected_spans(case: dict[str, Any]) -> list[Span]:
 
 
 @dataclass
-class Score:
-    case_tp: int = 0
-    case_fp: int = 0
-    case_fn: int = 0
+class Score(oracle_benchmark.Score):
+    """The hand-written benchmark's score plus true negatives (for false alarms) and the misses, named."""
+
     case_tn: int = 0
-    span_tp: int = 0
-    span_fp: int = 0
-    span_fn: int = 0
     misses: list[str] = field(default_factory=list)
-
-    @staticmethod
-    def ratio(a: int, b: int) -> float:
-        return a / b if b else 1.0
-
-    @property
-    def case_precision(self) -> float:
-        return self.ratio(self.case_tp, self.case_tp + self.case_fp)
-
-    @property
-    def case_recall(self) -> float:
-        return self.ratio(self.case_tp, self.case_tp + self.case_fn)
 
     @property
     def case_f1(self) -> float:
@@ -96,37 +81,14 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
-    def span_precision(self) -> float:
-        return self.ratio(self.span_tp, self.span_tp + self.span_fp)
-
-    @property
-    def span_recall(self) -> float:
-        return self.ratio(self.span_tp, self.span_tp + self.span_fn)
-
-    @property
     def false_alarm_rate(self) -> float:
         return self.ratio(self.case_fp, self.case_fp + self.case_tn) if self.case_fp + self.case_tn else 0.0
 
-    def add(self, case: dict[str, Any], predicted: list[Span], expected: list[Span]) -> None:
-        if predicted and expected:
-            self.case_tp += 1
-        elif predicted:
-            self.case_fp += 1
-        elif expected:
-            self.case_fn += 1
-        else:
-            self.case_tn += 1
-        unmatched = list(expected)
-        for s, e in predicted:
-            hit = next((x for x in unmatched if s < x[1] and x[0] < e), None)
-            if hit is None:
-                self.span_fp += 1
-                self.misses.append(f"{case['id']} FP {case['text'][s:e]!r}")
-            else:
-                unmatched.remove(hit)
-                self.span_tp += 1
-        self.span_fn += len(unmatched)
-        self.misses += [f"{case['id']} FN {case['text'][s:e]!r}" for s, e in unmatched]
+    def add_case(self, case: dict[str, Any], predicted: list[Span], expected: list[Span]) -> None:
+        self.case_tn += not predicted and not expected
+        false_positives, missed = self.add(predicted, expected)
+        self.misses += [f"{case['id']} FP {case['text'][s:e]!r}" for s, e in false_positives]
+        self.misses += [f"{case['id']} FN {case['text'][s:e]!r}" for s, e in missed]
 
 
 Checker = Callable[[list[dict[str, Any]]], list[list[Span]]]
@@ -184,15 +146,16 @@ CHECKERS: dict[str, Checker] = {
 def evaluate(split: str, checkers: Iterable[str] = tuple(CHECKERS)) -> dict[str, dict[str, Score]]:
     """checker -> group ("all", "diet:<d>", "category:<c>", "compliant recipes") -> Score."""
     cases = list(load_cases(split))
+    expected_all = [expected_spans(c) for c in cases]  # once per case, not once per group and checker
     results: dict[str, dict[str, Score]] = {}
     for label in checkers:
         groups: dict[str, Score] = {}
-        for case, predicted in zip(cases, CHECKERS[label](cases)):
+        for case, expected, predicted in zip(cases, expected_all, CHECKERS[label](cases)):
             keys = ["all", f"diet:{case['diet']}", f"category:{case['category']}"]
             if case["kind"] == "recipe" and not case["violations"]:
                 keys.append("compliant recipes")
             for k in keys:
-                groups.setdefault(k, Score()).add(case, predicted, expected_spans(case))
+                groups.setdefault(k, Score()).add_case(case, predicted, expected)
         results[label] = groups
     return results
 
