@@ -442,7 +442,7 @@ class _Lines:
 
 _BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
 _STEP_LINE_RE = re.compile(r"^[ \t]*(?:step[ \t]*)?\d+[ \t]*[.):][ \t]+", re.I)
-_QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:about[ \t]+|approx\.?[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
+_QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:(?:about|approx\.?|approximately|around)[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
 # "For the batter: 140 g plain flour, 4 eggs, 200 ml milk": a sub-list written on one line.
 _INLINE_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)
 

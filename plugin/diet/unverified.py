@@ -1,9 +1,10 @@
 """Ingredient lines whose food the oracle does not know: *unverified*, never silently safe.
 
-An ingredient line is a bulleted line ("- 2 tbsp finely chopped fresh parsley") or a line that
-starts with a quantity ("400 g tin chickpeas, drained") outside the numbered steps. After the
-quantity, unit, size and preparation words are set aside, a line with no food from the detection
-vocabulary in it is reported with the span of what is left: the oracle could not check it.
+An ingredient line is what the matcher calls one (``matching.is_ingredient_line``): a bulleted line
+("- 2 tbsp finely chopped fresh parsley") or one that starts with a quantity ("400 g tin chickpeas,
+drained"), outside the numbered steps. After the quantity, unit, size and preparation words are set
+aside, a line with no food from the detection vocabulary in it is reported with the span of what is
+left: the oracle could not check it.
 """
 
 from __future__ import annotations
@@ -11,15 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plugin.diet.matching import detection_mentions
+from plugin.diet.matching import detection_mentions, is_ingredient_line
 
-_BULLET_RE = re.compile(r"^[ \t]*(?:[-*\u2022\u2023\u25e6\u2043+][ \t]+)")
-_STEP_RE = re.compile(r"^[ \t]*(?:step[ \t]*)?\d+[ \t]*[.):][ \t]+", re.I)
-_QUANTITY_RE = re.compile(
-    r"^[ \t]*(?:(?:about|approx\.?|approximately|around)[ \t]+)?"
-    r"(?:\d+(?:[.,/]\d+)?|[\u00bc-\u00be\u2150-\u215e])(?:[ \t]*(?:-|to|\u2013)[ \t]*\d+(?:[.,/]\d+)?)?"
-    r"(?:[ \t]*[\u00bc-\u00be\u2150-\u215e])?"
-)
 # Words that describe amount, size or preparation, never the food itself.
 _NOT_FOOD = frozenset(
     [
@@ -203,7 +197,7 @@ def _ingredient_lines(text: str) -> list[tuple[int, str]]:
     lines, offset = [], 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if not _STEP_RE.match(body) and (_BULLET_RE.match(body) or _QUANTITY_RE.match(body)):
+        if is_ingredient_line(body):
             lines.append((offset, body))
         offset += len(line)
     return lines
