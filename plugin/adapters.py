@@ -13,14 +13,13 @@ import pytest
 
 from plugin import options, settings
 from plugin.diet.errors import SuiteError
+from plugin.runtime import adapter_folder
 from plugin.runtime.adapter_folder import (
     ADAPTERS,
     AdapterError,
     AdapterInfo,
     check_base_model,
-    check_weights_file,
     read_summary,
-    trained_on,
 )
 from plugin.settings import RunSettings
 
@@ -35,7 +34,7 @@ def given_adapter(path: Path | str | None, run: RunSettings) -> AdapterInfo:
     if not (path / ADAPTERS).is_file():
         how = "run `pytest --train` (or `make train`), or pass --adapter-path"
         return AdapterInfo(None, "missing", reason=f"no adapter at {path}: {how}")
-    check_weights_file(path / ADAPTERS)
+    adapter_folder.check_files(path)
     try:
         check_base_model(path, run.model, "this run's", require_config=True)
     except AdapterError as exc:
@@ -52,8 +51,7 @@ def check_files(config: pytest.Config) -> None:
     if not (path / ADAPTERS).is_file():
         return  # missing: the tests that need it skip with the how-to
     try:
-        check_weights_file(path / ADAPTERS)
-        trained_on(path)
+        adapter_folder.check_files(path)
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from None
 

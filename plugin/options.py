@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from plugin.diet.errors import InputError
 from plugin.paths import GEN_CACHE_DIR, REPORTS_DIR
-from plugin.runtime.adapter_folder import ADAPTERS, AdapterError, check_weights_file, trained_on
+from plugin.runtime.adapter_folder import ADAPTERS, AdapterError, check_files
 from plugin.runtime.embedded import MODEL_ID as EMBEDDED_MODEL_ID
 from training import run_profiles
 
@@ -77,8 +77,7 @@ def parse_adapter_path(value: str) -> Path | str:
     if not (path / ADAPTERS).is_file():
         raise argparse.ArgumentTypeError(f"adapter folder {value} has no {ADAPTERS}")
     try:
-        check_weights_file(path / ADAPTERS)
-        trained_on(path)  # a config that does not parse
+        check_files(path)
     except AdapterError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return path.resolve()

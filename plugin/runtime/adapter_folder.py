@@ -64,6 +64,12 @@ def check_weights_file(path: Path) -> None:
         raise AdapterError(f"{path}: truncated ({total} bytes, the header promises {8 + size + max(ends)})")
 
 
+def check_files(folder: Path) -> None:
+    """An adapter folder whose files are whole: weights that load and a config that parses."""
+    check_weights_file(folder / ADAPTERS)
+    trained_on(folder)
+
+
 def check_base_model(folder: Path, model: str, whose: str, require_config: bool = False) -> None:
     """An adapter trained on another base model is an error, not a silent mismatch.
 
