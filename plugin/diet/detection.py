@@ -20,6 +20,7 @@ from plugin.diet.textnorm import key
 
 DETECTION_PATH = DATA_DIR / "detection.toml"
 _FORM_KEYS = frozenset({"tags", "maybe", "why"})
+PART = Ingredient("part", "detection", "food", (), (), (), ())  # a cut or part of a food: allowed on its own
 
 
 def _curated_forms(path: Path) -> dict[str, Ingredient]:
@@ -41,6 +42,14 @@ def _curated_forms(path: Path) -> dict[str, Ingredient]:
         name = key(form)
         out[name] = Ingredient(name, "detection", "food", (), (), tuple(tags), tuple(maybe))
     return out
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    """detection.toml [parts] words: cuts and parts ("cheeks", "fillets") that refer to a listed food."""
+    raw = _load_toml(path).get("parts", {})
+    if not isinstance(raw, dict) or set(raw) != {"words"}:
+        raise LexiconError(f"{path}: [parts]: needs exactly one key, words")
+    return _str_list(raw["words"], path, "parts", "words")
 
 
 def _add(surface: dict[str, str], form: str, name: str) -> None:
@@ -71,6 +80,10 @@ def detection_vocabulary(detection_path: Path = DETECTION_PATH) -> tuple[Mapping
         for form in food.forms:
             if not _extends(form, curated):
                 _add(surface, form, owner)
+    ingredients[PART.name] = PART
+    for word in _parts(detection_path):
+        for form in (key(word), *inflections(key(word))):
+            _add(surface, form, PART.name)
     return surface, ingredients
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from plugin.diet.detection import PART
 from plugin.diet.lexicon import NO_DIET, Ingredient, Lexicon, check_diet, load, offending_tags
 from plugin.diet.textnorm import TOKEN_RE, Folded, fold
 
@@ -50,6 +51,12 @@ _NEG_FILLER = frozenset(
         "include",
         "including",
         "put",
+        # "in place of THE USUAL red wine", "instead of the TRADITIONAL bacon"
+        "usual",
+        "traditional",
+        "classic",
+        "customary",
+        "typical",
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -101,7 +108,10 @@ _NEG_MULTI = frozenset(
     }
 )
 # Words that directly after an ingredient mean it is absent or replaced.
-_SUFFIX_CLEAR = frozenset(["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"])
+_SUFFIX_CLEAR = frozenset(
+    ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
+    + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
+)
 # Words a qualifier may skip over: "vegan SHREDDED cheese" but not "vegan pasta WITH cheese".
 _NOT_SKIPPABLE = frozenset(
     ["and", "or", "with", "of", "in", "on", "for", "to", "from", "into", "plus", "then", "but", "the", "a", "an"]
@@ -181,10 +191,10 @@ _VERBABLE = frozenset(
 )
 _VERB_OBJECT = frozenset(
     ["the", "a", "an", "your", "each", "both", "it", "them", "its", "their", "this", "these", "those", "out", "up"]
-    + ["generously", "with", "over", "on", "together"]
+    + ["generously", "with", "over", "on", "together", "every", "all"]
 )
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
-_VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also"])
+_VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"])
 _CLAUSE_START_RE = re.compile(r"(?:^|[.!?;:\n]|\b\d+[.)])[ \t]*(?:[-*•][ \t]*)?$")
 # Products named after the animal they come from: "goat's milk", "chicken egg white", "duck eggs".
 _ANIMAL_PRODUCTS = frozenset(["dairy", "egg"])
@@ -211,6 +221,46 @@ _NOT_DIET_QUALIFIERS = frozenset(["almond", "cashew", "soy", "oat", "coconut", "
 
 # Separators that continue a negated list: "no butter, milk or cream".
 _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even)[ \t,/&]+)*")
+
+# Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
+# "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
+_COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling"])
+_COMPARE_NOUNS = frozenset(["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"])
+# "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
+_EXAMPLE_HEADS = frozenset(
+    ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
+    + ["garnishes", "you", "d", "would", "if", "meats", "cheeses", "fish", "seafood", "nuts", "protein", "sides"]
+)
+_COMPARE_SKIP = frozenset(
+    ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
+)
+_SIZED_RE = re.compile(r"[ \t]*-?[ \t]*(?:sized?|shaped)\b")
+# "6 king scallops, roe removed": the food is taken away
+_REMOVED_RE = re.compile(r"[ \t]+(?:removed|discarded)\b")
+# "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't"
+_EXCLUDED_LATER_RE = re.compile(
+    r"[^.!?\n;]{0,80}[;,(][ \t]*(?:but[ \t]+)?(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+"
+    r"(?:leave[ \t]+(?:it|them)[ \t]+out|don.?t|doesn.?t|do[ \t]+not|does[ \t]+not"
+    r"|skip|omit|swap|replace)\b"
+)
+_EXCLUSION_CUE_RE = re.compile(
+    r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace)\b"
+)
+_ATTRIBUTION_RE = re.compile(
+    r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+[ \t]+)?(?:cooks|people|recipes|versions|chefs)\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b)[^.!?\n;]*$"
+)
+# A bare word naming a kind of food may refer to the listed food of that kind: "the meat" after
+# "pork belly" (halal), "the rest of the cheese" after Gruyère (vegetarian).
+_HYPERNYM_TAGS = {
+    "meat": frozenset(["meat", "pork", "poultry"]),
+    "fish": frozenset(["fish"]),
+    "cheese": frozenset(["animal-rennet"]),
+    "gelatine": frozenset(["gelatin"]),
+    "gelatin": frozenset(["gelatin"]),
+}
+# Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
+_COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +387,13 @@ class _Context:
         self.text = folded
         self._rev = folded[::-1]
         self._cache: dict[int, list[str]] = {}
+        self._excludes: bool | None = None
+
+    def has_exclusion(self) -> bool:
+        """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
+        if self._excludes is None:
+            self._excludes = _EXCLUSION_CUE_RE.search(self.text) is not None
+        return self._excludes
 
     def words_before(self, start: int) -> list[str]:
         words = self._cache.get(start)
@@ -408,6 +465,28 @@ def _is_source_animal(folded: str, ing: Ingredient, end: int, nxt: tuple[int, in
     return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
 
 
+def _is_comparison(words: list[str]) -> bool:
+    """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter" (sizes: ``_SIZED_RE``)."""
+    i = 0
+    while i < len(words) and i < 3 and words[i] in _COMPARE_SKIP:
+        i += 1
+    if i >= len(words):
+        return False
+    if words[i] in _COMPARE_WORDS:
+        return True
+    if words[i] == "like":
+        return not (i + 1 < len(words) and words[i + 1] in _EXAMPLE_HEADS)
+    return words[i] == "of" and i + 1 < len(words) and words[i + 1] in _COMPARE_NOUNS
+
+
+def _is_excluded_later(folded: str, start: int, end: int) -> bool:
+    """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
+    if _EXCLUDED_LATER_RE.match(folded, end) is None:
+        return False
+    clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
+    return _ATTRIBUTION_RE.search(folded, clause_start, start) is not None
+
+
 def _is_quoted(folded: str, start: int, end: int) -> bool:
     before = folded[start - 1] if start else ""
     after = folded[end] if end < len(folded) else ""
@@ -422,7 +501,8 @@ def _is_quoted(folded: str, start: int, end: int) -> bool:
 
 
 class _Lines:
-    """Which lines of a text are ingredient lines (a bullet or a quantity first, not a numbered step).
+    """Which lines of a text are ingredient lines: a bullet or a quantity first (not a numbered step),
+    or any other line inside the ingredient list ("Salt and pepper", "Vegan mayonnaise, to serve").
 
     Lazy and memoised per line: only lines that hold a mention are ever looked at.
     """
@@ -431,12 +511,28 @@ class _Lines:
         self.text = text
         self._memo: dict[int, bool] = {}
 
+    def _in_list_block(self, start: int, line: str) -> bool:
+        """A plain line right under an ingredient line (through other plain lines) is part of the list."""
+        while True:
+            tail = line.rstrip()[-1:]
+            if not start or not tail or tail in ":.!?" or _STEP_LINE_RE.match(line):
+                return False  # a header, a sentence or a step ends the list
+            above = self.text.rfind("\n", 0, start - 1) + 1
+            known = self._memo.get(above)
+            if known is not None:
+                return known
+            line = self.text[above : start - 1]
+            if is_ingredient_line(line):
+                return True
+            start = above
+
     def is_ingredient_line(self, pos: int) -> bool:
         start = self.text.rfind("\n", 0, pos) + 1
         flag = self._memo.get(start)
         if flag is None:
             end = self.text.find("\n", pos)
-            flag = self._memo[start] = is_ingredient_line(self.text[start : end if end >= 0 else len(self.text)])
+            line = self.text[start : end if end >= 0 else len(self.text)]
+            flag = self._memo[start] = is_ingredient_line(line) or self._in_list_block(start, line)
         return flag
 
 
@@ -561,6 +657,11 @@ class _Reading:
     head: str  # the last word of the mention ("vegetable stock" -> "stock")
     words: tuple[str, ...] = ()  # all its words, for single-word references
     offends: bool = False  # the food itself is forbidden, whatever the context says
+    span: tuple[int, int] = (-1, -1)  # what a violation reports: a phrase's offending words and parts
+    lead_cleared: bool = False  # a negation or comparison before it cleared it ("no pork sausages", "like pork carnitas")
+
+    def reported(self) -> tuple[int, int]:
+        return self.span if self.span[0] >= 0 else (self.start, self.end)
 
     def listed(self, lines: _Lines) -> bool:
         if self.on_ingredient_line is None:
@@ -592,10 +693,16 @@ def _read_mention(
         or _is_equipment(ftext, e)
         or _is_quoted(ftext, s, e)
         or _is_verb(ftext, s, e, words)
+        or _SIZED_RE.match(ftext, e) is not None
+        or _REMOVED_RE.match(ftext, e) is not None
+        or (ctx.has_exclusion() and _is_excluded_later(ftext, s, e))
         or (len(own) == 1 and _is_source_animal(ftext, ing, e, nxt))  # not "bone marrow butter"
-        or (bad and (negated(i) or _is_swapped_out(ftext, e, words)))
+        or _is_swapped_out(ftext, e, words)
     ):
         reading.remaining, reading.exempt = (), True
+        return reading
+    if negated(i) or _is_comparison(words):  # what comes before the mention: it covers the whole phrase
+        reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
     cleared = _qualifier_clears(qualifiers, words)
     if cleared:
@@ -603,15 +710,105 @@ def _read_mention(
     return reading
 
 
+def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
+    """Adjacent mentions on one line are one phrase: "pork shoulder steaks", "8 sheets pork gelatine".
+
+    The phrase keeps every offence of its parts and the words a later bare mention may use to
+    refer to it ("the cheeks", "the gelatine"); an allowed modifier's words are not kept ("lemon
+    chicken" ... "the lemon" is the lemon).
+    """
+    out: list[_Reading] = []
+    for r in readings:
+        prev = out[-1] if out else None
+        if prev is None or prev.end > r.start or not _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start):
+            out.append(r)
+            continue
+        if prev.lead_cleared:
+            r.remaining = ()  # what cleared the phrase's first word clears the phrase: "like pork carnitas"
+        remaining = tuple(dict.fromkeys(r.remaining + prev.remaining))
+        main = r if r.remaining or not prev.remaining else prev
+        words = tuple(dict.fromkeys((prev.words if prev.offends else ()) + r.words))
+        exempt = not remaining and (prev.exempt or r.exempt)
+        span = (
+            prev.reported()[0] if prev.offends or not r.offends else r.start,
+            r.end if r.offends or r.ingredient is PART else prev.reported()[1],
+        )
+        out[-1] = _Reading(
+            prev.start,
+            r.end,
+            main.ingredient,
+            remaining,
+            exempt,
+            prev.on_ingredient_line,
+            r.head,
+            words,
+            prev.offends or r.offends,
+            span,
+            prev.lead_cleared,
+        )
+    return out
+
+
+def _hypernym_referents(r: _Reading, readings: list[_Reading]) -> list[_Reading]:
+    """ "the meat", "the cheese": the other mentions of that kind of food."""
+    tags = _HYPERNYM_TAGS.get(r.head) if len(r.words) == 1 else None
+    if not tags:
+        return []
+    return [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
+
+
+def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, title_cleared: frozenset[str]) -> None:
+    """A recipe makes its dish from its list, so a dish it names but does not list offends only if
+    something listed carries the same offence: a title dish named after a plant ("Black Bean
+    Burgers") or only perhaps offending ("Seedy Granola"), and "the cheese sauce" of a recipe whose
+    title names the diet ("Vegan Mac and 'Cheese'").
+    """
+    title_end = _title_end(ftext, lines)
+    unlisted = [
+        r
+        for r in readings
+        if r.remaining
+        and not r.exempt
+        and (r.start < title_end or (title_cleared and r.head in _GENERIC_HEADS))
+        and not r.listed(lines)
+    ]
+    if not unlisted:
+        return
+    listed = [r for r in readings if r.listed(lines)]
+    if len({lines.text.rfind("\n", 0, r.start) for r in listed}) < 3:
+        return  # not a whole recipe with an ingredient list
+    listed_offences = {t for r in listed for t in r.remaining}
+    for r in unlisted:
+        if set(r.remaining) & listed_offences:
+            continue
+        if r.start < title_end:
+            plant_named = r.reported()[0] > r.start  # an allowed food names it: "Beetroot Burgers"
+            if plant_named or not set(r.remaining) & set(r.ingredient.tags):
+                r.remaining = ()
+        elif set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS and ftext[max(0, r.start - 4) : r.start] == "the ":
+            r.remaining = ()
+
+
+def _title_end(ftext: str, lines: _Lines) -> int:
+    """End of the title line, or 0 when the text has no title (one line, an ingredient line or a sentence first)."""
+    first_end = ftext.find("\n")
+    first = ftext[:first_end].strip() if first_end > 0 else ""
+    if not first or first[-1] in ".!?" or lines.is_ingredient_line(0):
+        return 0
+    return first_end
+
+
 _TITLE_RE = re.compile(r"^[ \t]*(?:recipe:[ \t]*)?([^\n]+)")
 _COMPOSITE_HEADER_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?([^:\n]{1,40}):", re.I | re.M)
 
 
-def _clear_in_title(ftext: str, readings: list[_Reading], qualifiers: Mapping[tuple[str, ...], frozenset[str]]) -> None:
-    """A diet named in the title covers the dishes the title names: "Vegan Mac and Cheese"."""
+def _clear_in_title(
+    ftext: str, readings: list[_Reading], qualifiers: Mapping[tuple[str, ...], frozenset[str]], lines: _Lines
+) -> frozenset[str]:
+    """A diet named in the title covers the dishes the title names: "Vegan Mac and Cheese". Returns what it clears."""
     title = _TITLE_RE.match(ftext.lstrip("\n"))
-    if title is None:
-        return
+    if title is None or not _title_end(ftext.lstrip("\n"), lines):
+        return frozenset()
     offset = len(ftext) - len(ftext.lstrip("\n"))
     dish = re.split(r"\bwith\b|\bserved\b|\btopped\b|\bplus\b", title.group(1))[0]  # not the sides
     words = [w for w in TOKEN_RE.findall(dish) if w not in _NOT_DIET_QUALIFIERS]
@@ -619,11 +816,12 @@ def _clear_in_title(ftext: str, readings: list[_Reading], qualifiers: Mapping[tu
         *(qualifiers.get(tuple(words[i : i + n]), frozenset()) for n in (1, 2) for i in range(len(words)))
     )
     if not cleared:
-        return
+        return cleared
     end = offset + title.start(1) + len(dish)
     for r in readings:
         if r.start < end and r.remaining and not r.exempt:
             r.remaining, r.exempt = tuple(t for t in r.remaining if t not in cleared), True
+    return cleared
 
 
 def _judge_composites(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
@@ -678,7 +876,7 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
         if size == 1:
             if r.head in _GENERIC_HEADS:
                 continue  # "the sauce" is the dish's own sauce, not the listed soy sauce
-            longer = [x for x in by_word.get(r.head, ()) if len(x.words) > 1]
+            longer = [x for x in by_word.get(r.head, ()) if len(x.words) > 1] or _hypernym_referents(r, readings)
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
@@ -689,7 +887,10 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
             continue  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
         heads = [x for x in longer if x.listed(lines)]
         if heads:
-            r.remaining = next((x.remaining for x in heads if x.remaining), ())
+            referent = next((x for x in heads if x.remaining), heads[0])
+            r.remaining = referent.remaining
+            if r.ingredient is PART:  # "the cheeks" is the pig cheeks
+                r.ingredient = referent.ingredient
 
 
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
@@ -712,12 +913,14 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     qualifiers = _qualifiers_for(diet)
     lines = _Lines(ftext)
     readings = [_read_mention(ftext, i, found, offences, ctx, negated, qualifiers, lines) for i in range(len(found))]
-    _clear_in_title(ftext, readings, qualifiers)
+    readings = _join_compounds(ftext, readings)
+    title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
     _resolve_references(readings, lines)
+    _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     violations = []
     for r in readings:
         if r.remaining:
-            start, end = folded.span(r.start, r.end)
+            start, end = folded.span(*r.reported())
             violations.append(Violation(text[start:end], r.ingredient.name, r.remaining[0], start, end))
     return violations
