@@ -1,4 +1,4 @@
-"""Which adapter a session tests (pytest glue): ``--adapter-path``, the run profile's, or ``--train``.
+"""Which adapter a session tests (pytest glue): ``--recipe-adapter-path``, the run profile's, or ``--train``.
 
 The training itself is ``training.reuse.train_or_reuse``; this module turns its outcome,
 and any bad adapter folder, into session state and one-line usage errors.
@@ -25,20 +25,22 @@ from plugin.settings import RunSettings
 
 
 def given_adapter(path: Path | str | None, run: RunSettings) -> AdapterInfo:
-    """The adapter to test without --train: --adapter-path (or 'none'), else the run profile's."""
+    """The adapter to test without --train: --recipe-adapter-path (or 'none'), else the run profile's."""
     if path == options.NO_ADAPTER:
         return AdapterInfo(None, "none", reason="the bare base model, without an adapter")
     assert not isinstance(path, str)
     source = "given" if path else "run profile"
     path = path or run.run_profile.adapter_path
     if not (path / ADAPTERS).is_file():
-        how = "run `pytest --train` (or `make train`), or pass --adapter-path"
+        how = f"run `pytest {options.TRAIN}` (or `make train`), or pass {options.ADAPTER_PATH}"
         return AdapterInfo(None, "missing", reason=f"no adapter at {path}: {how}")
     adapter_folder.check_files(path)
     try:
         check_base_model(path, run.model, "this run's", require_config=True)
     except AdapterError as exc:
-        raise AdapterError(f"{exc}; pass the matching --model/--profile or another --adapter-path") from None
+        raise AdapterError(
+            f"{exc}; pass the matching {options.MODEL}/{options.PROFILE} or another {options.ADAPTER_PATH}"
+        ) from None
     return AdapterInfo(path, source, read_summary(path))
 
 
@@ -110,4 +112,4 @@ def _train(config: pytest.Config, run: RunSettings) -> AdapterInfo:
     say = (lambda line: reporter.write_line(f"[train] {line}")) if reporter else print
     config_path = config.getoption(options.TRAIN_CONFIG) or run.run_profile.config
     with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        return train_or_reuse(run.model, run.model_cache, config_path, config.getoption(options.RETRAIN), say)
+        return train_or_reuse(run.model, run.model_cache, config_path, config.getoption(options.RETRAIN), say, options.RETRAIN)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from plugin import adapters, options, settings
+from plugin.gate_properties import GateRecorder
 from plugin.runtime import embedded, gen_cache
 from plugin.runtime.adapter_folder import AdapterInfo
 
@@ -111,8 +112,14 @@ def recipe_engine(pytestconfig: pytest.Config, base_model_path: str, recipe_adap
 
 @pytest.fixture(scope="session")
 def compare_engine(pytestconfig: pytest.Config, base_model_path: str) -> RecipeEngine | None:
-    """The --compare-adapter engine, or None."""
+    """The --recipe-compare-adapter engine, or None."""
     other = pytestconfig.getoption(options.COMPARE_ADAPTER)
     if other is None:
         return None
     return make_engine(pytestconfig, base_model_path, None if other == options.NO_ADAPTER else other)
+
+
+@pytest.fixture
+def recipe_gate(request: pytest.FixtureRequest, recipe_settings: settings.RunSettings) -> GateRecorder:
+    """Records this test's gate figures as JUnit properties (``--junitxml``), then hands back the verdict."""
+    return GateRecorder(request.node, recipe_settings.run_profile.name)

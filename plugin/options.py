@@ -17,19 +17,63 @@ if TYPE_CHECKING:
     import pytest
 
 GROUP = "recipe-suite"
-PROFILE = "--profile"
-MODEL = "--model"
-MODEL_CACHE = "--model-cache"
-TRAIN = "--train"
-RETRAIN = "--retrain"
-ADAPTER_PATH = "--adapter-path"
-TRAIN_CONFIG = "--train-config"
-GEN_CACHE = "--gen-cache"
-GEN_BATCH_SIZE = "--gen-batch-size"
-COMPARE_ADAPTER = "--compare-adapter"
+PREFIX = "--recipe-"  # every option carries it (pytest-benchmark's convention), so no other plugin's name can clash
+PROFILE = "--recipe-profile"
+MODEL = "--recipe-model"
+MODEL_CACHE = "--recipe-model-cache"
+TRAIN = "--train"  # the product's documented interface; PREFIX + "train" is accepted too
+TRAIN_PREFIXED = "--recipe-train"
+RETRAIN = "--recipe-retrain"
+ADAPTER_PATH = "--recipe-adapter-path"
+TRAIN_CONFIG = "--recipe-train-config"
+GEN_CACHE = "--recipe-gen-cache"
+GEN_BATCH_SIZE = "--recipe-gen-batch-size"
+COMPARE_ADAPTER = "--recipe-compare-adapter"
 REPORT_DIR = "--recipe-report-dir"
 NO_ADAPTER = "none"
-PERF_PROFILE = "--perf-profile"  # picks the hardware floors of the perf gates
+PERF_PROFILE = "--recipe-perf-profile"  # picks the hardware floors of the perf gates
+
+# The names before the prefix, accepted for one release with a deprecation warning, and only
+# where no other plugin owns the name (pytest-profiling's --profile wins).
+DEPRECATED_NAMES = {
+    "--profile": PROFILE,
+    "--model": MODEL,
+    "--model-cache": MODEL_CACHE,
+    "--retrain": RETRAIN,
+    "--adapter-path": ADAPTER_PATH,
+    "--train-config": TRAIN_CONFIG,
+    "--gen-cache": GEN_CACHE,
+    "--gen-batch-size": GEN_BATCH_SIZE,
+    "--compare-adapter": COMPARE_ADAPTER,
+    "--perf-profile": PERF_PROFILE,
+}
+
+
+def registered_names(parser: pytest.Parser) -> set[str]:
+    """Every option name some plugin has registered so far."""
+    groups = [getattr(parser, "_anonymous", None), *getattr(parser, "_groups", [])]
+    return {name for group in groups if group is not None for opt in group.options for name in opt.names()}
+
+
+def rename_deprecated(args: list[str], taken: set[str]) -> list[str]:
+    """Rewrite old option names in ``args`` (in place) to the prefixed ones; returns the old names used.
+
+    A name another plugin registered is left alone: it is that plugin's option now.
+    """
+    used = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, sep, value = arg.partition("=")
+        new = DEPRECATED_NAMES.get(name)
+        if new is not None and name not in taken:
+            args[i] = new + sep + value
+            used.append(name)
+    return used
+
+
+def deprecation_message(old: str) -> str:
+    return f"{old} is deprecated and goes in the next release; use {DEPRECATED_NAMES[old]}"
 
 
 def parse_run_profile(value: str) -> str:
@@ -137,7 +181,11 @@ def add_options(parser: pytest.Parser) -> None:
         help="folder for the converted embedded model (default: $RECIPE_MODEL_CACHE or models/)",
     )
     group.addoption(
-        TRAIN, action="store_true", help="train the run profile's LoRA adapter before the model tests (reused if unchanged)"
+        TRAIN,
+        TRAIN_PREFIXED,
+        action="store_true",
+        dest="recipe_train",
+        help="train the run profile's LoRA adapter before the model tests (reused if unchanged)",
     )
     group.addoption(RETRAIN, action="store_true", help="with --train: train even if a matching adapter exists")
     group.addoption(

@@ -55,6 +55,7 @@ ADAPTER = pytest.StashKey[AdapterInfo]()
 SCORECARD = pytest.StashKey[Scorecard]()
 GEN_CACHE = pytest.StashKey[GenCache]()
 VERDICTS = pytest.StashKey[Verdicts]()
+DEPRECATED_USED = pytest.StashKey[list[str]]()  # old option names on this command line
 
 
 def _choose_run_profile(config: pytest.Config, backend: Backend) -> tuple[str, str]:

@@ -104,7 +104,7 @@ def gate_results(
 ) -> dict[str, Tally]:
     """Per-diet tallies of the adapter under test on the gate scenarios, recorded in the scorecard.
 
-    With --compare-adapter, the other adapter is scored on the same scenarios and shown beside
+    With --recipe-compare-adapter, the other adapter is scored on the same scenarios and shown beside
     it in the scorecard: a report, not a gate.
     """
     cases = gate_cases(quality_gates)

@@ -16,7 +16,10 @@ from plugin.runtime.adapter_folder import AdapterInfo, read_summary
 Say = Callable[[str], None]
 
 
-def train_or_reuse(model: str, model_cache: Path, config_path: Path, retrain: bool, say: Say) -> AdapterInfo:
+def train_or_reuse(
+    model: str, model_cache: Path, config_path: Path, retrain: bool, say: Say, retrain_hint: str = "retrain"
+) -> AdapterInfo:
+    """``retrain_hint`` names the caller's way to force training (the pytest option, a CLI flag)."""
     from mlx_lm import load
 
     from training import dataset, trainer
@@ -30,7 +33,7 @@ def train_or_reuse(model: str, model_cache: Path, config_path: Path, retrain: bo
     previous = read_summary(cfg.adapter_dir)
     finished = previous.get("result", {}).get("iterations") == cfg.iters
     if not retrain and finished and previous.get("fingerprint") == wanted:
-        say(f"reusing {cfg.adapter_dir} (fingerprint {wanted} matches; --retrain to train again)")
+        say(f"reusing {cfg.adapter_dir} (fingerprint {wanted} matches; {retrain_hint} to train again)")
         return AdapterInfo(cfg.adapter_dir, "reused", previous)
     say(f"training {cfg.model} with {config_path.name}: {cfg.iters} iters -> {cfg.adapter_dir}")
     lora_model, tokenizer = load(base)[:2]

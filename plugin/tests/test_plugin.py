@@ -46,7 +46,7 @@ def test_profile_option_beats_env(pytester: pytest.Pytester, monkeypatch: pytest
     monkeypatch.setenv(run_profiles.ENV_VAR, "cpu")
     result = run(pytester, options.PROFILE, "v3")
     result.stdout.fnmatch_lines(
-        ["recipe profile: v3 (from --profile)", "recipe model: mlx-community/Phi-3-mini-4k-instruct-4bit"]
+        ["recipe profile: v3 (from --recipe-profile)", "recipe model: mlx-community/Phi-3-mini-4k-instruct-4bit"]
     )
 
 
@@ -57,7 +57,7 @@ def test_profile_from_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyP
 
 def test_unknown_profile(pytester: pytest.Pytester) -> None:
     result = run(pytester, options.PROFILE, "v9")
-    result.stderr.fnmatch_lines(["*error: argument --profile: unknown run profile 'v9'; choose from cpu, v3"])
+    result.stderr.fnmatch_lines(["*error: argument --recipe-profile: unknown run profile 'v9'; choose from cpu, v3"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
@@ -70,14 +70,14 @@ def test_unknown_profile_in_env(pytester: pytest.Pytester, monkeypatch: pytest.M
 
 def test_model_path_that_does_not_exist(pytester: pytest.Pytester) -> None:
     result = run(pytester, options.MODEL, "./no/such/model")
-    result.stderr.fnmatch_lines(["*error: argument --model: model path ./no/such/model does not exist; *"])
+    result.stderr.fnmatch_lines(["*error: argument --recipe-model: model path ./no/such/model does not exist; *"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_model_folder_without_config(pytester: pytest.Pytester) -> None:
     pytester.mkdir("empty_model")
     result = run(pytester, options.MODEL, "empty_model")
-    result.stderr.fnmatch_lines(["*error: argument --model: model folder empty_model has no config.json; *"])
+    result.stderr.fnmatch_lines(["*error: argument --recipe-model: model folder empty_model has no config.json; *"])
 
 
 def test_model_accepts_hf_id_and_local_folder(pytester: pytest.Pytester) -> None:
@@ -111,11 +111,26 @@ def test_metal_marker_skips_off_metal(pytester: pytest.Pytester) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--gen-batch-size", "0"), "*error: argument --gen-batch-size: batch size must be between 1 and 256, got 0"),
-        (("--gen-batch-size", "many"), "*error: argument --gen-batch-size: batch size must be an integer, got 'many'"),
-        (("--adapter-path", "no/such/adapter"), "*error: argument --adapter-path: adapter folder no/such/adapter does not exist"),
-        (("--compare-adapter", "nowhere"), "*error: argument --compare-adapter: adapter folder nowhere does not exist"),
-        (("--train-config", "missing.yaml"), "*error: argument --train-config: training config missing.yaml does not exist"),
+        (
+            ("--recipe-gen-batch-size", "0"),
+            "*error: argument --recipe-gen-batch-size: batch size must be between 1 and 256, got 0",
+        ),
+        (
+            ("--recipe-gen-batch-size", "many"),
+            "*error: argument --recipe-gen-batch-size: batch size must be an integer, got 'many'",
+        ),
+        (
+            ("--recipe-adapter-path", "no/such/adapter"),
+            "*error: argument --recipe-adapter-path: adapter folder no/such/adapter does not exist",
+        ),
+        (
+            ("--recipe-compare-adapter", "nowhere"),
+            "*error: argument --recipe-compare-adapter: adapter folder nowhere does not exist",
+        ),
+        (
+            ("--recipe-train-config", "missing.yaml"),
+            "*error: argument --recipe-train-config: training config missing.yaml does not exist",
+        ),
     ],
     ids=["batch-zero", "batch-word", "adapter-missing", "compare-missing", "train-config-missing"],
 )
@@ -127,8 +142,10 @@ def test_bad_option_values(pytester: pytest.Pytester, args: tuple[str, ...], mes
 
 def test_adapter_folder_without_weights(pytester: pytest.Pytester) -> None:
     pytester.mkdir("empty_adapter")
-    result = run(pytester, "--adapter-path", "empty_adapter")
-    result.stderr.fnmatch_lines(["*error: argument --adapter-path: adapter folder empty_adapter has no adapters.safetensors"])
+    result = run(pytester, "--recipe-adapter-path", "empty_adapter")
+    result.stderr.fnmatch_lines(
+        ["*error: argument --recipe-adapter-path: adapter folder empty_adapter has no adapters.safetensors"]
+    )
 
 
 def test_adapter_trained_on_another_base_model(pytester: pytest.Pytester) -> None:
@@ -136,7 +153,7 @@ def test_adapter_trained_on_another_base_model(pytester: pytest.Pytester) -> Non
     (folder / "adapters.safetensors").write_bytes(_safetensors())
     (folder / "adapter_config.json").write_text('{"model": "org/other-base"}')
     pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
-    result = pytester.runpytest("-p", "plugin.plugin", "--adapter-path", str(folder), "--profile", "cpu")
+    result = pytester.runpytest("-p", "plugin.plugin", "--recipe-adapter-path", str(folder), "--recipe-profile", "cpu")
     result.stdout.fnmatch_lines(["*adapter was trained on org/other-base, but this run's base model is *"])
     assert result.ret != 0
 
@@ -150,9 +167,9 @@ def test_missing_adapter_skips_with_how_to(pytester: pytest.Pytester, monkeypatc
         dataclasses.replace(run_profiles.RUN_PROFILES["v3"], adapter_path=pytester.path / "none-here"),
     )
     pytester.makepyfile("def test_uses(recipe_adapter):\n    pass\n")
-    result = pytester.runpytest("-p", "plugin.plugin", "--profile", "v3", "-rs")
+    result = pytester.runpytest("-p", "plugin.plugin", "--recipe-profile", "v3", "-rs")
     result.stdout.fnmatch_lines(
-        ["SKIPPED*no adapter at *none-here: run `pytest --train` (or `make train`), or pass --adapter-path"]
+        ["SKIPPED*no adapter at *none-here: run `pytest --train` (or `make train`), or pass --recipe-adapter-path"]
     )
 
 
@@ -206,15 +223,15 @@ def test_damaged_adapter_is_a_usage_error_naming_the_file(
     pytester: pytest.Pytester, weights: bytes, config: str | None, message: str
 ) -> None:
     folder = _adapter(pytester, weights, *([config] if config else []))
-    result = run(pytester, "--adapter-path", str(folder))
-    result.stderr.fnmatch_lines([f"*error: argument --adapter-path: *{message}"])
+    result = run(pytester, "--recipe-adapter-path", str(folder))
+    result.stderr.fnmatch_lines([f"*error: argument --recipe-adapter-path: *{message}"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_unwritable_gen_cache_is_a_usage_error_before_anything_runs(pytester: pytest.Pytester) -> None:
     (pytester.path / "afile").write_text("x")
-    result = run(pytester, "--gen-cache", "afile/cache")
-    result.stderr.fnmatch_lines(["ERROR: --gen-cache */afile/cache: not a writable folder (*)"])
+    result = run(pytester, "--recipe-gen-cache", "afile/cache")
+    result.stderr.fnmatch_lines(["ERROR: --recipe-gen-cache */afile/cache: not a writable folder (*)"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
@@ -225,6 +242,6 @@ def test_damaged_profile_adapter_is_a_usage_error_at_start(pytester: pytest.Pyte
     monkeypatch.setitem(
         run_profiles.RUN_PROFILES, "cpu", dataclasses.replace(run_profiles.RUN_PROFILES["cpu"], adapter_path=folder)
     )
-    result = run(pytester, "--profile", "cpu")
+    result = run(pytester, "--recipe-profile", "cpu")
     result.stderr.fnmatch_lines(["ERROR: *damaged/adapters.safetensors: truncated (*)"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR

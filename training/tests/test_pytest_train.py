@@ -11,7 +11,17 @@ USES_ADAPTER = "def test_uses(recipe_adapter):\n    assert recipe_adapter.path i
 
 def run(pytester: pytest.Pytester, tiny_model: Path, config: Path, *extra: str) -> pytest.RunResult:
     pytester.makepyfile(USES_ADAPTER)
-    args = ["-p", "plugin.plugin", "--train", "--model", str(tiny_model), "--train-config", str(config), "-s", *extra]
+    args = [
+        "-p",
+        "plugin.plugin",
+        "--train",
+        "--recipe-model",
+        str(tiny_model),
+        "--recipe-train-config",
+        str(config),
+        "-s",
+        *extra,
+    ]
     return pytester.runpytest_subprocess(*args, timeout=300)
 
 
@@ -31,9 +41,9 @@ def test_train_then_reuse_then_retrain(pytester: pytest.Pytester, tiny_model: Pa
     assert first.ret == 0
     second = run(pytester, tiny_model, config)
     second.stdout.fnmatch_lines(
-        ["[[]train[]] reusing *adapter (fingerprint * matches; --retrain to train again)", "adapter: * (reused)"]
+        ["[[]train[]] reusing *adapter (fingerprint * matches; --recipe-retrain to train again)", "adapter: * (reused)"]
     )
-    third = run(pytester, tiny_model, config, "--retrain")
+    third = run(pytester, tiny_model, config, "--recipe-retrain")
     third.stdout.fnmatch_lines(["[[]train[]] training * 6 iters *"])
 
 
