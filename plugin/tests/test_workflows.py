@@ -35,8 +35,21 @@ def test_every_job_runs_a_readme_command() -> None:
     text = WORKFLOWS[0].read_text()
     for command in ("make test", "make train"):
         assert command in readme
-    assert text.count("run: make test") == 3 and "run: make train" in text
+    assert text.count("run: make test") == 3 and "run: make train" in text  # with ARGS for --junitxml
 
 
 def test_ci_script_runs_the_readme_test_command() -> None:
     assert "\nmake test\n" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_job_uploads_its_reports_and_junit_xml() -> None:
+    import yaml
+
+    jobs = yaml.safe_load(WORKFLOWS[0].read_text())["jobs"]
+    for name, job in jobs.items():
+        steps = job["steps"]
+        uploads = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+        assert uploads and all(s.get("if") == "always()" for s in uploads), name  # failed runs need them most
+        assert "reports/" in uploads[0]["with"]["path"], name
+        tests = [s for s in steps if "make test" in str(s.get("run", ""))]
+        assert tests and all("--junitxml=reports/" in s["run"] for s in tests), name
