@@ -21,6 +21,9 @@ GEN_CACHE_DIR = ".recipe-cache/generations"
 REPORTS_DIR = "reports"
 BENCHMARKS_DIR = ".benchmarks"  # pytest-benchmark's storage
 
+# Inside the virtualenv: scripts/setup.sh made this venv (the script spells the name too).
+SETUP_STAMP = ".setup-done"
+
 
 def from_root(path: str | Path) -> Path:
     """``path`` itself when absolute, else the same path under the repository root."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-shot, idempotent set-up: virtualenv, dependencies, embedded model, fast BLAS on Linux.
+# One-shot, idempotent set-up: virtualenv, dependencies, embedded model, fast BLAS on Linux (for every python of the venv).
 # Used by `make train` and `make test`; safe to re-run (it only does what is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 PIP="$VENV/bin/python -m pip"
-STAMP="$VENV/.setup-done"
+STAMP="$VENV/.setup-done"  # plugin.paths.SETUP_STAMP
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -38,5 +38,9 @@ if [[ $(uname -s) == Linux ]]; then
     fi
   fi
 fi
+
+# Every python of the venv (mlx-lm CLIs, `python -c`, notebooks), not only our entry points, preloads that BLAS:
+# a .pth start-up hook in site-packages (a no-op off Linux; rewritten only when it changed).
+$VENV/bin/python -m plugin.runtime.blas_hook | sed 's/^/[setup] blas start-up hook: /'
 
 $VENV/bin/python -m plugin.runtime.embedded | sed 's/^/[setup] embedded model: /'

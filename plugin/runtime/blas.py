@@ -6,23 +6,21 @@ linker, so a BLAS loaded earlier with global symbols wins and MLX's matmuls
 run about 50x faster.  This only works before the first ``import mlx.core``.
 
 ``RECIPE_BLAS`` picks the library: a path, or ``off`` to keep the bundled one
-(the perf suite uses ``off`` to measure the reference in a subprocess).
+(the perf suite uses ``off`` to measure the reference in a subprocess).  Where the
+libraries are and how one is loaded live in ``blas_preload``, shared with the venv's
+start-up hook (``blas_hook``) that does the same in every other python of the venv.
 """
 
 from __future__ import annotations
 
-import ctypes
-import glob
 import os
-import platform
 import sys
-import sysconfig
 from dataclasses import dataclass
-from pathlib import Path
 
 from plugin.diet.errors import MissingFileError
+from plugin.runtime.blas_preload import ENV_VAR, HOOK_MODULE, OFF, candidates, is_off, load, requested
 
-ENV_VAR = "RECIPE_BLAS"
+__all__ = ["ENV_VAR", "OFF", "BlasInfo", "candidates", "ensure_fast_blas", "import_mlx"]
 
 
 @dataclass(frozen=True)
@@ -39,25 +37,6 @@ class BlasInfo:
 _state: dict[str, BlasInfo] = {}
 
 
-def _debian_candidates() -> list[str]:
-    arch = f"{platform.machine()}-linux-gnu"
-    return [
-        f"/usr/lib/{arch}/openblas-pthread/libblas.so.3",
-        f"/usr/lib/{arch}/libopenblas.so.0",
-    ]
-
-
-def _mkl_candidates() -> list[str]:
-    libdir = Path(sysconfig.get_config_var("LIBDIR") or "")
-    prefix_lib = Path(sys.prefix) / "lib"
-    return sorted({*glob.glob(str(prefix_lib / "libmkl_rt.so*")), *glob.glob(str(libdir / "libmkl_rt.so*"))})
-
-
-def candidates() -> list[str]:
-    """Optimized BLAS libraries to try, best first (OpenBLAS, then MKL)."""
-    return [p for p in _debian_candidates() + _mkl_candidates() if os.path.exists(p)]
-
-
 def _name_of(path: str) -> str:
     if "mkl" in path:
         return "mkl"
@@ -65,11 +44,14 @@ def _name_of(path: str) -> str:
 
 
 def _load(path: str) -> BlasInfo:
-    if "mkl" in path:
-        # Without intel-openmp, MKL needs the GNU OpenMP runtime shipped with gcc.
-        os.environ.setdefault("MKL_THREADING_LAYER", "GNU")
-    ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    load(path)
     return BlasInfo(_name_of(path), path, "preloaded with global symbols")
+
+
+def _loaded_at_start_up() -> BlasInfo | None:
+    """What the venv's start-up hook (``plugin.runtime.blas_hook``) preloaded, if it ran in this process."""
+    path = getattr(sys.modules.get(HOOK_MODULE), "loaded", None)
+    return BlasInfo(_name_of(path), path, "preloaded at interpreter start-up (the venv's hook)") if path else None
 
 
 def _choose() -> BlasInfo:
@@ -77,15 +59,16 @@ def _choose() -> BlasInfo:
         return BlasInfo("accelerate", None, "MLX uses Apple Accelerate/Metal")
     if sys.platform != "linux":
         return BlasInfo("bundled", None, f"no preload on {sys.platform}")
-    requested = os.environ.get(ENV_VAR, "").strip()
-    if requested.lower() == "off":
-        return BlasInfo("reference", None, f"bundled Netlib BLAS ({ENV_VAR}=off)")
+    if is_off():
+        return BlasInfo("reference", None, f"bundled Netlib BLAS ({ENV_VAR}={OFF})")
     if "mlx.core" in sys.modules:
-        return BlasInfo("reference", None, "mlx.core was imported before the preload; run scripts/setup.sh")
-    if requested:
-        if not os.path.exists(requested):
-            raise MissingFileError(f"{ENV_VAR}={requested}: no such file")
-        return _load(requested)
+        return _loaded_at_start_up() or BlasInfo(
+            "reference", None, "mlx.core was imported before the preload; run scripts/setup.sh"
+        )
+    if path := requested():
+        if not os.path.exists(path):
+            raise MissingFileError(f"{ENV_VAR}={path}: no such file")
+        return _load(path)
     found = candidates()
     if not found:
         return BlasInfo(
