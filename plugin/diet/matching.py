@@ -57,6 +57,9 @@ _NEG_FILLER = frozenset(
         "classic",
         "customary",
         "typical",
+        "each",  # "replace EACH egg with aquafaba"
+        "every",
+        "your",
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -105,6 +108,10 @@ _NEG_MULTI = frozenset(
         ("isn", "t"),
         ("contains", "no"),
         ("instead", "of", "the"),
+        ("no", "need", "for"),
+        ("stand", "in", "for"),
+        ("stands", "in", "for"),
+        ("standing", "in", "for"),
     }
 )
 # Words that directly after an ingredient mean it is absent or replaced.
@@ -182,6 +189,12 @@ _EQUIPMENT = frozenset(
         "forks",
         "smoker",
         "smokers",
+        "board",  # "cheese board", "bread board"
+        "boards",
+        "wire",  # "cheese wire"
+        "stand",  # "ham stand"
+        "flute",  # "champagne flutes"
+        "flutes",
     ]
 )
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
@@ -195,6 +208,8 @@ _VERB_OBJECT = frozenset(
 )
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
 _VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"])
+# Phrasal verbs may follow "and": "season well and fish out the thyme", "and beef it up".
+_PHRASAL_PARTICLES = frozenset(["out", "up"])
 _CLAUSE_START_RE = re.compile(r"(?:^|[.!?;:\n]|\b\d+[.)])[ \t]*(?:[-*•][ \t]*)?$")
 # Products named after the animal they come from: "goat's milk", "chicken egg white", "duck eggs".
 _ANIMAL_PRODUCTS = frozenset(["dairy", "egg"])
@@ -207,7 +222,8 @@ _SOURCE_GAP_RE = re.compile(r"(?:'s|s'|s)?[ \t\-]*")
 _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
 # "the chicken can be replaced with tofu", "chicken, or swap in tofu": the mention itself is the replaced one.
 _POSTFIX_SWAP_RE = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:can|could|may|might)[ \t]+be[ \t]+(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out)\b"
+    r"[ \t]*(?:,[ \t]*)?(?:(?:can|could|may|might)[ \t]+be|are|is|were|was|get|gets)[ \t]+"
+    r"(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out)\b"
 )
 
 _OMIT_VERBS = frozenset(["skip", "omit", "avoid", "exclude"])
@@ -217,15 +233,21 @@ _GENERIC_HEADS = frozenset(
 )
 # Qualifiers that name a diet, which a title may apply to its dish ("Vegan Mac and Cheese"); plant and meat
 # words ("coconut", "beef") qualify only the word right after them.
-_NOT_DIET_QUALIFIERS = frozenset(["almond", "cashew", "soy", "oat", "coconut", "nut", "beef", "chicken", "turkey", "lamb"])
+_NOT_DIET_QUALIFIERS = frozenset(
+    ["almond", "cashew", "soy", "oat", "coconut", "nut", "beef", "chicken", "turkey", "lamb"]
+    + ["tofu", "tempeh", "seitan", "jackfruit", "tvp", "banana", "blossom"]
+)
 
 # Separators that continue a negated list: "no butter, milk or cream".
 _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even)[ \t,/&]+)*")
 
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
-_COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling"])
-_COMPARE_NOUNS = frozenset(["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"])
+_COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than"])  # "softer than ordinary pasta dough"
+_COMPARE_NOUNS = frozenset(
+    ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
+    + ["flavour", "flavours", "flavor", "flavors", "taste"]  # "all the flavours of a classic lox bagel"
+)
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
     ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
@@ -233,6 +255,7 @@ _EXAMPLE_HEADS = frozenset(
 )
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
+    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
 _SIZED_RE = re.compile(r"[ \t]*-?[ \t]*(?:sized?|shaped)\b")
 # "6 king scallops, roe removed": the food is taken away
@@ -258,6 +281,8 @@ _HYPERNYM_TAGS = {
     "cheese": frozenset(["animal-rennet"]),
     "gelatine": frozenset(["gelatin"]),
     "gelatin": frozenset(["gelatin"]),
+    "broth": frozenset(["meat", "poultry"]),  # "ladle over the broth" after chicken stock
+    "stock": frozenset(["meat", "poultry"]),
 }
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
@@ -455,6 +480,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         nxt = _next_word(folded, second.end())
     if nxt not in _VERB_OBJECT:
         return False
+    if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
+        return True
     return bool(_CLAUSE_START_RE.search(folded, 0, start)) or bool(words and words[0] in _VERB_LEAD)
 
 
@@ -731,8 +758,8 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
         exempt = not remaining and (prev.exempt or r.exempt)
         span = (
             prev.reported()[0] if prev.offends or not r.offends else r.start,
-            r.end if r.offends or r.ingredient is PART else prev.reported()[1],
-        )
+            r.end if r.offends or r.ingredient is PART or not prev.offends else prev.reported()[1],
+        )  # neither offends yet: a reference may make the whole phrase offend ("Beef Lasagne")
         out[-1] = _Reading(
             prev.start,
             r.end,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 
 from plugin.diet.lexicon import NO_DIET
 from plugin.diet.matching import Violation, find_violations
@@ -100,3 +101,14 @@ class Tally:
 
     def wilson(self, attr: str = "passed") -> tuple[float, float]:
         return wilson_interval(getattr(self, attr), self.n)
+
+
+def total_tally(tallies: Iterable[Tally]) -> Tally:
+    """One tally over all of ``tallies`` (the overall pass rate across diets)."""
+    total = Tally()
+    counts = [f.name for f in fields(Tally) if f.name != "failures"]
+    for tally in tallies:
+        for attr in counts:
+            setattr(total, attr, getattr(total, attr) + getattr(tally, attr))
+        total.failures += tally.failures
+    return total
