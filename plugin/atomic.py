@@ -38,6 +38,21 @@ def write_text(path: Path, text: str) -> None:
     write_with(path, write)
 
 
+def append_text(path: Path, text: str) -> None:
+    """Add ``text`` at the end of ``path`` (created if missing), keeping what is there.
+
+    For files that others append to as well (a CI job summary), where replacing the file would
+    drop their part: one O_APPEND descriptor, so each write lands at the end, never in between.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    try:
+        data = memoryview(text.encode("utf-8"))
+        while data:  # os.write may take less than all of it
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
+
+
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     """One JSON object per line (UTF-8, not ASCII-escaped); returns the number of rows."""
     count = 0

@@ -15,6 +15,7 @@ from typing import Any
 
 from plugin.diet.errors import InputError
 from plugin.paths import HARDWARE_FLOORS_FILE
+from plugin.report.gates import LimitGate
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,9 @@ def detect_hardware(backend: str) -> str:
     return "generic-cpu"
 
 
-def gate(value: float, limit: float, what: str, floors: str, higher_is_better: bool = True) -> None:
-    ok = value >= limit if higher_is_better else value <= limit
-    sign = ">=" if higher_is_better else "<="
-    assert ok, f"{what}: measured {value:.3g}, limit {sign} {limit:g} (hardware floors {floors})"
+def gate(check: LimitGate, what: str, floors: str) -> None:
+    c = check
+    assert c.passed, f"{what}: measured {c.measured:.3g} {c.unit}, limit {c.rule} {c.limit:g} {c.unit} (hardware floors {floors})"
 
 
 def machine() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from plugin import options
+from plugin.report.gates import GateLog
 from plugin.report.scorecard import Scorecard
 from plugin.runtime import embedded
 from plugin.runtime.adapter_folder import AdapterInfo
@@ -55,6 +56,7 @@ ADAPTER = pytest.StashKey[AdapterInfo]()
 SCORECARD = pytest.StashKey[Scorecard]()
 GEN_CACHE = pytest.StashKey[GenCache]()
 VERDICTS = pytest.StashKey[Verdicts]()
+GATES = pytest.StashKey[GateLog]()  # measured gates seen by this process (the controller under xdist)
 DEPRECATED_USED = pytest.StashKey[list[str]]()  # old option names on this command line
 
 
@@ -84,3 +86,7 @@ def scorecard(config: pytest.Config) -> Scorecard:
 
 def verdicts(config: pytest.Config) -> Verdicts:
     return config.stash.setdefault(VERDICTS, Verdicts())
+
+
+def gates(config: pytest.Config) -> GateLog:
+    return config.stash.setdefault(GATES, GateLog())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plugin.diet import DIET_CHOICES
-from plugin.diet.scoring import Tally
+from plugin.diet.scoring import total_tally
 
 pytestmark = pytest.mark.model
 
@@ -20,18 +20,15 @@ def _gate_message(name: str, tally, limit: float) -> str:
 
 
 @pytest.mark.parametrize("diet", DIET_CHOICES)
-def test_pass_rate(diet: str, gate_results, quality_gates) -> None:
+def test_pass_rate(diet: str, gate_results, quality_gates, recipe_gate) -> None:
     tally = gate_results[diet]
-    assert tally.n == quality_gates.scenarios_per_diet
     limit = quality_gates.min_pass_lower_bound
-    assert tally.wilson()[0] >= limit, _gate_message(diet, tally, limit)
+    passed = recipe_gate.pass_rate(tally, limit)
+    assert tally.n == quality_gates.scenarios_per_diet
+    assert passed, _gate_message(diet, tally, limit)
 
 
-def test_overall_pass_rate(gate_results, quality_gates) -> None:
-    total = Tally()
-    for tally in gate_results.values():
-        for attr in ("n", "passed", "format_ok", "grounded", "diet_safe", "unverified"):
-            setattr(total, attr, getattr(total, attr) + getattr(tally, attr))
-        total.failures += tally.failures
+def test_overall_pass_rate(gate_results, quality_gates, recipe_gate) -> None:
+    total = total_tally(gate_results.values())
     limit = quality_gates.min_overall_lower_bound
-    assert total.wilson()[0] >= limit, _gate_message("all diets", total, limit)
+    assert recipe_gate.pass_rate(total, limit), _gate_message("all diets", total, limit)

@@ -15,11 +15,12 @@ def result(recipe_adapter):
 
 
 @pytest.mark.parametrize("loss", ["train_loss", "val_loss"])
-def test_final_loss_meets_target(loss: str, result) -> None:
+def test_final_loss_meets_target(loss: str, result, recipe_gate) -> None:
     metrics, targets = result
     final = metrics[f"final_{loss}"]
     assert final is not None, f"no final {loss} recorded (is val_batches 0 in the training config?)"
-    assert final < targets[loss], f"final {loss} {final:.3f} misses the target < {targets[loss]}"
+    gate = recipe_gate.limit(f"final_{loss}", final, targets[loss], "loss", "<")
+    assert gate.passed, f"final {loss} {final:.3f} misses the target < {targets[loss]}"
 
 
 def test_no_overfitting(result) -> None:

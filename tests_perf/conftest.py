@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from plugin import options
+from plugin import hardware_floors, options
 from plugin.hardware_floors import HardwareFloors, detect_hardware, load_hardware_floors
+from plugin.report.gates import FLOORS
 
 
 @pytest.fixture(scope="session")
 def perf_floors(pytestconfig, recipe_settings) -> HardwareFloors:
     name = pytestconfig.getoption(options.PERF_PROFILE) or detect_hardware(recipe_settings.backend.name)
     return load_hardware_floors()[name]
+
+
+FloorGate = Callable[..., None]
+
+
+@pytest.fixture
+def floor_gate(recipe_gate, perf_floors: HardwareFloors) -> FloorGate:
+    """``floor_gate(name, measured, limit, unit, what, rule=">=")``: records the figures as JUnit
+    properties, then asserts, naming this machine's hardware floors."""
+    recipe_gate.record(FLOORS, perf_floors.name)
+
+    def check(name: str, measured: float, limit: float, unit: str, what: str, rule: str = ">=") -> None:
+        hardware_floors.gate(recipe_gate.limit(name, measured, limit, unit, rule), what, perf_floors.name)
+
+    return check
 
 
 @pytest.fixture(scope="session")

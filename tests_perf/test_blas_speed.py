@@ -23,7 +23,7 @@ def reference_gflops() -> float:
     return float(result["gflops"])
 
 
-def test_fast_blas_matmul_gflops(benchmark, reference_gflops: float, recipe_settings) -> None:
+def test_fast_blas_matmul_gflops(benchmark, reference_gflops: float, recipe_settings, recipe_gate) -> None:
     if recipe_settings.backend.name != "cpu":
         pytest.skip(f"matmuls run on the {recipe_settings.backend.name} GPU, not through BLAS")
     gflops = benchmark.pedantic(matmul_gflops, rounds=3, iterations=1)
@@ -36,7 +36,7 @@ def test_fast_blas_matmul_gflops(benchmark, reference_gflops: float, recipe_sett
             "speedup_x": round(speedup, 1),
         }
     )
-    assert speedup >= MIN_SPEEDUP, (
+    assert recipe_gate.limit("speedup_x", speedup, MIN_SPEEDUP, "x").passed, (
         f"matmul {gflops:.1f} GFLOP/s with {recipe_settings.backend.blas.name} is {speedup:.1f}x the reference "
         f"BLAS ({reference_gflops:.2f} GFLOP/s); the gate is >= {MIN_SPEEDUP:.0f}x"
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from plugin import hardware_floors
 from plugin.diet.scenarios import gate_scenarios
 
 pytestmark = [pytest.mark.perf, pytest.mark.model, pytest.mark.slow]
@@ -69,7 +68,7 @@ def batched_engine(model: Any, tokenizer: Any, prompts: list[str]) -> dict[str, 
     }
 
 
-def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, perf_floors) -> None:
+def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, perf_floors, floor_gate) -> None:
     import mlx.core as mx
 
     model, tokenizer = perf_model
@@ -97,10 +96,17 @@ def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, per
             "max_tokens": MAX_TOKENS,
         }
     )
-    p = perf_floors.name
-    hardware_floors.gate(decode_x, MIN_BATCHED_OVER_SINGLE, "batched / single-stream decode tokens/s", p)
-    hardware_floors.gate(engine_x, MIN_ENGINE_OVER_LOOP, "engine tokens/s over a sequential generate loop", p)
-    hardware_floors.gate(single["decode_tokens_per_s"], perf_floors.gen_tokens_per_s, "single-stream decode tokens/s", p)
-    hardware_floors.gate(
-        batched_peak, perf_floors.max_peak_memory_gb, "batched generation peak memory GB", p, higher_is_better=False
+    floor_gate("batched_over_single_x", decode_x, MIN_BATCHED_OVER_SINGLE, "x", "batched / single-stream decode tokens/s")
+    floor_gate(
+        "engine_over_sequential_loop_x", engine_x, MIN_ENGINE_OVER_LOOP, "x", "engine tokens/s over a sequential generate loop"
+    )
+    floor_gate(
+        "single_tokens_per_s",
+        single["decode_tokens_per_s"],
+        perf_floors.gen_tokens_per_s,
+        "tokens/s",
+        "single-stream decode tokens/s",
+    )
+    floor_gate(
+        "batched_peak_memory_gb", batched_peak, perf_floors.max_peak_memory_gb, "GB", "batched generation peak memory", "<="
     )

@@ -115,7 +115,7 @@ def short_config(perf_config, tmp_path_factory):
     return cfg
 
 
-def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_path, perf_floors) -> None:
+def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_path, perf_floors, floor_gate) -> None:
     raw_runs: list[list[dict[str, Any]]] = []
     our_runs: list[list[dict[str, Any]]] = []
     peaks: list[float] = []
@@ -148,8 +148,7 @@ def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_pa
             **hardware_floors.machine(),
         }
     )
-    p = perf_floors.name
-    hardware_floors.gate(ratio, MIN_RATIO, "training tokens/s, project trainer / raw mlx-lm train()", p)
-    hardware_floors.gate(ours_its, perf_floors.train_it_per_s, "training it/s", p)
-    hardware_floors.gate(ours_tps, perf_floors.train_tokens_per_s, "training tokens/s", p)
-    hardware_floors.gate(max(peaks), perf_floors.max_peak_memory_gb, "training peak memory GB", p, higher_is_better=False)
+    floor_gate("trainer_vs_raw_ratio", ratio, MIN_RATIO, "x", "training tokens/s, project trainer / raw mlx-lm train()")
+    floor_gate("train_it_per_s", ours_its, perf_floors.train_it_per_s, "it/s", "training it/s")
+    floor_gate("train_tokens_per_s", ours_tps, perf_floors.train_tokens_per_s, "tokens/s", "training tokens/s")
+    floor_gate("peak_memory_gb", max(peaks), perf_floors.max_peak_memory_gb, "GB", "training peak memory", "<=")

@@ -71,7 +71,8 @@ class Scorecard:
         names = [f"{label}: {name}" for label, name in self.names.items()]
         return names + [fmt(header)] + [fmt(r) for r in body]
 
-    def markdown(self) -> str:
+    def markdown(self, chart: str | None = CHART) -> str:
+        """The report; ``chart=None`` names the chart instead of linking it (a CI job summary has no files beside it)."""
         header, body = self.rows()
         lines = ["# Recipe model scorecard", ""]
         lines += [f"- **{label}**: `{name}`" for label, name in self.names.items()]
@@ -82,7 +83,7 @@ class Scorecard:
             "unverified = answers with an ingredient line naming no food the oracle knows (not checked; strict mode fails them).",
             "",
         ]
-        lines += [f"![pass rate per diet]({CHART})", ""]
+        lines += [f"![pass rate per diet]({chart})" if chart else f"Chart: `{CHART}` in the report folder.", ""]
         return "\n".join(lines)
 
     def chart(self, path: Path) -> None:
