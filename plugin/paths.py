@@ -29,3 +29,20 @@ def from_root(path: str | Path) -> Path:
     """``path`` itself when absolute, else the same path under the repository root."""
     path = Path(path).expanduser()
     return path if path.is_absolute() else ROOT / path
+
+
+def portable(value: str | Path) -> str:
+    """How a path is written into what others read (adapter configs, summaries, reports): never absolute.
+
+    A path inside the repository becomes relative to its root (``models/smollm2-135m-instruct-q4``),
+    which ``from_root`` reads back; an absolute path elsewhere keeps only its last part, because the
+    rest is this machine's layout. Anything else (a hub id, ``embedded:...``, a relative path) is kept.
+    """
+    text = str(value)
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        return text
+    for candidate in (path, path.resolve()):
+        if candidate.is_relative_to(ROOT):
+            return candidate.relative_to(ROOT).as_posix()
+    return path.name

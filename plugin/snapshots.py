@@ -25,7 +25,8 @@ class RecipeSnapshotExtension(SingleFileSnapshotExtension):
 
 def snapshot_key(base_model: str, adapter: Path | None) -> str:
     """``<model>--<adapter>``: the converted model folder (dtype included) and the adapter's name."""
-    model = Path(base_model).name if Path(base_model).exists() else base_model.replace("/", "--")
+    local = Path(base_model).exists() or Path(base_model).is_absolute()  # a folder: its name, never its location
+    model = Path(base_model).name if local else base_model.replace("/", "--")
     return f"{model}--{adapter.name if adapter else 'no-adapter'}"
 
 

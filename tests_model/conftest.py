@@ -18,6 +18,7 @@ from plugin import strategies
 from plugin.diet import DIET_CHOICES, DIETS, Scenario
 from plugin.diet.scenarios import gate_scenarios
 from plugin.diet.scoring import Tally, Verdict, judge
+from plugin.paths import portable
 from plugin.quality_gates import QualityGates, load_quality_gates
 from plugin.runtime.generation import Sampling
 
@@ -110,12 +111,13 @@ def gate_results(
     cases = gate_cases(quality_gates)
     tallies = _tallies(judge_all(recipe_engine, greedy, cases))
     card = suite_settings.scorecard(pytestconfig)
+    name = portable(recipe_adapter.path) if recipe_adapter.path else "base model (no adapter)"  # the report is shared
     for diet, tally in tallies.items():
-        card.record("adapter", str(recipe_adapter.path or "base model (no adapter)"), diet, tally)
+        card.record("adapter", name, diet, tally)
     if compare_engine is not None:
         from plugin import options
 
-        name = str(pytestconfig.getoption(options.COMPARE_ADAPTER))
+        other = portable(pytestconfig.getoption(options.COMPARE_ADAPTER))
         for diet, tally in _tallies(judge_all(compare_engine, greedy, cases)).items():
-            card.record("compare (report only)", name, diet, tally)
+            card.record("compare (report only)", other, diet, tally)
     return tallies

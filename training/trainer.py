@@ -24,6 +24,7 @@ from typing import Any
 from plugin.atomic import write_text as atomic_write_text
 from plugin.atomic import write_with
 from plugin.diet.errors import SuiteError
+from plugin.paths import portable
 from plugin.report.loss_curve import plot_losses
 from plugin.runtime.adapter_folder import (
     ADAPTERS,
@@ -231,13 +232,14 @@ class CheckpointingBatches:
 
 
 def adapter_config(cfg: TrainConfig, base_model: str) -> dict[str, Any]:
+    """mlx-lm's keys plus the base model, written portably: the adapter folder is shared with other machines."""
     lora = {k: v for k, v in asdict(cfg.lora_parameters).items() if k != "keys" or v is not None}
     return {
         "fine_tune_type": cfg.fine_tune_type,
         "num_layers": cfg.num_layers,
         "lora_parameters": lora,
-        "base_model": base_model,
-        "model": cfg.model,
+        "base_model": portable(base_model),
+        "model": portable(cfg.model),
     }
 
 
@@ -441,7 +443,12 @@ def summarize(
             f"overfitting: validation loss rose over {cfg.overfit_patience} evaluations while training loss fell"
         )
     plot_losses(metrics, out / LOSS_PNG, f"{Path(out).name}: LoRA loss")
-    summary = {"config": cfg.to_dict(), "base_model": base_model, "result": asdict(result), **extra}
+    summary = {
+        "config": {k: portable(v) if isinstance(v, (str, Path)) else v for k, v in cfg.to_dict().items()},
+        "base_model": portable(base_model),
+        "result": asdict(result) | {"adapter_dir": portable(out)},  # the returned result keeps the local path
+        **extra,
+    }
     atomic_write_text(out / SUMMARY, json.dumps(summary, indent=2, default=str))
     return result
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from plugin.diet.errors import SuiteError
+from plugin.paths import portable
 
 ADAPTERS = "adapters.safetensors"
 CONFIG = "adapter_config.json"
@@ -78,7 +79,8 @@ def check_base_model(folder: Path, model: str, whose: str, require_config: bool 
     if require_config and not (folder / CONFIG).is_file():
         raise AdapterError(f"{folder}: not an adapter folder (no {CONFIG})")
     recorded = trained_on(folder)
-    if recorded and recorded != model:
+    # Compared portably: new configs record a repo-relative path, older ones this machine's absolute path.
+    if recorded and portable(recorded) != portable(model):
         raise AdapterError(f"{folder / CONFIG}: adapter was trained on {recorded}, but {whose} base model is {model}")
 
 

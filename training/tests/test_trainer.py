@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from plugin.tests.portable_paths import absolute_paths
 from training import trainer
 from training.config import load_config
 from training.finetune_mlx_v3 import main as finetune
@@ -58,6 +59,8 @@ def test_training_writes_every_artifact(tiny_config, tmp_path: Path) -> None:
     summary = json.loads((out / "training_config_v3.json").read_text())
     assert summary["result"]["iterations"] == 12 and summary["fingerprint"]
     assert json.loads((out / "adapter_config.json").read_text())["lora_parameters"]["rank"] == 4
+    # The model, data and adapter folder are absolute tmp paths here; what the folder says must not be.
+    assert absolute_paths(out, [p.name for p in out.iterdir() if p.suffix in (".json", ".jsonl")]) == []
     assert_loadable(out)
 
 
