@@ -9,6 +9,7 @@ from typing import Any
 from plugin.diet.errors import SuiteError
 from plugin.hypothesis_profiles import DEFAULT as DEFAULT_HYPOTHESIS_PROFILE
 from plugin.paths import QUALITY_GATES_DIR
+from plugin.report.scorecard import GatePolicy
 
 STRICT_MODES = ("report", "gate")
 
@@ -52,6 +53,9 @@ class QualityGates:
     @property
     def strict_gates(self) -> bool:
         return self.strict_property == "gate"
+
+    def scorecard_policy(self, run_profile: str) -> GatePolicy:
+        return GatePolicy(run_profile, self.min_pass_lower_bound, self.min_overall_lower_bound, self.strict_gates)
 
 
 def gates_file(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> Path:

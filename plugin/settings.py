@@ -13,7 +13,7 @@ import pytest
 
 from plugin import options
 from plugin.report.gates import GateLog
-from plugin.report.scorecard import Scorecard
+from plugin.report.scorecard import GatePolicy, Scorecard
 from plugin.runtime import embedded
 from plugin.runtime.adapter_folder import AdapterInfo
 from plugin.runtime.backend import Backend
@@ -81,7 +81,18 @@ def get(config: pytest.Config) -> RunSettings:
 
 
 def scorecard(config: pytest.Config) -> Scorecard:
-    return config.stash.setdefault(SCORECARD, Scorecard())
+    """The session's scorecard, made with the run profile's gate policy (workers and the controller alike)."""
+    if SCORECARD not in config.stash:
+        config.stash[SCORECARD] = Scorecard(policy=_gate_policy(get(config).run_profile.name))
+    return config.stash[SCORECARD]
+
+
+def _gate_policy(run_profile: str) -> GatePolicy | None:
+    from plugin.quality_gates import gates_file, load_quality_gates
+
+    if not gates_file(run_profile).is_file():  # a user's own run profile may have no quality gates
+        return None
+    return load_quality_gates(run_profile).scorecard_policy(run_profile)
 
 
 def verdicts(config: pytest.Config) -> Verdicts:

@@ -67,7 +67,8 @@ class SummaryReporter:
             out.append(("recipe training", adapters.summary_lines(stash[settings.ADAPTER])))
         if settings.SCORECARD in stash:
             card = stash[settings.SCORECARD]
-            out.append(("recipe scorecard", [*card.terminal_lines(), f"report: {card.write(self.report_dir())}"]))
+            md = card.write(self.report_dir(), settings.verdicts(self.config).reported_not_gated)
+            out.append(("recipe scorecard", [*card.terminal_lines(), f"report: {md}"]))
         if (log := settings.gates(self.config)).rows:
             md = self.report_dir() / gates.MARKDOWN
             write_text(md, log.markdown())
@@ -86,7 +87,8 @@ class SummaryReporter:
         """The scorecard and the measured gates as Markdown, as the report folder has them, by name."""
         parts = {}
         if settings.SCORECARD in self.config.stash:
-            parts["scorecard"] = self.config.stash[settings.SCORECARD].markdown(chart=None)
+            card = self.config.stash[settings.SCORECARD]
+            parts["scorecard"] = card.markdown(chart=None, reported=settings.verdicts(self.config).reported_not_gated)
         if (log := settings.gates(self.config)).rows:
             parts["measured gates"] = log.markdown()
         return parts

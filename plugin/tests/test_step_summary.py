@@ -48,7 +48,8 @@ def test_scorecard_and_measured_gates_are_appended(pytester: pytest.Pytester, mo
     result.stdout.fnmatch_lines(["*- recipe job summary -*", "appended to $GITHUB_STEP_SUMMARY: scorecard, measured gates"])
     text = summary.read_text()
     assert text.startswith(EARLIER + "# Recipe model scorecard\n\n- **adapter**: `adapters/fake`\n")
-    assert "| vegan | 4 | 75% | 0.30-0.95 | 100% | 100% | 0 |\n" in text
+    assert "| vegan | 4 | 75% | 0.30-0.95 | 100% | 100% | 0 | FAIL |\n" in text  # lower bound under the cpu gate's 0.40
+    assert "\n## Gated and reported verdicts (run profile cpu)\n" in text
     assert "Chart: `scorecard.png` in the report folder.\n" in text and "![" not in text
     assert text.endswith("\n" + GATES_TABLE)
     assert text.count("# Recipe model scorecard") == 1 and text.count("# Measured gates") == 1
@@ -119,3 +120,14 @@ def test_this_suites_own_inner_runs_do_not_see_the_variable() -> None:
     import os
 
     assert ENV_VAR not in os.environ
+
+
+def test_reported_verdicts_are_listed_with_the_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = pytester.path / "step_summary.md"
+    monkeypatch.setenv(ENV_VAR, str(summary))
+    reported = "from plugin.verdicts import report_only\ndef test_reported():\n    report_only('vegan: bacon at 3:8')\n"
+    pytester.makepyfile(test_scorecard=SCORECARD_TEST, test_seed=reported)
+    run(pytester)
+    head = "This run reported 1 verdicts without gating on them (xfail with the evidence; not passes):"
+    listed = f"{head}\n\n- `test_seed.py::test_reported`\n"
+    assert listed in summary.read_text() and listed in (pytester.path / "reports" / "scorecard.md").read_text()
