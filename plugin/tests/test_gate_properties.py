@@ -98,3 +98,13 @@ def test_a_gate_without_limit_figures_adds_no_row() -> None:
 def test_an_unknown_rule_is_refused() -> None:
     with pytest.raises(ValueError, match="gate g: rule must be one of >=, <=, >, <, got '=>'"):
         LimitGate("g", 1, 1, "x", "=>")
+
+
+def test_a_missed_hardware_floor_names_the_figure_the_limit_and_the_floors() -> None:
+    from plugin import hardware_floors
+
+    hardware_floors.gate(LimitGate("tokens_per_s", 12.5, 5, "tokens/s"), "decode tokens/s", "linux-2core-cpu")
+    with pytest.raises(AssertionError) as missed:
+        hardware_floors.gate(LimitGate("peak_memory_gb", 9.25, 8, "GB", "<="), "training peak memory", "linux-2core-cpu")
+    message = "training peak memory: measured 9.25 GB, limit <= 8 GB (hardware floors linux-2core-cpu)"
+    assert str(missed.value).splitlines()[0] == message  # below it, pytest's rewriting of plugin modules explains
