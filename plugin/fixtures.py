@@ -119,6 +119,15 @@ def compare_engine(pytestconfig: pytest.Config, base_model_path: str) -> RecipeE
     return make_engine(pytestconfig, base_model_path, None if other == options.NO_ADAPTER else other)
 
 
+@pytest.fixture(scope="session")
+def baseline_engine(pytestconfig: pytest.Config, base_model_path: str) -> RecipeEngine | None:
+    """The --recipe-baseline-adapter engine, or None."""
+    other = pytestconfig.getoption(options.BASELINE_ADAPTER)
+    if other is None:
+        return None
+    return make_engine(pytestconfig, base_model_path, None if other == options.NO_ADAPTER else other)
+
+
 @pytest.fixture
 def recipe_gate(request: pytest.FixtureRequest, recipe_settings: settings.RunSettings) -> GateRecorder:
     """Records this test's gate figures as JUnit properties (``--junitxml``), then hands back the verdict."""

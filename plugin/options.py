@@ -28,7 +28,8 @@ ADAPTER_PATH = "--recipe-adapter-path"
 TRAIN_CONFIG = "--recipe-train-config"
 GEN_CACHE = "--recipe-gen-cache"
 GEN_BATCH_SIZE = "--recipe-gen-batch-size"
-COMPARE_ADAPTER = "--recipe-compare-adapter"
+COMPARE_ADAPTER = "--recipe-compare-adapter"  # report only: shown beside the adapter under test
+BASELINE_ADAPTER = "--recipe-baseline-adapter"  # gated: the adapter under test must not be significantly worse
 REPORT_DIR = "--recipe-report-dir"
 NO_ADAPTER = "none"
 PERF_PROFILE = "--recipe-perf-profile"  # picks the hardware floors of the perf gates
@@ -208,6 +209,13 @@ def add_options(parser: pytest.Parser) -> None:
         type=parse_adapter_path,
         default=None,
         help="second adapter to score on the same scenarios (e.g. V2 vs V3)",
+    )
+    group.addoption(
+        BASELINE_ADAPTER,
+        type=parse_adapter_path,
+        default=None,
+        help="baseline adapter (V2, the shipped reference, the last release; 'none': the bare base model): the adapter "
+        "under test fails a diet where it is significantly worse on the same scenarios (paired exact test, Holm)",
     )
     group.addoption(
         PERF_PROFILE,

@@ -28,6 +28,7 @@ _TYPE_CHECKS = {
     "min_overall_lower_bound": _is_number,
     "strict_property": lambda v: isinstance(v, str),
     "property_examples": lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_int(n) for k, n in v.items()),
+    "paired_alpha": _is_number,
     "max_tokens": _is_int,
     "batch_size": _is_int,
 }
@@ -44,6 +45,7 @@ class QualityGates:
     min_overall_lower_bound: float
     strict_property: str
     property_examples: dict[str, int]
+    paired_alpha: float  # family-wise level of the paired regression gate (Holm across the diets)
     max_tokens: int
     batch_size: int
 
@@ -81,6 +83,8 @@ def load_quality_gates(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> Qu
     for key in ("min_pass_lower_bound", "min_overall_lower_bound"):
         if not 0 <= getattr(gates, key) <= 1:
             raise QualityGatesError(f"{path}: {key} must be between 0 and 1, got {getattr(gates, key)}")
+    if not 0 < gates.paired_alpha < 1:
+        raise QualityGatesError(f"{path}: paired_alpha must be between 0 and 1 (exclusive), got {gates.paired_alpha}")
     if gates.strict_property not in STRICT_MODES:
         raise QualityGatesError(
             f"{path}: strict_property must be one of {', '.join(STRICT_MODES)}, got {gates.strict_property!r}"

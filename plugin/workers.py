@@ -25,6 +25,7 @@ def hand_over(config: pytest.Config) -> None:
     payload = {
         "names": dict(card.names),
         "tallies": {label: {diet: asdict(t) for diet, t in per_diet.items()} for label, per_diet in card.tallies.items()},
+        "sections": dict(card.sections),
     }
     config.workeroutput[WORKER_OUTPUT_KEY] = payload  # type: ignore[attr-defined]
 
@@ -39,3 +40,5 @@ def take_over(config: pytest.Config, workeroutput: dict[str, Any]) -> None:
     for label, per_diet in payload["tallies"].items():
         for diet, fields in per_diet.items():
             card.record(label, payload["names"][label], diet, Tally(**fields))
+    for title, lines in payload.get("sections", {}).items():
+        card.add_section(title, lines)

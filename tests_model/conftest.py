@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 
 from plugin import settings as suite_settings
 from plugin import strategies
-from plugin.diet import DIET_CHOICES, DIETS, Scenario
+from plugin.diet import DIET_CHOICES, DIETS, Scenario, stats
 from plugin.diet.scenarios import gate_scenarios
 from plugin.diet.scoring import Tally, Verdict, judge
+from plugin.diet.stats import PairedResult
 from plugin.paths import portable
 from plugin.quality_gates import QualityGates, load_quality_gates
+from plugin.report import power
 from plugin.runtime.generation import Sampling
 
 PROPERTY_SEED = 20_240_601
@@ -100,17 +102,44 @@ def _tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
 
 
 @pytest.fixture(scope="session")
-def gate_results(
-    pytestconfig, prefetched, recipe_engine, recipe_adapter, compare_engine, greedy, quality_gates
-) -> dict[str, Tally]:
+def gate_outcomes(prefetched, recipe_engine, greedy, quality_gates) -> list[Outcome]:
+    """The adapter under test on the gate scenarios (from the cache after ``prefetched``)."""
+    return judge_all(recipe_engine, greedy, gate_cases(quality_gates))
+
+
+@pytest.fixture(scope="session")
+def paired_results(pytestconfig, gate_outcomes, baseline_engine, greedy, quality_gates) -> dict[str, PairedResult] | None:
+    """Per diet, the adapter under test against --recipe-baseline-adapter on the same scenarios (None without one)."""
+    if baseline_engine is None:
+        return None
+    baseline = judge_all(baseline_engine, greedy, [o.scenario for o in gate_outcomes])
+    pairs: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for base, cand in zip(baseline, gate_outcomes):
+        pairs[cand.scenario.diet].append((base.verdict.passed, cand.verdict.passed))
+    results = stats.paired_results(pairs)
+    from plugin import options
+
+    name = portable(pytestconfig.getoption(options.BASELINE_ADAPTER))
+    suite_settings.scorecard(pytestconfig).add_section(
+        f"Paired regression gate against the baseline `{name}`", power.paired_lines(results, quality_gates.paired_alpha)
+    )
+    return {r.diet: r for r in results}
+
+
+@pytest.fixture(scope="session")
+def gate_results(pytestconfig, gate_outcomes, recipe_adapter, compare_engine, greedy, quality_gates) -> dict[str, Tally]:
     """Per-diet tallies of the adapter under test on the gate scenarios, recorded in the scorecard.
 
     With --recipe-compare-adapter, the other adapter is scored on the same scenarios and shown beside
     it in the scorecard: a report, not a gate.
     """
-    cases = gate_cases(quality_gates)
-    tallies = _tallies(judge_all(recipe_engine, greedy, cases))
+    cases = [o.scenario for o in gate_outcomes]
+    tallies = _tallies(gate_outcomes)
     card = suite_settings.scorecard(pytestconfig)
+    card.add_section(
+        "Power of the pass-rate gates",
+        power.absolute_lines(tallies, quality_gates.min_pass_lower_bound, quality_gates.min_overall_lower_bound),
+    )
     name = portable(recipe_adapter.path) if recipe_adapter.path else "base model (no adapter)"  # the report is shared
     for diet, tally in tallies.items():
         card.record("adapter", name, diet, tally)

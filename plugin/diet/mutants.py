@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from plugin.diet.errors import InputError
 from plugin.diet.lexicon import allowed_ingredients, forbidden_ingredients, pantry_forbidden
 from plugin.diet.prompts import Scenario
-from plugin.diet.recipe import Recipe, parse_recipe, render_recipe
+from plugin.diet.recipe import Recipe, parse_recipe, render_recipe, ungrounded
 
 Mutate = Callable[[str, Scenario, random.Random], str]
 
@@ -40,10 +40,15 @@ def inject_forbidden(text: str, scenario: Scenario, rng: random.Random) -> str:
 
 
 def add_ungrounded(text: str, scenario: Scenario, rng: random.Random) -> str:
-    pantry = {p.lower() for p in scenario.pantry}
-    choices = [a for a in allowed_ingredients(scenario.diet) if a.lower() not in pantry and " " not in a]
-    item = rng.choice(sorted(choices))
-    return _with(parse_recipe(text), item, f"Add the {item} and season to taste.")
+    """One more ingredient the diet allows but the pantry lacks (checked: the pantry's names may cover it)."""
+    recipe = parse_recipe(text)
+    choices = sorted(a for a in allowed_ingredients(scenario.diet) if " " not in a)
+    rng.shuffle(choices)
+    for item in choices:
+        mutated = _with(recipe, item, f"Add the {item} and season to taste.")
+        if item in ungrounded(parse_recipe(mutated), list(scenario.pantry)):
+            return mutated
+    raise InputError(f"no allowed ingredient lies outside this pantry: {scenario.pantry}")
 
 
 def break_format(text: str, scenario: Scenario, rng: random.Random) -> str:

@@ -43,6 +43,10 @@ class Scorecard:
     tallies: dict[str, dict[str, Tally]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     policy: GatePolicy | None = None
+    sections: dict[str, list[str]] = field(default_factory=dict)  # title -> Markdown lines (power, paired gate)
+
+    def add_section(self, title: str, lines: list[str]) -> None:
+        self.sections[title] = list(lines)
 
     def record(self, label: str, name: str, diet: str, tally: Tally) -> None:
         self.names[label] = name
@@ -155,6 +159,8 @@ class Scorecard:
             "",
         ]
         lines += self.policy_lines(reported)
+        for title, section in self.sections.items():
+            lines += [f"## {title}", "", *section, ""]
         lines += [f"![pass rate per diet]({chart})" if chart else f"Chart: `{CHART}` in the report folder.", ""]
         return "\n".join(lines)
 
