@@ -143,3 +143,26 @@ def test_last_failed_and_failed_first(pytester: pytest.Pytester) -> None:
     first = _run(pytester, "--ff", "-v")
     first.assert_outcomes(passed=8, failed=1)
     assert first.stdout.str().index("test_broken") < first.stdout.str().index("test_pass_count")
+
+
+def test_the_suites_own_collection_runs_beside_pytest_profiling() -> None:
+    """The whole suite's collection, in a fresh process, with pytest-profiling loaded from its entry point."""
+    import os
+    import subprocess
+    import sys
+
+    from plugin.paths import ROOT
+
+    pytest.importorskip("pytest_profiling")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "PYTEST_ADDOPTS")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider", "--snapshot-warn-unused"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "profiling-" in run.stdout  # pytest's header lists it among the active plugins
+    assert " tests collected" in run.stdout
