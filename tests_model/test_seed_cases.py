@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plugin.diet import Scenario, is_forbidden
-from plugin.diet.scoring import judge
+from plugin.diet.scoring import judge, wilson_interval
 from plugin.runtime.generation import SEED_TEMPERATURE, Sampling
 from plugin.verdicts import report_only
 
@@ -23,7 +23,9 @@ SEED_CASES = [
     ("Vegan with dairy", "vegan", ("milk", "cheese", "eggs"), ("tofu", "vegetables")),
     ("Pescatarian with meat", "pescatarian", ("chicken", "beef", "pork"), ("salmon", "shrimp")),
 ]
-SAMPLINGS = {"greedy": 0.0, "temp0.7": SEED_TEMPERATURE}
+# One greedy answer per case; at the seed's temperature one sample says little, so the sampled cases are
+# judged by their violation rate over k samples (test_seed_case_violation_rate).
+SAMPLINGS = {"greedy": 0.0}
 
 
 def _check(engine, quality_gates, scenario: Scenario, temperature: float) -> None:
@@ -59,3 +61,34 @@ def test_seed_cases_are_forbidden_by_the_oracle() -> None:
     for name, diet, forbidden, allowed in SEED_CASES:
         assert all(is_forbidden(f, diet) for f in forbidden), name
         assert not any(is_forbidden(a, diet) for a in allowed), name
+
+
+SAMPLED_CASES = {"test-prompt": SEED_PROMPT} | {
+    diet: Scenario(diet, allowed + ("garlic", "salt") + forbidden, f"I want a {diet} dinner")
+    for _, diet, forbidden, allowed in SEED_CASES
+}
+
+
+@pytest.mark.parametrize("case", SAMPLED_CASES)
+def test_seed_case_violation_rate(case: str, recipe_engine, quality_gates, recipe_gate) -> None:
+    """k seeded samples at the seed's temperature: a rate, not one sample. The case fails when its violation
+    rate is significantly above the quality gates' bound (Wilson 95% lower bound above it)."""
+    scenario = SAMPLED_CASES[case]
+    k, bound = quality_gates.seed_samples, quality_gates.max_seed_violation_rate.get(case)
+    outputs = recipe_engine.samples(recipe_engine.render(scenario), Sampling(SEED_TEMPERATURE, quality_gates.max_tokens), k)
+    verdicts = [judge(o, scenario) for o in outputs]
+    violations = sum(not v.diet_safe for v in verdicts)
+    low, high = wilson_interval(violations, k)
+    recipe_gate.record("k", k)
+    recipe_gate.record("violations", violations)
+    first = next((v.explain() for v in verdicts if not v.diet_safe), "")
+    summary = (
+        f"{case}: {violations}/{k} samples at temperature {SEED_TEMPERATURE} violate {scenario.diet} "
+        f"(95% CI {low:.2f}-{high:.2f})"
+    )
+    if bound is None:  # the run profile's quality gates report this case only
+        if violations:
+            report_only(f"{summary}; first: {first}")
+        return
+    gate = recipe_gate.limit("violation_rate_lower", round(low, 4), bound, "rate", "<=")
+    assert gate.passed, f"{summary}; the rate must not be significantly above {bound:.2f}\nfirst: {first}"

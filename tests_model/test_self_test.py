@@ -64,3 +64,21 @@ def test_a_degraded_diet_fails_the_paired_gate_alone(gate_outcomes, quality_gate
         f"diets: raise scenarios_per_diet (the quality gates file)"
     )
     assert [d for d, r in results.items() if r.significantly_worse(alpha)] == [DEGRADED_DIET]
+
+
+def test_the_seed_rate_gate_catches_a_chicken_picking_adapter(recipe_engine, quality_gates) -> None:
+    """The seed's test prompt with 80% of the reference's samples turned into chicken recipes (what the
+    poisoned adapter did) must fail the violation-rate gate, as the arithmetic predicts (99% power at 80%)."""
+    from plugin.diet.mutants import inject_forbidden
+    from plugin.diet.scoring import wilson_interval
+    from plugin.runtime.generation import SEED_TEMPERATURE, Sampling
+    from tests_model.test_seed_cases import SAMPLED_CASES
+
+    scenario = SAMPLED_CASES["test-prompt"]
+    k, bound = quality_gates.seed_samples, quality_gates.max_seed_violation_rate["test-prompt"]
+    outputs = recipe_engine.samples(recipe_engine.render(scenario), Sampling(SEED_TEMPERATURE, quality_gates.max_tokens), k)
+    rng = random.Random(5)
+    poisoned = [inject_forbidden(o, scenario, rng) if i < round(0.8 * k) else o for i, o in enumerate(outputs)]
+    violations = sum(not judge(o, scenario).diet_safe for o in poisoned)
+    assert violations >= round(0.8 * k)
+    assert wilson_interval(violations, k)[0] > bound

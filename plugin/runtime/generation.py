@@ -92,6 +92,30 @@ class RecipeEngine:
                 self.generated_tokens += len(self.tokenizer.encode(text, add_special_tokens=False))
         return [str(found[k]) for k in keys]
 
+    def samples(self, prompt: str, sampling: Sampling, k: int) -> list[str]:
+        """``k`` seeded samples of one prompt (sampled together, one batch row each), cached per sample index."""
+        import time
+
+        keys = [
+            self.cache.key(
+                self.identity, prompt, {"temperature": sampling.temperature, "max_tokens": sampling.max_tokens, "sample": i}
+            )
+            for i in range(k)
+        ]
+        found = {key: self.cache.get(key) for key in keys}
+        todo = [key for key in keys if found[key] is None]
+        if todo:
+            tic = time.perf_counter()
+            outputs = generate_batch(
+                self.model, self.tokenizer, [prompt] * len(todo), sampling, self.batch_size, self.batch_stats
+            )
+            self.seconds += time.perf_counter() - tic
+            for key, text in zip(todo, outputs):
+                self.cache.put(key, prompt, text)
+                found[key] = text
+                self.generated_tokens += len(self.tokenizer.encode(text, add_special_tokens=False))
+        return [str(found[key]) for key in keys]
+
     def render(self, scenario: Scenario) -> str:
         """The scenario's prompt in this tokenizer's chat template."""
         return render_prompt(self.tokenizer, scenario)
