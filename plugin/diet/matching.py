@@ -60,6 +60,7 @@ _NEG_FILLER = frozenset(
         "each",  # "replace EACH egg with aquafaba"
         "every",
         "your",
+        "need",  # "you don't NEED eggs or dairy"
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -112,6 +113,7 @@ _NEG_MULTI = frozenset(
         ("stand", "in", "for"),
         ("stands", "in", "for"),
         ("standing", "in", "for"),
+        ("not", "a", "fan", "of"),  # "Not a fan of bacon? Try smoked turkey"
     }
 )
 # Words that directly after an ingredient mean it is absent or replaced.
@@ -195,6 +197,12 @@ _EQUIPMENT = frozenset(
         "stand",  # "ham stand"
         "flute",  # "champagne flutes"
         "flutes",
+        "basket",  # "fish basket", "bread basket"
+        "baskets",
+        "setting",  # "the tagliatelle setting" of a pasta machine
+        "settings",
+        "attachment",  # "the spaghetti attachment"
+        "attachments",
     ]
 )
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
@@ -234,7 +242,7 @@ _GENERIC_HEADS = frozenset(
 # Qualifiers that name a diet, which a title may apply to its dish ("Vegan Mac and Cheese"); plant and meat
 # words ("coconut", "beef") qualify only the word right after them.
 _NOT_DIET_QUALIFIERS = frozenset(
-    ["almond", "cashew", "soy", "oat", "coconut", "nut", "beef", "chicken", "turkey", "lamb"]
+    ["almond", "cashew", "soy", "soya", "oat", "coconut", "nut", "beef", "chicken", "turkey", "lamb"]
     + ["tofu", "tempeh", "seitan", "jackfruit", "tvp", "banana", "blossom"]
 )
 
@@ -260,19 +268,36 @@ _COMPARE_SKIP = frozenset(
 _SIZED_RE = re.compile(r"[ \t]*-?[ \t]*(?:sized?|shaped)\b")
 # "6 king scallops, roe removed": the food is taken away
 _REMOVED_RE = re.compile(r"[ \t]+(?:removed|discarded)\b")
-# "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't"
+# "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't",
+# "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
+_NEG_CONTRAST = (
+    r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+out|don.?t|doesn.?t|do[ \t]+not"
+    r"|does[ \t]+not|skip|omit|swap|replace)\b"
+)
+# A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
+# "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
+_SELF_CONTRAST = (
+    r"(?:this[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b)"
+)
 _EXCLUDED_LATER_RE = re.compile(
-    r"[^.!?\n;]{0,80}[;,(][ \t]*(?:but[ \t]+)?(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+"
-    r"(?:leave[ \t]+(?:it|them)[ \t]+out|don.?t|doesn.?t|do[ \t]+not|does[ \t]+not"
-    r"|skip|omit|swap|replace)\b"
+    r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:but[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
 )
 _EXCLUSION_CUE_RE = re.compile(
     r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace)\b"
 )
+_SELF_CONTRAST_CUE_RE = re.compile(r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now)\b")  # literal first: a fast scan
 _ATTRIBUTION_RE = re.compile(
-    r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+[ \t]+)?(?:cooks|people|recipes|versions|chefs)\b"
-    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b)[^.!?\n;]*$"
+    r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b"
+    r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b)[^.!?\n;]*$"  # a past habit; "not to be confused with"
 )
+# A warning about products: "check the packet, as some brands blend in wheat", "most supermarket soba
+# is cut with wheat". What other products contain is not in this recipe.
+_PRODUCT_CAVEAT_RE = re.compile(
+    r"\b(?:some|many|most|other)[ \t]+(?:brands|supermarket|shop[ \t\-]bought|store[ \t\-]bought|commercial|packaged"
+    r"|ready[ \t\-]made)\b[^.!?\n;:]*$"
+)
+_PRODUCT_CUES = ("brands", "supermarket", "bought", "commercial", "packaged", "ready")
 # A bare word naming a kind of food may refer to the listed food of that kind: "the meat" after
 # "pork belly" (halal), "the rest of the cheese" after Gruyère (vegetarian).
 _HYPERNYM_TAGS = {
@@ -283,7 +308,20 @@ _HYPERNYM_TAGS = {
     "gelatin": frozenset(["gelatin"]),
     "broth": frozenset(["meat", "poultry"]),  # "ladle over the broth" after chicken stock
     "stock": frozenset(["meat", "poultry"]),
+    "fat": frozenset(["meat", "pork", "poultry", "animal-fat"]),  # "until the fat runs" after bacon
+    "crumbs": frozenset(["gluten-grain"]),  # "without pressing the crumbs on" after breadcrumbs
 }
+# "the fat" is the fat a listed meat gave off ("fry the bacon until the fat runs"), but not in
+# "full-fat milk" or "low-fat": only after a determiner.
+_FAT_DETERMINER_RE = re.compile(r"\b(?:the|its|their|some|little|any|rendered|excess)[ \t]+$")
+# "sorghum flour", "chickpea (gram) flour", "jowar (sorghum) flour": flour named after what it is ground from.
+_FLOUR_SOURCE_GAP_RE = re.compile(r"[ \t\-]*(?:\([^()\n]{1,40}\)|\))?[ \t\-]*")
+# "kingfish steaks", "cauliflower steaks", "steaks of rohu", "steaks from the centre of the cauliflower":
+# a steak is a thick slice of whatever it is cut from; only a bare "steak" means beef.
+_STEAK_SOURCE_RE = re.compile(r"[ \t]+(?:of|from)\b[^.;:\n]{0,30}?$")
+_MEAT_TAGS = frozenset(["meat", "pork", "poultry"])
+# "Blitz the oats to a fine flour", "roll into a sausage": the shape or texture a food is made into.
+_RESULT_HEADS = frozenset(["flour", "powder", "paste", "crumb", "crumbs", "breadcrumbs", "meal", "butter", "cream", "sausage"])
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
 
@@ -413,11 +451,16 @@ class _Context:
         self._rev = folded[::-1]
         self._cache: dict[int, list[str]] = {}
         self._excludes: bool | None = None
+        self.has_product_words = any(w in folded for w in _PRODUCT_CUES)  # "some brands ...": substring tests, no scan
+        self.has_brackets = "(" in folded
 
     def has_exclusion(self) -> bool:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
         if self._excludes is None:
-            self._excludes = _EXCLUSION_CUE_RE.search(self.text) is not None
+            text = self.text
+            self._excludes = (";" in text and _SELF_CONTRAST_CUE_RE.search(text) is not None) or (
+                _EXCLUSION_CUE_RE.search(text) is not None
+            )
         return self._excludes
 
     def words_before(self, start: int) -> list[str]:
@@ -438,7 +481,7 @@ def _is_negated(words: list[str]) -> bool:
         return not (
             words[i] in _OMIT_VERBS and (words[i + 1 : i + 3] == ["t", "don"] or words[i + 1 : i + 2] in (["never"], ["not"]))
         )
-    for size in (2, 3):
+    for size in (2, 3, 4):
         seq = tuple(reversed(words[i : i + size]))
         if len(seq) == size and seq in _NEG_MULTI:
             return True
@@ -492,13 +535,53 @@ def _is_source_animal(folded: str, ing: Ingredient, end: int, nxt: tuple[int, in
     return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
 
 
-def _is_comparison(words: list[str]) -> bool:
-    """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter" (sizes: ``_SIZED_RE``)."""
+_Found = list[tuple[int, int, Ingredient]]
+
+
+def _is_source_flour(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "sorghum flour", "chickpea (gram) flour": ground from an allowed food, not wheat."""
+    if not i:
+        return False
+    ps, pe, prev = found[i - 1]
+    return prev.name not in offences and _FLOUR_SOURCE_GAP_RE.fullmatch(ftext, pe, found[i][0]) is not None
+
+
+def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "kingfish steaks", "steaks of rohu", "steaks from the cauliflower": a slice of an allowed, non-meat food."""
+    s, e, _ = found[i]
+    if i and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
+        source = found[i - 1][2]
+    elif i + 1 < len(found) and _STEAK_SOURCE_RE.match(ftext[e : found[i + 1][0]]):
+        source = found[i + 1][2]
+    else:
+        return False
+    return source.name not in offences and source is not PART and not _MEAT_TAGS & set(source.tags)
+
+
+def _names_a_kind(ftext: str, start: int, word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "mixed beans (kidney, black and pinto)": inside brackets after a food, a word names a kind of
+    it when the two make a known food ("kidney beans")."""
+    line_start = ftext.rfind("\n", 0, start) + 1
+    opened = ftext.rfind("(", line_start, start)
+    if opened < 0 or ftext.find(")", opened, start) >= 0:
+        return False
+    before = TOKEN_RE.findall(ftext[line_start:opened])
+    if not before:
+        return False
+    name = detection().surface.get(f"{word} {before[-1]}")
+    return name is not None and name not in offences
+
+
+def _is_comparison(words: list[str], head: str) -> bool:
+    """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
+    flour" (sizes: ``_SIZED_RE``)."""
     i = 0
     while i < len(words) and i < 3 and words[i] in _COMPARE_SKIP:
         i += 1
     if i >= len(words):
         return False
+    if words[i] in ("to", "into") and i and words[i - 1] in ("a", "an") and head in _RESULT_HEADS:
+        return True
     if words[i] in _COMPARE_WORDS:
         return True
     if words[i] == "like":
@@ -512,6 +595,12 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
     return _ATTRIBUTION_RE.search(folded, clause_start, start) is not None
+
+
+def _is_product_caveat(folded: str, start: int) -> bool:
+    """ "some brands blend in wheat": said of other products, in the mention's own clause."""
+    clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;:") + 1
+    return _PRODUCT_CAVEAT_RE.search(folded, clause_start, start) is not None
 
 
 def _is_quoted(folded: str, start: int, end: int) -> bool:
@@ -608,17 +697,35 @@ def _next_word(folded: str, end: int) -> str | None:
 def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient]]:
     """(folded start, folded end, ingredient) for every lexicon mention."""
     text = folded.text
-    found = []
+    found: _Found = []
     for hit in m.regex.finditer(text):
         form = hit.group()
         name = m.surface.get(form) or m.surface.get(" ".join(TOKEN_RE.findall(form)))
         if name is None:  # cannot happen for forms built from the surface map
             continue
+        if form in _ACCENTED and folded.starts is not None:  # "rosé": the accent that folding drops names the wine
+            start, end = folded.span(hit.start(), hit.end())
+            if not folded.original[start:end].isascii():
+                name = m.surface.get(_ACCENTED[form], name)
         ing = m.ingredients[name]
-        if ing.not_followed_by and _next_word(text, hit.end()) in ing.not_followed_by:
+        verb_like = ing.not_followed_by and _next_word(text, hit.end()) in ing.not_followed_by
+        if verb_like and not _is_noun_use(text, hit.start(), found):
             continue  # "cream the butter": a verb, not an ingredient
         found.append((hit.start(), hit.end(), ing))
     return found
+
+
+# Forms that folding makes ambiguous, and what they are when written with their accent.
+_ACCENTED = {"rose": "rose wine"}
+# "whip THE cream until", "warm the milk AND cream until": a determiner, or "and" after another food, makes it a noun.
+_NOUN_LEAD_RE = re.compile(r"\b(?:the|your|some|of|with|more|extra)[ \t]+$")
+_AND_GAP_RE = re.compile(r"[ \t]+and[ \t]+")
+
+
+def _is_noun_use(text: str, start: int, found: list[tuple[int, int, Ingredient]]) -> bool:
+    if _NOUN_LEAD_RE.search(text, max(0, start - 8), start):
+        return True
+    return bool(found) and _AND_GAP_RE.fullmatch(text, found[-1][1], start) is not None
 
 
 def mentions(text: str) -> list[Mention]:
@@ -686,6 +793,7 @@ class _Reading:
     offends: bool = False  # the food itself is forbidden, whatever the context says
     span: tuple[int, int] = (-1, -1)  # what a violation reports: a phrase's offending words and parts
     lead_cleared: bool = False  # a negation or comparison before it cleared it ("no pork sausages", "like pork carnitas")
+    not_food: bool = False  # a tool or a verb ("a fish basket", "butter the tin"): no later mention refers to it
 
     def reported(self) -> tuple[int, int]:
         return self.span if self.span[0] >= 0 else (self.start, self.end)
@@ -715,20 +823,25 @@ def _read_mention(
     reading = _Reading(s, e, ing, bad, False, lines.is_ingredient_line(s), head, own, offends=True)
     words = ctx.words_before(s)
     nxt = found[i + 1] if i + 1 < len(found) else None
+    if _is_equipment(ftext, e) or _is_verb(ftext, s, e, words):
+        reading.remaining, reading.exempt, reading.not_food = (), True, True
+        return reading
     if (
         _suffix_clears(ftext, e)
-        or _is_equipment(ftext, e)
         or _is_quoted(ftext, s, e)
-        or _is_verb(ftext, s, e, words)
         or _SIZED_RE.match(ftext, e) is not None
         or _REMOVED_RE.match(ftext, e) is not None
         or (ctx.has_exclusion() and _is_excluded_later(ftext, s, e))
+        or (ctx.has_product_words and _is_product_caveat(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, ing, e, nxt))  # not "bone marrow butter"
         or _is_swapped_out(ftext, e, words)
+        or (head == "flour" and _is_source_flour(ftext, i, found, offences))
+        or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
+        or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
     ):
         reading.remaining, reading.exempt = (), True
         return reading
-    if negated(i) or _is_comparison(words):  # what comes before the mention: it covers the whole phrase
+    if negated(i) or _is_comparison(words, head):  # what comes before the mention: it covers the whole phrase
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
     cleared = _qualifier_clears(qualifiers, words)
@@ -776,11 +889,15 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
     return out
 
 
-def _hypernym_referents(r: _Reading, readings: list[_Reading]) -> list[_Reading]:
-    """ "the meat", "the cheese": the other mentions of that kind of food."""
+def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> list[_Reading]:
+    """ "the meat", "the cheese", "the fat": the other mentions of that kind of food."""
     tags = _HYPERNYM_TAGS.get(r.head) if len(r.words) == 1 else None
     if not tags:
         return []
+    if r.head == "fat" and (
+        ftext[r.end : r.end + 1] == "-" or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 10), r.start)
+    ):
+        return []  # "full-fat milk", "low-fat yoghurt": an adjective
     return [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
 
 
@@ -874,7 +991,7 @@ def _judge_composites(ftext: str, readings: list[_Reading], lines: _Lines) -> No
                 r.on_ingredient_line = True
 
 
-def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
+def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
     """A bare mention outside the ingredient list takes the verdict of what it refers to.
 
     "100 g vegan butter" ... "melt the butter": the same ingredient, qualified on its ingredient
@@ -882,17 +999,29 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
     a head word of an ingredient line. The title refers forward to the list like the steps do.
     """
     by_head: dict[str, list[_Reading]] = {}
-    by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs"
+    by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs" (phrases only)
     for x in readings:
         by_head.setdefault(x.head, []).append(x)
-        for w in x.words:
-            by_word.setdefault(w, []).append(x)
+        if len(x.words) > 1:
+            for w in x.words:
+                by_word.setdefault(w, []).append(x)
+    title_end: list[int] = []  # computed on first need: few mentions fall back to the title
+
+    def title_end_at() -> int:
+        if not title_end:
+            title_end.append(_title_end(ftext, lines))
+        return title_end[0]
+
     listed_bad: dict[str, list[_Reading]] = {}
     for x in readings:
-        if x.offends and x.listed(lines):
+        if x.offends and not x.not_food and x.listed(lines):
             listed_bad.setdefault(x.ingredient.name, []).append(x)
+    # an allowed mention can only take an offence from a reading that has one: skip the rest cheaply
+    live = {w for x in readings if x.remaining for w in x.words}
     for r in readings:
         if r.exempt or (r.offends and r.listed(lines)):
+            continue
+        if not r.offends and r.head not in live and r.head[:-1] not in live and r.head not in _HYPERNYM_TAGS:
             continue
         same = listed_bad.get(r.ingredient.name) if r.offends else None
         if same:
@@ -903,7 +1032,10 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
         if size == 1:
             if r.head in _GENERIC_HEADS:
                 continue  # "the sauce" is the dish's own sauce, not the listed soy sauce
-            longer = [x for x in by_word.get(r.head, ()) if len(x.words) > 1] or _hypernym_referents(r, readings)
+            kin = by_word.get(r.head, ())
+            if r.head[-1:] == "s" and r.head[:-1] in by_word:  # "both milks"
+                kin = [*kin, *by_word[r.head[:-1]]]
+            longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(ftext, r, readings)
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
@@ -912,7 +1044,8 @@ def _resolve_references(readings: list[_Reading], lines: _Lines) -> None:
             continue
         if any(x is not r and x.ingredient.name == r.ingredient.name and x.listed(lines) for x in by_head[r.head]):
             continue  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
-        heads = [x for x in longer if x.listed(lines)]
+        # the list first; else a title that clears it ("Cauliflower Steaks" ... "brush the steaks")
+        heads = [x for x in longer if x.listed(lines)] or [x for x in longer if x.start < title_end_at() and not x.remaining]
         if heads:
             referent = next((x for x in heads if x.remaining), heads[0])
             r.remaining = referent.remaining
@@ -943,7 +1076,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     readings = _join_compounds(ftext, readings)
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
-    _resolve_references(readings, lines)
+    _resolve_references(ftext, readings, lines)
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     violations = []
     for r in readings:
