@@ -60,11 +60,13 @@ def batched_engine(model: Any, tokenizer: Any, prompts: list[str]) -> dict[str, 
     tic = time.perf_counter()
     engine.generate(prompts, Sampling(0.0, MAX_TOKENS))
     seconds = time.perf_counter() - tic
-    [stats] = engine.batch_stats
+    # One BatchStats per batch (legacy path) or per stream (the CPU schedule's streams run at the same time,
+    # so their rates add up).
+    stats = engine.batch_stats
     return {
         "throughput": engine.generated_tokens / seconds,
-        "decode_tokens_per_s": stats.generation_tps,
-        "prompt_tokens_per_s": stats.prompt_tps,
+        "decode_tokens_per_s": sum(s.generation_tps for s in stats),
+        "prompt_tokens_per_s": sum(s.prompt_tps for s in stats),
     }
 
 
@@ -110,3 +112,69 @@ def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, per
     floor_gate(
         "batched_peak_memory_gb", batched_peak, perf_floors.max_peak_memory_gb, "GB", "batched generation peak memory", "<="
     )
+
+
+# --- the CPU greedy schedule against the path before it (issue 13, item 5) ------------------------------------------
+
+SCHEDULE_PROMPTS = 48  # the cpu profile's batch: both streams full, prompts of every diet
+LEGACY_BATCH_SIZE = 16  # the cpu profile's batch size before the schedule
+# Measured here in one run each (2 cores, other work on the machine in some): 1.33x-1.50x, outputs identical.
+# A schedule that falls back to the legacy path measures about 1.0x (+-10% between two runs on a quiet machine),
+# so 1.2 separates the two with margin on both sides. The issue's target, 2x, is not reached (see the README).
+MIN_SCHEDULE_OVER_LEGACY = 1.2
+
+
+@pytest.fixture(scope="module")
+def reference_model(perf_base_path, recipe_settings) -> tuple[Any, Any]:
+    """The base model with the cpu reference adapter: answers of the length the quality gates generate."""
+    from mlx_lm import load
+
+    from training.run_profiles import get
+
+    return load(perf_base_path, adapter_path=str(get("cpu").adapter_path))
+
+
+def timed_generation(model: Any, tokenizer: Any, prompts: list[str], batch_size: int, schedule: Any) -> tuple[list[str], float]:
+    from plugin.quality_gates import load_quality_gates
+    from plugin.runtime.generation import Sampling, generate_batch
+
+    sampling = Sampling(0.0, load_quality_gates("cpu").max_tokens)
+    tic = time.perf_counter()
+    outputs = generate_batch(model, tokenizer, prompts, sampling, batch_size, schedule=schedule)
+    return outputs, time.perf_counter() - tic
+
+
+def test_cpu_schedule_vs_legacy(benchmark, reference_model, recipe_settings, floor_gate) -> None:
+    """Same prompts, same run: the schedule the suite uses against the path before it; every output identical."""
+    from plugin.diet import render_prompt
+    from plugin.quality_gates import load_quality_gates
+    from plugin.runtime.generation import LEGACY, Sampling, default_schedule
+
+    if recipe_settings.backend.name != "cpu":
+        pytest.skip("the two-stream schedule is the CPU's; other backends run the legacy path")
+    model, tokenizer = reference_model
+    prompts = [render_prompt(tokenizer, s) for s in gate_scenarios(SCHEDULE_PROMPTS, seed=11)]
+    schedule = default_schedule(Sampling(0.0))
+    batch_size = load_quality_gates("cpu").batch_size
+    timed_generation(model, tokenizer, prompts[:2], 2, LEGACY)  # warm-up: weights, kernels
+    legacy, legacy_s = timed_generation(model, tokenizer, prompts, LEGACY_BATCH_SIZE, LEGACY)
+    fast, fast_s = benchmark.pedantic(
+        timed_generation, args=(model, tokenizer, prompts, batch_size, schedule), rounds=1, iterations=1
+    )
+    tokens = sum(len(tokenizer.encode(text, add_special_tokens=False)) for text in fast)
+    changed = [i for i, (a, b) in enumerate(zip(legacy, fast)) if a != b]
+    benchmark.extra_info.update(
+        {
+            "prompts": len(prompts),
+            "generated_tokens": tokens,
+            "legacy_seconds": round(legacy_s, 1),
+            "schedule_seconds": round(fast_s, 1),
+            "legacy_tokens_per_s": round(tokens / legacy_s, 1),
+            "schedule_tokens_per_s": round(tokens / fast_s, 1),
+            "schedule_over_legacy_x": round(legacy_s / fast_s, 2),
+            "legacy_batch_size": LEGACY_BATCH_SIZE,
+            "batch_size": batch_size,
+        }
+    )
+    assert not changed, f"the schedule changed the output of {len(changed)} of {len(prompts)} prompts: {changed[:5]}"
+    floor_gate("schedule_over_legacy_x", legacy_s / fast_s, MIN_SCHEDULE_OVER_LEGACY, "x", "CPU schedule over the legacy path")

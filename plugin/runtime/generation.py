@@ -1,9 +1,35 @@
-"""Batched, deterministic recipe generation through mlx-lm's ``batch_generate``."""
+"""Batched, deterministic recipe generation through mlx-lm's batch generator.
+
+Greedy generation on the CPU runs the ``CPU_GREEDY`` schedule (issue 13, item 5). No part of it changes a
+token, so the generation cache (keyed on model, prompt, temperature and max_tokens only) stays valid:
+``tests_perf/test_generation_speed.py`` generates the same prompts with it and with ``LEGACY`` (the path
+before it) in one run, compares every output and gates the speed ratio.
+
+- **Two streams.** MLX runs an op on one thread; only the BLAS calls use both cores. Element-wise work
+  (sigmoid, softmax, exp, scalar code in this MLX build) is about a third of the time, so one stream leaves
+  a core idle that long. Two MLX CPU streams, one Python thread each, each decode their own batch.
+- **One BLAS thread per stream** while they run: two streams on OpenBLAS's two threads each oversubscribe
+  the two cores (measured 1.07x over the legacy path instead of 1.4x).
+- **Continuous batching.** Each stream keeps ``batch_size / streams`` sequences decoding and prefills a new
+  prompt (``prefill_batch_size`` at most at a time) as soon as one finishes, so its batch stays full; both
+  streams take prompts from one queue, shortest first, so prefill groups carry little padding and the
+  streams finish together.
+- **Grouped decode attention.** At one query token, MLX's CPU attention makes one 1-row matrix product per
+  (sequence, query head); the query heads that share a key-value head go into one 3-row product instead
+  (a third of the BLAS calls, the same dot products, bit-identical output).
+
+Sampled generation keeps its chunks (``batch_size`` prompts per batch, one seed per chunk, so a run draws
+the same samples again); only the grouped attention applies there. Off the CPU everything runs as before.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Sequence
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +37,8 @@ from plugin.diet import Scenario, render_prompt
 from plugin.runtime.blas import import_mlx
 
 SEED_TEMPERATURE = 0.7  # the seed guide's sampling temperature
-# Defaults when neither an option nor the quality gates say otherwise.
-DEFAULT_BATCH_SIZE = 16  # prompts per batch_generate call
+# Defaults when neither an option nor the quality gates say otherwise (the cpu profile's gates set 96).
+DEFAULT_BATCH_SIZE = 16  # sequences generated together (greedy on the CPU: across all streams)
 DEFAULT_MAX_TOKENS = 256
 
 
@@ -24,6 +50,33 @@ class Sampling:
     @property
     def greedy(self) -> bool:
         return self.temperature == 0.0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How a batch of prompts is run on the machine. No field changes an output."""
+
+    streams: int = 1  # MLX streams, one thread each, sharing the prompts (continuous only)
+    continuous: bool = False  # keep each stream's batch full; False: batch_size prompts per batch, in order
+    shortest_first: bool = False  # continuous: take prompts in order of token count
+    prefill_batch_size: int | None = None  # continuous: prompts prefilled together at most (None: the batch)
+    blas_threads: int | None = None  # BLAS threads while generating (None: leave them)
+    grouped_attention: bool = False  # one BLAS call per (sequence, key-value head) at decode
+
+
+LEGACY = Schedule()  # the path before issue 13: batch_size prompts per batch_generate call
+CPU_GREEDY = Schedule(
+    streams=2, continuous=True, shortest_first=True, prefill_batch_size=8, blas_threads=1, grouped_attention=True
+)
+CPU_SAMPLED = Schedule(grouped_attention=True)  # sampled: the same chunks and seeds as before
+
+
+def default_schedule(sampling: Sampling) -> Schedule:
+    from plugin.runtime.backend import detect_backend_name
+
+    if detect_backend_name() != "cpu":
+        return LEGACY
+    return CPU_GREEDY if sampling.greedy else CPU_SAMPLED
 
 
 def prompt_seed(prompts: Sequence[str]) -> int:
@@ -39,8 +92,25 @@ def generate_batch(
     sampling: Sampling,
     batch_size: int = DEFAULT_BATCH_SIZE,
     stats: list[Any] | None = None,
+    schedule: Schedule | None = None,
 ) -> list[str]:
-    """Generate one completion per rendered prompt, ``batch_size`` at a time."""
+    """One completion per rendered prompt, in prompt order; ``stats`` collects mlx-lm's BatchStats."""
+    schedule = schedule or default_schedule(sampling)
+    if stats is None:
+        stats = []
+    with grouped_attention(model, schedule.grouped_attention):
+        if sampling.greedy and schedule.continuous:
+            tokens = [tokenizer.encode(p, add_special_tokens=False) for p in prompts]
+            ids = _generate_continuous(model, tokenizer, tokens, sampling.max_tokens, batch_size, schedule, stats)
+            return [tokenizer.decode(t) for t in ids]
+        with blas_threads(schedule.blas_threads):
+            return _generate_chunks(model, tokenizer, prompts, sampling, batch_size, stats)
+
+
+def _generate_chunks(
+    model: Any, tokenizer: Any, prompts: Sequence[str], sampling: Sampling, batch_size: int, stats: list[Any]
+) -> list[str]:
+    """``batch_size`` prompts per ``batch_generate`` call, in order (sampled: one seed per chunk)."""
     mx = import_mlx()
     from mlx_lm.generate import batch_generate
     from mlx_lm.sample_utils import make_sampler
@@ -55,9 +125,237 @@ def generate_batch(
             kwargs["sampler"] = make_sampler(temp=sampling.temperature)
         response = batch_generate(model, tokenizer, tokens, max_tokens=sampling.max_tokens, **kwargs)
         outputs.extend(response.texts)
-        if stats is not None:
-            stats.append(response.stats)
+        stats.append(response.stats)
     return outputs
+
+
+class _PromptQueue:
+    """Prompts waiting for a stream, and the finished generations, shared by the streams' threads."""
+
+    def __init__(self, tokens: list[list[int]], shortest_first: bool) -> None:
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i])) if shortest_first else range(len(tokens))
+        self._waiting = deque((i, tokens[i]) for i in order)
+        self.generated: list[list[int] | None] = [None] * len(tokens)
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> list[tuple[int, list[int]]]:
+        with self._lock:
+            return [self._waiting.popleft() for _ in range(min(n, len(self._waiting)))]
+
+    def finish(self, index: int, ids: list[int]) -> None:
+        self.generated[index] = ids  # one writer per index
+
+
+def _generate_continuous(
+    model: Any,
+    tokenizer: Any,
+    tokens: list[list[int]],
+    max_tokens: int,
+    batch_size: int,
+    schedule: Schedule,
+    stats: list[Any],
+) -> list[list[int]]:
+    """Greedy token ids per prompt, the prompts shared by ``schedule.streams`` continuously batched streams."""
+    import_mlx()
+    import mlx_lm.generate  # noqa: F401  (its module-level stream belongs to this thread, not a worker)
+
+    if not tokens:
+        return []
+    streams = max(1, min(schedule.streams, len(tokens)))
+    limit = schedule.blas_threads
+    if streams > 1 and limit is not None and _openblas_threads() is None:
+        streams = 1  # BLAS threads cannot be limited: two streams would oversubscribe the cores
+    _materialize(model)  # a stream may only evaluate its own thread's graphs
+    queue = _PromptQueue(tokens, schedule.shortest_first)
+    slots = max(1, -(-batch_size // streams))
+    prefill = min(slots, schedule.prefill_batch_size or slots)
+    with blas_threads(limit):
+        _run_threads(streams, lambda stop: _decode_stream(model, tokenizer, queue, slots, prefill, max_tokens, stop, stats))
+    generated = queue.generated
+    assert all(ids is not None for ids in generated), "a stream stopped before its prompts were generated"
+    return [ids or [] for ids in generated]
+
+
+def _decode_stream(
+    model: Any,
+    tokenizer: Any,
+    queue: _PromptQueue,
+    slots: int,
+    prefill_batch_size: int,
+    max_tokens: int,
+    stop: threading.Event,
+    stats: list[Any],
+) -> None:
+    """One thread's stream: keep ``slots`` sequences decoding until the queue is empty (or ``stop``)."""
+    mx = import_mlx()
+    from mlx_lm.generate import BatchGenerator
+
+    stream = mx.new_stream(mx.default_device())
+    try:
+        gen = BatchGenerator(
+            model,
+            stop_tokens=[[t] for t in tokenizer.eos_token_ids],
+            completion_batch_size=slots,
+            prefill_batch_size=prefill_batch_size,
+            stream=stream,
+        )
+        active: dict[int, tuple[int, list[int]]] = {}  # uid -> (prompt index, generated ids)
+        with gen.stats() as batch_stats:
+            while not stop.is_set():
+                if taken := queue.take(slots - len(active)):
+                    uids = gen.insert([ids for _, ids in taken], [max_tokens] * len(taken))
+                    active.update({uid: (index, []) for uid, (index, _) in zip(uids, taken)})
+                if not active:
+                    break
+                for response in gen.next_generated():
+                    index, ids = active[response.uid]
+                    if response.finish_reason != "stop":  # as batch_generate: the stop token is not text
+                        ids.append(response.token)
+                    if response.finish_reason is not None:
+                        del active[response.uid]
+                        queue.finish(index, ids)
+        gen.close()
+        stats.append(batch_stats)
+    finally:
+        # A stream belongs to its thread: release it here, or MLX aborts at interpreter exit.
+        mx.synchronize(stream)
+        mx.clear_streams()
+
+
+def _run_threads(n: int, work: Callable[[threading.Event], None]) -> None:
+    """``work(stop)`` in ``n`` threads; the first error stops the others and is raised here."""
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            work(stop)
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+            stop.set()
+
+    threads = [threading.Thread(target=run, name=f"recipe-generation-{i}") for i in range(n)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:  # an interrupt while waiting: the streams stop at their next step
+        stop.set()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _materialize(model: Any) -> None:
+    """Evaluate the weights (adapters load lazily) and anything a forward pass creates lazily, here."""
+    mx = import_mlx()
+    from mlx_lm.models.cache import make_prompt_cache
+
+    mx.eval(model.parameters())
+    mx.eval(model(mx.array([[0]]), cache=make_prompt_cache(model)))
+    mx.synchronize()
+
+
+# --- grouped decode attention -------------------------------------------------------------------------------
+
+SDPA = "scaled_dot_product_attention"  # what mlx-lm's model modules import from models.base and call
+_patch_lock = threading.Lock()
+_patched: dict[str, tuple[Any, int]] = {}  # model module -> (its attention function, users)
+
+
+@contextlib.contextmanager
+def grouped_attention(model: Any, enabled: bool = True) -> Iterator[None]:
+    """Within the block, ``model``'s module computes one-token attention with the grouped products."""
+    module = sys.modules.get(type(model).__module__)
+    if not enabled or module is None or not callable(getattr(module, SDPA, None)):
+        yield
+        return
+    name = module.__name__
+    with _patch_lock:
+        original, users = _patched.get(name, (getattr(module, SDPA), 0))
+        if users == 0:
+            setattr(module, SDPA, _grouped(original))
+        _patched[name] = (original, users + 1)
+    try:
+        yield
+    finally:
+        with _patch_lock:
+            original, users = _patched.pop(name)
+            if users == 1:
+                setattr(module, SDPA, original)
+            else:
+                _patched[name] = (original, users - 1)
+
+
+def _grouped(original: Callable[..., Any]) -> Callable[..., Any]:
+    def attention(
+        queries: Any, keys: Any, values: Any, cache: Any = None, scale: float = 1.0, mask: Any = None, **kw: Any
+    ) -> Any:
+        out = grouped_decode_attention(queries, keys, values, scale, mask) if not any(kw.values()) else None
+        return out if out is not None else original(queries, keys, values, cache=cache, scale=scale, mask=mask, **kw)
+
+    attention.__wrapped__ = original  # type: ignore[attr-defined]
+    return attention
+
+
+def grouped_decode_attention(queries: Any, keys: Any, values: Any, scale: float, mask: Any) -> Any:
+    """Attention of one query token per sequence with the query heads of a key-value head as one product.
+
+    Bit-identical to ``mx.fast.scaled_dot_product_attention`` on the CPU, whose fallback computes the same
+    scaled scores, mask, precise softmax and weighted sum, but one query head per matrix product. Returns
+    None where that does not hold (several query tokens, no grouped heads, a per-head mask, not fp32, a
+    quantized cache), and the caller computes it as before.
+    """
+    mx = import_mlx()
+    if not (isinstance(keys, mx.array) and isinstance(values, mx.array) and queries.dtype == mx.float32):
+        return None
+    batch, heads, length, dim = queries.shape
+    kv_heads = keys.shape[1]
+    if length != 1 or heads == kv_heads or heads % kv_heads or keys.dtype != mx.float32:
+        return None
+    if mask is not None and not (isinstance(mask, mx.array) and mask.ndim == 4 and mask.shape[1:3] == (1, 1)):
+        return None
+    q = (queries * mx.array(scale, queries.dtype)).reshape(batch, kv_heads, heads // kv_heads, dim)
+    scores = q @ keys.swapaxes(-1, -2)  # (batch, kv_heads, heads per kv head, keys)
+    if mask is not None:
+        scores = mx.where(mask, scores, mx.array(-float("inf"), scores.dtype)) if mask.dtype == mx.bool_ else scores + mask
+    weights = mx.softmax(scores, axis=-1, precise=True)
+    return (weights @ values).reshape(batch, heads, 1, values.shape[-1])
+
+
+# --- BLAS threads -------------------------------------------------------------------------------------------
+
+
+def _openblas_threads() -> tuple[Callable[[], int], Callable[[int], None]] | None:
+    """OpenBLAS's get/set of its thread count, when OpenBLAS is the BLAS loaded with global symbols."""
+    import ctypes
+
+    try:
+        lib = ctypes.CDLL(None)
+        return lib.openblas_get_num_threads, lib.openblas_set_num_threads
+    except (OSError, AttributeError):
+        return None
+
+
+@contextlib.contextmanager
+def blas_threads(n: int | None) -> Iterator[None]:
+    """OpenBLAS on ``n`` threads within the block (no-op for None or another BLAS)."""
+    control = _openblas_threads() if n is not None else None
+    if control is None or n is None:
+        yield
+        return
+    get, set_ = control
+    mx = import_mlx()
+    mx.synchronize()  # no BLAS call in flight while the thread count changes
+    before = get()
+    set_(n)
+    try:
+        yield
+    finally:
+        mx.synchronize()
+        set_(before)
 
 
 class RecipeEngine:

@@ -42,14 +42,14 @@ def _tokenizer(vocab_size: int) -> Any:
     return tok
 
 
-def phi3_config(vocab_size: int, hidden: int = 64, layers: int = 2) -> dict[str, Any]:
+def phi3_config(vocab_size: int, hidden: int = 64, layers: int = 2, kv_heads: int = 4) -> dict[str, Any]:
     return {
         "model_type": "phi3",
         "hidden_size": hidden,
         "num_hidden_layers": layers,
         "intermediate_size": hidden * 2,
         "num_attention_heads": 4,
-        "num_key_value_heads": 4,
+        "num_key_value_heads": kv_heads,  # below 4: grouped-query attention, as SmolLM2 (9 query, 3 key-value)
         "rms_norm_eps": 1e-5,
         "vocab_size": vocab_size,
         "max_position_embeddings": 4096,
@@ -59,14 +59,14 @@ def phi3_config(vocab_size: int, hidden: int = 64, layers: int = 2) -> dict[str,
     }
 
 
-def build_tiny_phi3(dest: Path, seed: int = 0, vocab_size: int = 512) -> Path:
+def build_tiny_phi3(dest: Path, seed: int = 0, vocab_size: int = 512, kv_heads: int = 4) -> Path:
     """Write a random tiny Phi-3 model folder into ``dest`` and return it."""
     mx = import_mlx()
     from mlx.utils import tree_flatten
     from mlx_lm.models import phi3
 
     tok = _tokenizer(vocab_size)
-    config = phi3_config(tok.get_vocab_size())
+    config = phi3_config(tok.get_vocab_size(), kv_heads=kv_heads)
     mx.random.seed(seed)
     model = phi3.Model(phi3.ModelArgs.from_dict(config))
     dest.mkdir(parents=True, exist_ok=True)
