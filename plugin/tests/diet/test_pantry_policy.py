@@ -24,6 +24,11 @@ from plugin.paths import TRAINING_DIR
 # (the data the reference adapter's recipe was trained on).
 PINNED_DATA = {"train.jsonl": "a215534d609f1410", "valid.jsonl": "d08b2e71b00cd474"}
 PINNED_GATE_SCENARIOS = "c488beaf3e00b9de"  # 96 gate scenarios (12 per diet choice)
+# Policy decisions taken after the freeze that made an item a pantry may hold as allowed forbidden: the
+# frozen pantry policy cannot follow them (the data would move), so they are proven absent from every
+# pinned prompt of that diet instead (test_post_freeze_decisions_are_in_no_pinned_prompt).
+# Round 6: carmine/cochineal (E120) is not vegetarian (the Vegetarian Society) and insects are not seafood.
+POST_FREEZE_DECISIONS = {"pescatarian": frozenset({"carmine"})}
 
 
 @pytest.mark.parametrize("diet", DIETS)
@@ -36,7 +41,22 @@ def test_pantry_forbidden_items_stay_forbidden(diet: str) -> None:
 def test_items_a_pantry_may_hold_keep_their_prompt_mark(diet: str) -> None:
     """Live-forbidden items are pantry-forbidden or pantry-disputed (never drawn as allowed)."""
     names = [i.name for i in ingredients()]
-    assert [n for n in names if is_forbidden(n, diet) and not pantry_forbidden(n, diet, strict=True)] == []
+    moved = POST_FREEZE_DECISIONS.get(diet, frozenset())
+    assert [n for n in names if is_forbidden(n, diet) and not pantry_forbidden(n, diet, strict=True)] == sorted(moved)
+
+
+def test_post_freeze_decisions_are_in_no_pinned_prompt() -> None:
+    """No pinned training example or gate scenario of that diet holds an item a later decision forbade."""
+    from training.config import load_config
+    from training.dataset import write_splits
+
+    cfg = load_config(TRAINING_DIR / "lora_config_cpu.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        write_splits(Path(tmp), cfg.data_counts, cfg.seed, PHI3, "chat")
+        lines = [line.lower() for f in PINNED_DATA for line in (Path(tmp) / f).read_text(encoding="utf-8").splitlines()]
+    for diet, items in POST_FREEZE_DECISIONS.items():
+        assert not [line for line in lines if diet in line and any(item in line for item in items)], diet
+        assert not [s for s in gate_scenarios(96) if s.diet == diet and items & set(s.pantry)], diet
 
 
 def test_training_data_are_byte_identical() -> None:
