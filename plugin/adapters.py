@@ -112,4 +112,12 @@ def _train(config: pytest.Config, run: RunSettings) -> AdapterInfo:
     say = (lambda line: reporter.write_line(f"[train] {line}")) if reporter else print
     config_path = config.getoption(options.TRAIN_CONFIG) or run.run_profile.config
     with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        return train_or_reuse(run.model, run.model_cache, config_path, config.getoption(options.RETRAIN), say, options.RETRAIN)
+        return train_or_reuse(
+            run.model,
+            run.model_cache,
+            config_path,
+            config.getoption(options.RETRAIN),
+            say,
+            options.RETRAIN,
+            ranks=config.getoption(options.TRAIN_RANKS),
+        )

@@ -26,6 +26,8 @@ TRAIN_PREFIXED = "--recipe-train"
 RETRAIN = "--recipe-retrain"
 ADAPTER_PATH = "--recipe-adapter-path"
 TRAIN_CONFIG = "--recipe-train-config"
+TRAIN_RANKS = "--recipe-train-ranks"  # --train on N local ranks through mlx.launch (data-parallel)
+MAX_LOCAL_RANKS = 64
 GEN_CACHE = "--recipe-gen-cache"
 GEN_BATCH_SIZE = "--recipe-gen-batch-size"
 COMPARE_ADAPTER = "--recipe-compare-adapter"  # report only: shown beside the adapter under test
@@ -154,6 +156,16 @@ def parse_batch_size(value: str) -> int:
     return size
 
 
+def parse_ranks(value: str) -> int:
+    try:
+        ranks = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ranks must be an integer, got {value!r}") from None
+    if not 1 <= ranks <= MAX_LOCAL_RANKS:
+        raise argparse.ArgumentTypeError(f"ranks must be between 1 and {MAX_LOCAL_RANKS}, got {ranks}")
+    return ranks
+
+
 def parse_hardware_floors(value: str) -> str:
     from plugin.hardware_floors import load_hardware_floors
 
@@ -228,6 +240,13 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         TRAIN_CONFIG, type=parse_config_file, default=None, help="LoRA YAML for --train (default: the run profile's config)"
+    )
+    group.addoption(
+        TRAIN_RANKS,
+        type=parse_ranks,
+        default=1,
+        help="with --train: train data-parallel on this many local ranks through mlx.launch (ring backend); the "
+        "config's batch_size is the global batch and must divide by it (default: 1, in this process)",
     )
 
 

@@ -2,6 +2,10 @@
 
     python training/finetune_mlx_v3.py [--config training/lora_config_v3.yaml] [--iters N] ...
     python training/finetune_mlx_v3.py --resume-adapter-file models/phi3-recipe-lora-v3/0001500_adapters.safetensors
+    python -m training.launch -n 2 -- python training/finetune_mlx_v3.py --config ...   # data-parallel (mlx.launch)
+
+Under ``mlx.launch`` every rank runs this script: ``batch_size`` is the global batch, split across
+the ranks; rank 0 alone prints and writes (the other ranks tag their error lines ``[rank N]``).
 
 Values come from the command line, then the YAML, then defaults.  Exit codes:
 0 trained (or pre-flight only), 2 bad input, 3 the config needs Metal and this
@@ -24,7 +28,7 @@ ensure_fast_blas()
 
 from plugin.diet.errors import MissingFileError, SuiteError  # noqa: E402
 from plugin.runtime import embedded  # noqa: E402
-from training import preflight  # noqa: E402
+from training import distributed, preflight  # noqa: E402
 from training.config import TrainConfig, load_config  # noqa: E402
 
 EXIT_BAD_INPUT, EXIT_NEEDS_METAL, EXIT_INTERRUPTED = 2, 3, 130
@@ -87,21 +91,26 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     from plugin.runtime.backend import detect
     from training import dataset, trainer
 
-    cfg = load_config(args.config or default_config_path(), {k: getattr(args, k) for k in OVERRIDES})
+    ranks = distributed.world()
+    say = ranks.say(say)
+    config_path = args.config or default_config_path()
+    overrides = {k: getattr(args, k) for k in OVERRIDES}
+    cfg = load_config(config_path, overrides)
+    distributed.per_rank_batch(cfg, ranks.size, f"{config_path}" + (" (--batch-size)" if args.batch_size else ""))
     backend = detect()
     say(f"🚀 Recipe LoRA fine-tuning: {cfg.model} on {backend.name} (MLX {backend.mlx_version}, mlx-lm {backend.mlx_lm_version})")
     say("=" * 80)
     template = dataset.template_for(cfg.model)
     if args.data is None:  # the config's own data folder is ours to generate; a --data folder is the user's
-        dataset.ensure_data(cfg, template, say)
+        distributed.main_first(ranks, lambda: dataset.ensure_data(cfg, template, say))
     data = preflight.check_data(cfg, template.markers, template.family)
     preflight.print_data(data, say)
     if data.problems:
         for problem in data.problems:  # bad input goes to stderr, like config errors
-            print(f"error: {problem}", file=sys.stderr)
+            distributed.print_error(ranks, problem)
         return EXIT_BAD_INPUT
     say("")
-    preflight.print_config(cfg, cfg.model, say)
+    preflight.print_config(cfg, cfg.model, say, ranks.size)
     say("")
     preflight.print_schedule(cfg, data.counts.get("train", 0), say)
     start = 0
@@ -116,23 +125,23 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
         say(f"⛔ {cfg.model} is a Metal job (Apple Silicon); this machine's MLX backend is {backend.name}.")
         say("   Use --config training/lora_config_cpu.yaml for the embedded model, or pass --force to train anyway.")
         return EXIT_NEEDS_METAL
-    return _train(cfg, args, start, say)
+    return _train(cfg, args, start, say, ranks)
 
 
-def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> int:
+def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any, ranks: distributed.World) -> int:
     from mlx_lm import load
 
     from training import trainer
     from training.fingerprint import fingerprint
 
-    base = resolve_model(cfg)
+    base = distributed.main_first(ranks, lambda: resolve_model(cfg))  # the embedded model is converted once per host
     model, tokenizer = load(base)[:2]
     trainer.prepare_model(cfg, model, args.resume_adapter_file)
     train_set, _ = trainer.load_datasets(cfg, tokenizer)
     preflight.print_long_records(cfg, train_set, say)
     if args.warmup_steps > 0:
         warm = preflight.measure_warmup(cfg, model, train_set, args.warmup_steps)
-        preflight.print_estimate(cfg, warm, cfg.iters - start, say)
+        preflight.print_estimate(cfg, warm, cfg.iters - start, say, ranks.size)
     if args.preflight_only:
         say("✅ Pre-flight done (--preflight-only).")
         return 0
@@ -154,11 +163,14 @@ def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> 
             f"--config {args.config or default_config_path()}{hint}"
         )
         return EXIT_INTERRUPTED
+    if not ranks.is_main:
+        return 0
     val = "n/a" if result.final_val_loss is None else f"{result.final_val_loss:.3f}"
+    on = f" on {ranks.size} ranks" if ranks.distributed else ""
     say(
         f"🏁 Done: train loss {result.final_train_loss:.3f}, val loss {val}, "
         f"{result.iterations_per_second or 0:.2f} it/s, {result.tokens_per_second or 0:.0f} tokens/s, "
-        f"peak {result.peak_memory_gb:.2f} GB, {result.wall_seconds:.0f} s -> {result.adapter_dir}"
+        f"peak {result.peak_memory_gb:.2f} GB, {result.wall_seconds:.0f} s{on} -> {result.adapter_dir}"
     )
     for warning in result.warnings:
         say(f"⚠️  {warning}")
@@ -167,10 +179,12 @@ def _train(cfg: TrainConfig, args: argparse.Namespace, start: int, say: Any) -> 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    ranks = distributed.world()
+    distributed.quiet_other_ranks(ranks)
     try:
         return run(args)
     except SuiteError as exc:  # ConfigError, DataError, TrainingError, AdapterError, ...: one line, exit 2
-        print(f"error: {exc}", file=sys.stderr)
+        distributed.print_error(ranks, str(exc))
         return EXIT_BAD_INPUT
 
 

@@ -56,12 +56,14 @@ def print_data(report: DataReport, say: Say) -> None:
         say(f"✅ Data format verified ({report.family} format)")
 
 
-def print_config(cfg: TrainConfig, base_model: str, say: Say) -> None:
+def print_config(cfg: TrainConfig, base_model: str, say: Say, ranks: int = 1) -> None:
     lora = cfg.lora_parameters
     say("🔧 Fine-tuning configuration:")
     say(f"   Base model: {base_model}")
     say(f"   Data: {cfg.data_dir}")
     say(f"   Batch size: {cfg.batch_size}")
+    if ranks > 1:
+        say(f"   Ranks: {ranks} (mlx.launch), {cfg.batch_size // ranks} samples per rank of the global batch of {cfg.batch_size}")
     say(f"   Learning rate: {cfg.learning_rate:g}")
     say(
         f"   LoRA: rank {lora.rank}, scale {lora.scale:g} (alpha {lora.alpha:g}), "
@@ -98,7 +100,12 @@ class WarmUp:
 
 
 def measure_warmup(cfg: TrainConfig, model: Any, train_set: Any, steps: int = 3) -> WarmUp:
-    """Time forward+backward on real batches, without updating any weight."""
+    """Time forward+backward on real batches, without updating any weight.
+
+    Under ``mlx.launch`` every rank runs it on its share of each global batch and the gradients are
+    averaged across the ranks as in training, so the figures are this world size's (tokens: all ranks').
+    """
+    from mlx.nn.utils import average_gradients
     from mlx_lm.tuner.trainer import default_loss, iterate_batches
 
     from plugin.runtime.blas import import_mlx
@@ -106,24 +113,32 @@ def measure_warmup(cfg: TrainConfig, model: Any, train_set: Any, steps: int = 3)
     mx = import_mlx()
     import mlx.nn as nn
 
+    group = mx.distributed.init()
     loss_and_grad = nn.value_and_grad(model, default_loss)
-    batches = iterate_batches(train_set, cfg.batch_size, cfg.max_seq_length, loop=True)
-    mx.eval(loss_and_grad(model, *next(batches)))  # compile and allocate once
+    batches = iterate_batches(train_set, cfg.batch_size, cfg.max_seq_length, loop=True, comm_group=group)
+
+    def step() -> Any:
+        (_, ntoks), grads = loss_and_grad(model, *next(batches))
+        grads = average_gradients(grads)
+        mx.eval(ntoks, grads)
+        return ntoks
+
+    step()  # compile and allocate once
     mx.reset_peak_memory()
     tokens, tic = 0.0, time.perf_counter()
     for _ in range(steps):
-        (_, ntoks), grads = loss_and_grad(model, *next(batches))
-        mx.eval(ntoks, grads)
-        tokens += ntoks.item()
+        tokens += step().item()
     elapsed = time.perf_counter() - tic
+    tokens = mx.distributed.all_sum(mx.array(tokens), stream=mx.cpu).item()
     return WarmUp(elapsed / steps, tokens / steps, mx.get_peak_memory() / 1e9)
 
 
-def print_estimate(cfg: TrainConfig, warm: WarmUp, remaining: int, say: Say) -> None:
+def print_estimate(cfg: TrainConfig, warm: WarmUp, remaining: int, say: Say, ranks: int = 1) -> None:
     total = warm.seconds_per_step * remaining
     evals = remaining // cfg.steps_per_eval + 1 if cfg.val_batches else 0
-    say(f"   Warm-up: {1 / warm.seconds_per_step:.2f} it/s, {warm.tokens_per_step / warm.seconds_per_step:,.0f} tokens/s")
-    say(f"   Estimated time: {_duration(total)} for {remaining:,} iterations (+ {evals} validations)")
+    on = f" on {ranks} ranks" if ranks > 1 else ""
+    say(f"   Warm-up{on}: {1 / warm.seconds_per_step:.2f} it/s, {warm.tokens_per_step / warm.seconds_per_step:,.0f} tokens/s")
+    say(f"   Estimated time{on}: {_duration(total)} for {remaining:,} iterations (+ {evals} validations)")
     say(f"   Peak memory (warm-up): {warm.peak_memory_gb:.2f} GB")
 
 

@@ -17,9 +17,18 @@ Say = Callable[[str], None]
 
 
 def train_or_reuse(
-    model: str, model_cache: Path, config_path: Path, retrain: bool, say: Say, retrain_hint: str = "retrain"
+    model: str,
+    model_cache: Path,
+    config_path: Path,
+    retrain: bool,
+    say: Say,
+    retrain_hint: str = "retrain",
+    ranks: int = 1,
 ) -> AdapterInfo:
-    """``retrain_hint`` names the caller's way to force training (the pytest option, a CLI flag)."""
+    """``retrain_hint`` names the caller's way to force training (the pytest option, a CLI flag).
+
+    ``ranks`` > 1 trains data-parallel on that many local ranks: ``finetune_mlx_v3.py`` under ``mlx.launch``.
+    """
     from mlx_lm import load
 
     from training import dataset, trainer
@@ -35,11 +44,31 @@ def train_or_reuse(
     if not retrain and finished and previous.get("fingerprint") == wanted:
         say(f"reusing {cfg.adapter_dir} (fingerprint {wanted} matches; {retrain_hint} to train again)")
         return AdapterInfo(cfg.adapter_dir, "reused", previous)
-    say(f"training {cfg.model} with {config_path.name}: {cfg.iters} iters -> {cfg.adapter_dir}")
+    on = f" on {ranks} ranks (mlx.launch)" if ranks > 1 else ""
+    say(f"training {cfg.model} with {config_path.name}: {cfg.iters} iters{on} -> {cfg.adapter_dir}")
+    if ranks > 1:
+        launch_training(model, model_cache, config_path, ranks, say)
+        return AdapterInfo(cfg.adapter_dir, "trained", read_summary(cfg.adapter_dir))
     lora_model, tokenizer = load(base)[:2]
     trainer.prepare_model(cfg, lora_model, None)
     trainer.train_lora(cfg, lora_model, tokenizer, model, progress=progress_printer(say), extra_summary={"fingerprint": wanted})
     return AdapterInfo(cfg.adapter_dir, "trained", read_summary(cfg.adapter_dir))
+
+
+def launch_training(model: str, model_cache: Path, config_path: Path, ranks: int, say: Say) -> None:
+    """The same training as the command line's, on ``ranks`` local ranks (ring backend); its lines go to ``say``."""
+    import sys
+
+    from training.launch import launch
+    from training.trainer import TrainingError
+
+    script = Path(__file__).with_name("finetune_mlx_v3.py")
+    # --force: in this process --train trains any base model too; the script would stop off Metal without it.
+    command = [sys.executable, str(script), "--config", str(config_path), "--model", model, "--warmup-steps", "0", "--force"]
+    launcher = ["-n", str(ranks), "--backend", "ring", "--env", f"{embedded.CACHE_ENV}={model_cache}"]
+    result = launch(launcher, command, on_line=say)
+    if result.exit_code:
+        raise TrainingError(result.message() or f"mlx.launch -n {ranks} exited with code {result.exit_code}")
 
 
 def progress_printer(say: Say) -> Callable[[dict[str, Any]], None]:

@@ -41,6 +41,7 @@ from plugin.runtime.adapter_folder import (
 )
 from plugin.runtime.blas import import_mlx
 from training.config import TrainConfig
+from training.distributed import max_divergence, world
 
 
 class TrainingError(SuiteError, ValueError):
@@ -63,6 +64,8 @@ class TrainResult:
     peak_memory_gb: float | None = None
     wall_seconds: float = 0.0
     overfitting: bool = False
+    world_size: int = 1  # ranks that trained (mlx.launch); batch_size is the global batch either way
+    rank_divergence: float = 0.0  # largest difference of a weight between ranks at the end (0.0: in step)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -152,10 +155,13 @@ class OverfitDetector:
 class RecipeCallback:
     """Writes metrics, keeps the best adapter, watches for overfitting, reports progress."""
 
-    def __init__(self, cfg: TrainConfig, out: Path, start: int, model: Any, progress: Progress | None) -> None:
+    def __init__(
+        self, cfg: TrainConfig, out: Path, start: int, model: Any, progress: Progress | None, writes: bool = True
+    ) -> None:
         self.cfg, self.out, self.start, self.model, self.progress = cfg, out, start, model, progress
+        self.writes = writes  # False on the ranks other than 0: they follow the same schedule and write nothing
         self.detector = OverfitDetector(cfg.overfit_patience)
-        previous = read_metrics(out / METRICS, up_to=start) if start else []  # a fresh run starts a fresh log
+        previous = read_metrics(out / METRICS, up_to=start) if start and writes else []  # a fresh run starts a fresh log
         vals = [r["val_loss"] for r in previous if "val_loss" in r]
         self.best_val = min(vals) if vals else float("inf")
         for row in previous:
@@ -163,7 +169,8 @@ class RecipeCallback:
                 self.detector.add_val(row["val_loss"])
             if "train_loss" in row:
                 self.detector.add_train(row["train_loss"])
-        atomic_write_text(out / METRICS, "".join(json.dumps(r) + "\n" for r in previous))
+        if writes:
+            atomic_write_text(out / METRICS, "".join(json.dumps(r) + "\n" for r in previous))
         self.last_train: dict[str, Any] = {}
         self.last_val: dict[str, Any] = {}
         self.overfitting = False
@@ -171,6 +178,8 @@ class RecipeCallback:
     def _record(self, row: dict[str, Any]) -> None:
         # Appended, not rewritten: the file was written whole (atomically) when the run started, and
         # read_metrics skips a torn last line, so a kill -9 mid-append loses at most that line.
+        if not self.writes:
+            return
         with (self.out / METRICS).open("a") as fh:
             fh.write(json.dumps(row) + "\n")
         if self.progress:
@@ -191,6 +200,9 @@ class RecipeCallback:
         row = {**info, "iteration": info["iteration"] + self.start, "kind": "val"}
         if self.start and row["iteration"] == self.start and self.detector.val:
             return  # mlx-lm re-validates the checkpoint we resumed from; it is already recorded
+        if not self.writes:
+            self.last_val = row
+            return
         self.last_val = row
         self.detector.add_val(row["val_loss"])
         if row["val_loss"] < self.best_val:
@@ -211,12 +223,21 @@ class CheckpointingBatches:
     """
 
     def __init__(
-        self, inner: Callable[..., Iterator[Any]], model: Any, optimizer: Any, cfg: TrainConfig, out: Path, start: int
+        self,
+        inner: Callable[..., Iterator[Any]],
+        model: Any,
+        optimizer: Any,
+        cfg: TrainConfig,
+        out: Path,
+        start: int,
+        writes: bool = True,
     ) -> None:
         self.inner, self.model, self.optimizer = inner, model, optimizer
-        self.cfg, self.out, self.start = cfg, out, start
+        self.cfg, self.out, self.start, self.writes = cfg, out, start, writes
 
     def save(self, iteration: int) -> None:
+        if not self.writes:
+            return  # every rank holds the same weights; rank 0 saves them
         save_checkpoint(self.out, self.model, self.optimizer, iteration)
         atomic_write_text(self.out / STATE, json.dumps({"iteration": iteration, "checkpoint": checkpoint_name(iteration)}))
 
@@ -259,6 +280,8 @@ def prepare_model(cfg: TrainConfig, model: Any, resume_file: Path | None) -> Non
     from mlx_lm.tuner.utils import linear_to_lora_layers
 
     model.freeze()
+    # LoRA's A matrices start random: seeded, so every rank of a data-parallel run (and every rerun) starts alike.
+    import_mlx().random.seed(cfg.seed)
     num_layers = len(model.layers) if cfg.num_layers == -1 else cfg.num_layers
     if num_layers > len(model.layers):
         raise TrainingError(f"num_layers={cfg.num_layers} but the model has {len(model.layers)} layers")
@@ -304,14 +327,23 @@ def train_lora(
     progress: Progress | None = None,
     extra_summary: dict[str, Any] | None = None,
 ) -> TrainResult:
-    """Train a ``prepare_model``-ed model in place; write adapters, checkpoints, metrics and plots to ``cfg.adapter_dir``."""
+    """Train a ``prepare_model``-ed model in place; write adapters, checkpoints, metrics and plots to ``cfg.adapter_dir``.
+
+    Under ``mlx.launch`` every rank calls this with the same config: mlx-lm's ``train`` splits each
+    global batch of ``batch_size`` across the ranks and averages their gradients; rank 0 alone writes.
+    """
     mx = import_mlx()
     import mlx.optimizers as optim
     from mlx_lm.tuner.trainer import TrainingArgs, iterate_batches, train
 
+    from training.distributed import per_rank_batch
+
+    ranks = world()
+    per_rank_batch(cfg, ranks.size, "config")
     out = cfg.adapter_dir
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
+    if ranks.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out)
     start = resume_iteration(resume_file) if resume_file else 0
     if start >= cfg.iters:
         raise TrainingError(f"{resume_file} is at iteration {start}; nothing left of iters={cfg.iters}")
@@ -320,15 +352,17 @@ def train_lora(
 
     np.random.seed(cfg.seed + start)  # mlx-lm shuffles batches with numpy's global RNG
     train_set, valid_set = load_datasets(cfg, tokenizer)
-    atomic_write_text(out / CONFIG, json.dumps(adapter_config(cfg, base_model), indent=2))
+    if ranks.is_main:
+        atomic_write_text(out / CONFIG, json.dumps(adapter_config(cfg, base_model), indent=2))
 
     optimizer = optim.Adam(learning_rate=cfg.learning_rate)
     if resume_file is not None and not restore_optimizer(optimizer, resume_file):
         warnings.warn(f"{optimizer_file(resume_file)} not found: Adam restarts from zero moments", stacklevel=2)
-    callback = RecipeCallback(cfg, out, start, model, progress)
-    batches = CheckpointingBatches(iterate_batches, model, optimizer, cfg, out, start)
+    callback = RecipeCallback(cfg, out, start, model, progress, writes=ranks.is_main)
+    batches = CheckpointingBatches(iterate_batches, model, optimizer, cfg, out, start, writes=ranks.is_main)
     remaining = cfg.iters - start
-    with tempfile.TemporaryDirectory(dir=out, prefix=".mlx-lm-") as scratch:
+    # mlx-lm writes its own adapter file on rank 0 only; the other ranks get a scratch folder off the adapter folder.
+    with tempfile.TemporaryDirectory(dir=out if ranks.is_main else None, prefix=".mlx-lm-") as scratch:
         args = TrainingArgs(
             batch_size=cfg.batch_size,
             iters=remaining,
@@ -353,12 +387,26 @@ def train_lora(
                 training_callback=callback,  # type: ignore[arg-type]
             )
         wall = time.perf_counter() - tic
-    _final_validation(cfg, model, valid_set, callback)
+    _final_validation(cfg, model, valid_set, callback)  # every rank: the validation loss is all-reduced
+    divergence = max_divergence(ranks, _trainable(model))
+    if divergence > 0:
+        warnings.warn(
+            f"the {ranks.size} ranks ended with different adapter weights (max difference {divergence:g})", stacklevel=2
+        )
+    if not ranks.is_main:
+        return TrainResult(str(out), start, cfg.iters, wall_seconds=wall, world_size=ranks.size, rank_divergence=divergence)
     if cfg.iters % cfg.save_every == 0:
         batches.save(cfg.iters)
     else:
         _save_final(model, optimizer, out, cfg.iters)
-    return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {})
+    run = {"world_size": ranks.size, "rank_divergence": divergence}
+    return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {}, run)
+
+
+def _trainable(model: Any) -> dict[str, Any]:
+    from mlx.utils import tree_flatten
+
+    return dict(tree_flatten(model.trainable_parameters()))
 
 
 @contextlib.contextmanager
@@ -418,7 +466,14 @@ def _save_final(model: Any, optimizer: Any, out: Path, iteration: int) -> None:
 
 
 def summarize(
-    cfg: TrainConfig, out: Path, start: int, base_model: str, wall: float, peak_gb: float | None, extra: dict[str, Any]
+    cfg: TrainConfig,
+    out: Path,
+    start: int,
+    base_model: str,
+    wall: float,
+    peak_gb: float | None,
+    extra: dict[str, Any],
+    run: dict[str, Any] | None = None,
 ) -> TrainResult:
     """Write training_config_v3.json and the loss curve from the run's metrics.jsonl."""
     metrics = read_metrics(out / METRICS)
@@ -437,6 +492,7 @@ def summarize(
         peak_memory_gb=peak_gb if peak_gb is not None else max((r["peak_memory"] for r in this_run), default=None),
         wall_seconds=wall,
         overfitting=any(r.get("overfitting") for r in val_rows),
+        **(run or {}),
     )
     if result.overfitting:
         result.warnings.append(
