@@ -1,0 +1,85 @@
+"""Sharded generation-cache fill (``python -m plugin.fill_cache`` under ``mlx.launch -n 2``) on the tiny Phi-3.
+
+Two ranks write exactly the entries one process writes (same keys, same outputs), each prompt once,
+and no torn or temporary file. (pytest-xdist ``-n 2`` verdicts equal to a serial run's are checked in
+plugin/tests/test_plugin_compat.py.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugin.diet import DIET_CHOICES
+from plugin.fill_cache import main as fill_cache
+from plugin.runtime.tiny import build_tiny_phi3
+
+PER_DIET = 2
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_phi3(tmp_path_factory.mktemp("tiny-phi3"))
+
+
+def args(model: Path, cache: Path) -> list[str]:
+    return [
+        "--recipe-profile",
+        "cpu",
+        "--recipe-model",
+        str(model),
+        "--recipe-adapter-path",
+        "none",
+        "--recipe-gen-cache",
+        str(cache),
+        "--scenarios-per-diet",
+        str(PER_DIET),
+        "--max-tokens",
+        "8",
+    ]
+
+
+def entries(cache: Path) -> dict[str, dict[str, str]]:
+    found = {}
+    for path in cache.rglob("*"):
+        if path.is_file():
+            assert path.suffix == ".json" and not path.name.startswith("."), f"stray file {path}"
+            found[path.relative_to(cache).as_posix()] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def launch_two(model: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "training.launch", "-n", "2", "--backend", "ring", "--"]
+    argv += [sys.executable, "-m", "plugin.fill_cache", *args(model, cache)]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+@pytest.mark.slow
+def test_two_ranks_fill_what_one_fills(tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    total = PER_DIET * len(DIET_CHOICES)
+    assert fill_cache(args(tiny_model, tmp_path / "one")) == 0
+    assert f"{total} of {total} gate prompts: {total} generated, 0 already cached" in capsys.readouterr().out
+    single = entries(tmp_path / "one")
+    assert len(single) == total
+
+    result = launch_two(tiny_model, tmp_path / "two")
+    assert result.returncode == 0, result.stdout + result.stderr
+    half = total // 2
+    assert f"{half} of {total} gate prompts: {half} generated, 0 already cached" in result.stdout
+    assert f"[rank 1] {total - half} of {total} gate prompts: {total - half} generated, 0 already cached" in result.stdout
+    assert entries(tmp_path / "two") == single  # same keys and outputs: each prompt generated once, by one rank
+
+    again = launch_two(tiny_model, tmp_path / "two")  # warm: nothing left to generate
+    assert f"[rank 1] {total - half} of {total} gate prompts: 0 generated, {total - half} already cached" in again.stdout
+
+
+def test_options_fail_as_the_suite_options_do(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        fill_cache(["--recipe-adapter-path", "no/such/adapter"])
+    assert exit_info.value.code == 2
+    assert "error: argument --recipe-adapter-path: adapter folder no/such/adapter does not exist" in capsys.readouterr().err
