@@ -114,12 +114,15 @@ _NEG_MULTI = frozenset(
         ("stands", "in", "for"),
         ("standing", "in", "for"),
         ("not", "a", "fan", "of"),  # "Not a fan of bacon? Try smoked turkey"
+        ("none", "of"),  # "with none of the alcohol"
     }
 )
 # Words that directly after an ingredient mean it is absent or replaced.
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
     + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
+    # "nut allergies", "a nut-allergic son", "gluten intolerance": a condition, not the food
+    + ["allergy", "allergies", "allergic", "allergen", "allergens", "intolerance", "intolerances", "intolerant"]
 )
 # Words a qualifier may skip over: "vegan SHREDDED cheese" but not "vegan pasta WITH cheese".
 _NOT_SKIPPABLE = frozenset(
@@ -203,6 +206,8 @@ _EQUIPMENT = frozenset(
         "settings",
         "attachment",  # "the spaghetti attachment"
         "attachments",
+        "curler",  # "a butter curler"
+        "curlers",
     ]
 )
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
@@ -212,7 +217,7 @@ _VERBABLE = frozenset(
 )
 _VERB_OBJECT = frozenset(
     ["the", "a", "an", "your", "each", "both", "it", "them", "its", "their", "this", "these", "those", "out", "up"]
-    + ["generously", "with", "over", "on", "together", "every", "all"]
+    + ["generously", "with", "over", "on", "together", "every", "all", "half"]  # "Cream half of it"
 )
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
 _VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"])
@@ -226,6 +231,7 @@ _ANIMALS = frozenset(["meat", "poultry", "pork"])
 _QUOTES = "\"'\u2018\u2019\u201c\u201d"
 _DOUBLE_QUOTES = ('"', "\u201c", "\u201d")
 _SOURCE_GAP_RE = re.compile(r"(?:'s|s'|s)?[ \t\-]*")
+_SOURCE_LIST_GAP_RE = re.compile(r"(?:'s|s')?[ \t]*(?:,|and|or|&)[ \t]*(?:(?:and|or)[ \t]+)?")
 # "substitute tofu FOR chicken", "swap oat milk FOR the milk": the object after "for" is replaced.
 _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
 # "the chicken can be replaced with tofu", "chicken, or swap in tofu": the mention itself is the replaced one.
@@ -251,10 +257,10 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even)[ \
 
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
-_COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than"])  # "softer than ordinary pasta dough"
+_COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
 _COMPARE_NOUNS = frozenset(
     ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
-    + ["flavour", "flavours", "flavor", "flavors", "taste"]  # "all the flavours of a classic lox bagel"
+    + ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
 )
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
@@ -265,9 +271,9 @@ _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
-_SIZED_RE = re.compile(r"[ \t]*-?[ \t]*(?:sized?|shaped)\b")
+_SIZED = frozenset(["size", "sized", "shaped"])
 # "6 king scallops, roe removed": the food is taken away
-_REMOVED_RE = re.compile(r"[ \t]+(?:removed|discarded)\b")
+_REMOVED = frozenset(["removed", "discarded"])
 # "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't",
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
 _NEG_CONTRAST = (
@@ -277,7 +283,8 @@ _NEG_CONTRAST = (
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
 _SELF_CONTRAST = (
-    r"(?:this[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b)"
+    r"(?:this[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
+    r"|at[ \t]+home\b)"
 )
 _EXCLUDED_LATER_RE = re.compile(
     r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:but[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
@@ -285,10 +292,10 @@ _EXCLUDED_LATER_RE = re.compile(
 _EXCLUSION_CUE_RE = re.compile(
     r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace)\b"
 )
-_SELF_CONTRAST_CUE_RE = re.compile(r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now)\b")  # literal first: a fast scan
+_SELF_CONTRAST_CUE_RE = re.compile(r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home)\b")  # literal first: a fast scan
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
-    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b)[^.!?\n;]*$"  # a past habit; "not to be confused with"
 )
 # A warning about products: "check the packet, as some brands blend in wheat", "most supermarket soba
@@ -310,6 +317,8 @@ _HYPERNYM_TAGS = {
     "stock": frozenset(["meat", "poultry"]),
     "fat": frozenset(["meat", "pork", "poultry", "animal-fat"]),  # "until the fat runs" after bacon
     "crumbs": frozenset(["gluten-grain"]),  # "without pressing the crumbs on" after breadcrumbs
+    "pasta": frozenset(["gluten-grain"]),  # "drain the pasta" after "gluten-free penne"
+    "noodles": frozenset(["gluten-grain"]),
 }
 # "the fat" is the fat a listed meat gave off ("fry the bacon until the fat runs"), but not in
 # "full-fat milk" or "low-fat": only after a determiner.
@@ -440,7 +449,8 @@ def _offences(diet: str, strict: bool) -> Mapping[str, tuple[str, ...]]:
 
 # Matched against the REVERSED text from the mention's start, so the regex
 # engine walks backwards through the phrase in one anchored, linear match.
-_PHRASE_BEFORE_REV_RE = re.compile(r"(?:" + _JOIN + r"[^\W_]+){1,6}")
+# "%" joins too: "100% cocoa chocolate" is qualified by "100 cocoa".
+_PHRASE_BEFORE_REV_RE = re.compile(r"(?:[ \t\-'%]+[^\W_]+){1,6}")
 
 
 class _Context:
@@ -453,6 +463,7 @@ class _Context:
         self._excludes: bool | None = None
         self.has_product_words = any(w in folded for w in _PRODUCT_CUES)  # "some brands ...": substring tests, no scan
         self.has_brackets = "(" in folded
+        self.has_double_quotes = any(q in folded for q in _DOUBLE_QUOTES)  # most texts: no line scan per mention
 
     def has_exclusion(self) -> bool:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
@@ -528,11 +539,18 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     return bool(_CLAUSE_START_RE.search(folded, 0, start)) or bool(words and words[0] in _VERB_LEAD)
 
 
-def _is_source_animal(folded: str, ing: Ingredient, end: int, nxt: tuple[int, int, Ingredient] | None) -> bool:
-    """ "goat's milk", "chicken egg white", "duck eggs": the animal names where the product comes from."""
-    if nxt is None or not _ANIMALS & set(ing.tags) or not _ANIMAL_PRODUCTS & set(nxt[2].tags):
-        return False
-    return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
+def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredient]]) -> bool:
+    """ "goat's milk", "chicken egg white", "duck eggs": the animal names where the product comes from;
+    "sheep's and goat's milk", "cow's or buffalo milk": so does each animal of a list before the product."""
+    ing, end = found[i][2], found[i][1]
+    while _ANIMALS & set(ing.tags) and i + 1 < len(found):
+        nxt = found[i + 1]
+        if _ANIMAL_PRODUCTS & set(nxt[2].tags):
+            return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
+        if _SOURCE_LIST_GAP_RE.fullmatch(folded, end, nxt[0]) is None:
+            return False
+        i, ing, end = i + 1, nxt[2], nxt[1]
+    return False
 
 
 _Found = list[tuple[int, int, Ingredient]]
@@ -574,7 +592,7 @@ def _names_a_kind(ftext: str, start: int, word: str, offences: Mapping[str, tupl
 
 def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
-    flour" (sizes: ``_SIZED_RE``)."""
+    flour" (sizes: ``_SIZED``)."""
     i = 0
     while i < len(words) and i < 3 and words[i] in _COMPARE_SKIP:
         i += 1
@@ -603,11 +621,13 @@ def _is_product_caveat(folded: str, start: int) -> bool:
     return _PRODUCT_CAVEAT_RE.search(folded, clause_start, start) is not None
 
 
-def _is_quoted(folded: str, start: int, end: int) -> bool:
+def _is_quoted(folded: str, start: int, end: int, double_quotes: bool = True) -> bool:
     before = folded[start - 1] if start else ""
     after = folded[end] if end < len(folded) else ""
     if before and after and before in _QUOTES and after in _QUOTES:
         return True
+    if not double_quotes:
+        return False
     # inside a double-quoted phrase on its line: Butternut Squash "Mac and Cheese"
     line_start = folded.rfind("\n", 0, start) + 1
     line_end = folded.find("\n", end)
@@ -666,20 +686,38 @@ def is_ingredient_line(line: str) -> bool:
     return bool(_BULLET_LINE_RE.match(line) or _QUANTITY_LINE_RE.match(line) or _INLINE_LIST_RE.match(line))
 
 
-def _is_swapped_out(folded: str, end: int, words: list[str]) -> bool:
-    """ "substitute tofu for chicken" (mention after "for"), "chicken can be replaced with tofu"."""
+def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool:
+    """ "substitute tofu for chicken" (mention after "for"), "chicken can be replaced with tofu", and the
+    second pair of "replace the butter with oil and the milk with soya milk"."""
     lead = 1 if words and words[0] in ("the", "a", "an", "some", "any", "your") else 0
     if words[lead : lead + 1] == ["for"] and any(w in _SWAP_VERBS for w in words[lead + 1 :]):
         return True
+    if len(words) > lead and words[lead] == "and" and _SWAP_PAIR_AFTER_RE.match(folded, end):
+        clause_start = max(folded.rfind(c, max(0, start - 200), start) for c in ".!?\n;:") + 1
+        if _SWAP_PAIR_BEFORE_RE.search(folded, clause_start, start):
+            return True
     return _POSTFIX_SWAP_RE.match(folded, end) is not None
+
+
+# "replace the butter with oil and THE MILK with soya milk", "swap the cream for yoghurt and the cheese for ...":
+# a second object of the same replacing verb, itself followed by "with"/"for".
+_SWAP_PAIR_BEFORE_RE = re.compile(
+    r"\b(?:replace|replacing|swap|swapping|substitute|substituting)\b[^.!?\n;:]*\b(?:with|for)\b[^.!?\n;:]*\band[ \t]+"
+    r"(?:(?:the|a|an|some|any|your)[ \t]+)?$"
+)
+_SWAP_PAIR_AFTER_RE = re.compile(r"[ \t]+(?:with|for)\b")
 
 
 _SUFFIX_RE = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)([^\W_]+)")
 
 
 def _suffix_clears(folded: str, end: int) -> bool:
+    """ "dairy-free", "walnut-sized", "roe removed": the word after the food clears it (one match for all three)."""
     nxt = _SUFFIX_RE.match(folded, end)
-    return bool(nxt and nxt.group(1) in _SUFFIX_CLEAR)
+    if nxt is None:
+        return False
+    word = nxt.group(1)
+    return word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)])
 
 
 _NEXT_WORD_RE = re.compile(r"[ \t]+([^\W_]+)")
@@ -794,6 +832,7 @@ class _Reading:
     span: tuple[int, int] = (-1, -1)  # what a violation reports: a phrase's offending words and parts
     lead_cleared: bool = False  # a negation or comparison before it cleared it ("no pork sausages", "like pork carnitas")
     not_food: bool = False  # a tool or a verb ("a fish basket", "butter the tin"): no later mention refers to it
+    defines: bool = False  # names the allowed version a later bare mention means: 'tofu "feta"', "make a (nut-free) pesto"
 
     def reported(self) -> tuple[int, int]:
         return self.span if self.span[0] >= 0 else (self.start, self.end)
@@ -822,19 +861,18 @@ def _read_mention(
         return _Reading(s, e, ing, (), False, None, head, own)
     reading = _Reading(s, e, ing, bad, False, lines.is_ingredient_line(s), head, own, offends=True)
     words = ctx.words_before(s)
-    nxt = found[i + 1] if i + 1 < len(found) else None
     if _is_equipment(ftext, e) or _is_verb(ftext, s, e, words):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
+    if _is_quoted(ftext, s, e, ctx.has_double_quotes):
+        reading.remaining, reading.exempt, reading.defines = (), True, True
+        return reading
     if (
         _suffix_clears(ftext, e)
-        or _is_quoted(ftext, s, e)
-        or _SIZED_RE.match(ftext, e) is not None
-        or _REMOVED_RE.match(ftext, e) is not None
         or (ctx.has_exclusion() and _is_excluded_later(ftext, s, e))
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
-        or (len(own) == 1 and _is_source_animal(ftext, ing, e, nxt))  # not "bone marrow butter"
-        or _is_swapped_out(ftext, e, words)
+        or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
+        or _is_swapped_out(ftext, s, e, words)
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
@@ -847,6 +885,7 @@ def _read_mention(
     cleared = _qualifier_clears(qualifiers, words)
     if cleared:
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
+        reading.defines = not reading.remaining
     return reading
 
 
@@ -866,7 +905,8 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
         if prev.lead_cleared:
             r.remaining = ()  # what cleared the phrase's first word clears the phrase: "like pork carnitas"
         remaining = tuple(dict.fromkeys(r.remaining + prev.remaining))
-        main = r if r.remaining or not prev.remaining else prev
+        # "zabiha lamb leg": the phrase is the lamb (cleared), not the part, so "the meat" can refer to it
+        main = prev if (r.ingredient is PART and prev.offends) or (prev.remaining and not r.remaining) else r
         words = tuple(dict.fromkeys((prev.words if prev.offends else ()) + r.words))
         exempt = not remaining and (prev.exempt or r.exempt)
         span = (
@@ -885,13 +925,15 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
             prev.offends or r.offends,
             span,
             prev.lead_cleared,
+            defines=not remaining and (prev.defines or r.defines),
         )
     return out
 
 
 def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> list[_Reading]:
     """ "the meat", "the cheese", "the fat": the other mentions of that kind of food."""
-    tags = _HYPERNYM_TAGS.get(r.head) if len(r.words) == 1 else None
+    # "the grated cheese" is still the bare kind: a form whose ingredient is its head word's
+    tags = _HYPERNYM_TAGS.get(r.head) if len(r.words) == 1 or detection().surface.get(r.head) == r.ingredient.name else None
     if not tags:
         return []
     if r.head == "fat" and (
@@ -908,13 +950,14 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     title names the diet ("Vegan Mac and 'Cheese'").
     """
     title_end = _title_end(ftext, lines)
+    makes = "mak" in ftext or "form" in ftext  # a substring test saves a regex per mention in most texts
     unlisted = [
         r
         for r in readings
         if r.remaining
         and not r.exempt
-        and (r.start < title_end or (title_cleared and r.head in _GENERIC_HEADS))
         and not r.listed(lines)
+        and (r.start < title_end or (title_cleared and r.head in _GENERIC_HEADS) or (makes and _is_made_here(ftext, r)))
     ]
     if not unlisted:
         return
@@ -930,6 +973,42 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             if plant_named or not set(r.remaining) & set(r.ingredient.tags):
                 r.remaining = ()
         elif set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS and ftext[max(0, r.start - 4) : r.start] == "the ":
+            r.remaining = ()
+        elif makes and r.start >= title_end and _is_made_here(ftext, r):
+            r.remaining, r.defines = (), True
+
+
+# "blitz ... to make a loose pesto", "strain to make a brown stock": the recipe makes it from its own list.
+_MADE_HERE_RE = re.compile(
+    r"\b(?:make|makes|making|form|forms|forming)[ \t]+(?:into[ \t]+)?(?:a|an|your)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
+)
+
+
+def _is_made_here(ftext: str, r: _Reading) -> bool:
+    """A bare food the text says it makes ("to make a loose pesto"); a named kind ("a chicken stock") is not bare."""
+    return len(r.words) == 1 and _MADE_HERE_RE.search(ftext, max(0, r.start - 40), r.start) is not None
+
+
+def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
+    """A later bare mention means the allowed version named before it when nothing listed offends as that food:
+    tofu "feta" ... "scatter the feta over"; "to make a loose pesto" ... "toss with the pesto"."""
+    defined: dict[str, int] = {}
+    for x in readings:
+        if x.defines and x.ingredient.name not in defined:
+            defined[x.ingredient.name] = x.start
+    if not defined:
+        return
+    listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines)}
+    for r in readings:
+        name = r.ingredient.name
+        if (
+            r.remaining
+            and not r.exempt
+            and len(r.words) == 1
+            and defined.get(name, len(lines.text)) < r.start
+            and name not in listed_bad
+            and not r.listed(lines)
+        ):
             r.remaining = ()
 
 
@@ -1038,6 +1117,8 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(ftext, r, readings)
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
+            if not longer and r.head in _HYPERNYM_TAGS:
+                longer = _hypernym_referents(ftext, r, readings)
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
             continue  # nothing it could refer to would change its verdict
         if r.listed(lines):
@@ -1051,6 +1132,76 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
+
+
+# A sentence that says the dish meets the diet ("...; agave keeps it vegan", "Naturally gluten-free (unlike flour
+# tortillas)", "Dairy-free, but as velvety as the version I made with double cream") names the forbidden food only as
+# what the recipe avoids. The claim must be about the dish: the diet word alone at a clause's start or after "it",
+# "is", "naturally", ..., and not qualifying a food ("vegan butter"); halal is left out ("make sure the chicken is halal").
+_CLAIM_WORDS = {
+    "vegan": r"vegan|plant[ \t\-]based",
+    "vegetarian": r"vegetarian",
+    "pescatarian": r"pescatarian",
+    "gluten-free": r"gluten[ \t\-]free",
+    "dairy-free": r"dairy[ \t\-]free",
+    "nut-free": r"nut[ \t\-]free|safe[ \t]+for[ \t]+(?:[^\W_]+[ \t]+){0,3}nut[ \t\-]allerg[^\W_]*",
+}
+_CLAIM_RES = {
+    diet: re.compile(
+        r"(?:^[ \t]*|[,;:(][ \t]*|\b(?:it|this|these|they|s|re|is|are|stays|remains|naturally|completely|totally|fully"
+        r"|entirely|still|also|100|so)[ \t]+)(?:" + words + r")(?=[ \t]*(?:[.,;:!?()]|$|(?:and|but|so|too|yet)\b))"
+    )
+    for diet, words in _CLAIM_WORDS.items()
+}
+_CLAIM_CUES = {"vegan": ("vegan", "plant"), "vegetarian": ("vegetarian",), "pescatarian": ("pescatarian",)}
+_SUGGESTION_RE = re.compile(r"\b(?:non[ \t\-]?[^\W_]+|if[ \t]+you|for[ \t]+those|anyone|serve|serving|offer)\b")
+
+
+def _clear_in_claims(ftext: str, diet: str, readings: list[_Reading], lines: _Lines) -> None:
+    """Forbidden foods named in a prose sentence that says the dish meets the diet are what it avoids."""
+    claim = _CLAIM_RES.get(diet)
+    cues = _CLAIM_CUES.get(diet, (diet.split("-")[0],))
+    if claim is None or not any(c in ftext for c in cues):
+        return
+    sentences = []  # (start, end, where a purpose clause's claim starts or -1): found once per text, not per mention
+    for cue in cues:
+        at = ftext.find(cue)
+        while at >= 0:
+            start = max(ftext.rfind(c, 0, at) for c in ".!?\n") + 1
+            ends = [i for i in (ftext.find(c, at) for c in ".!?\n") if i >= 0]
+            end = min(ends) if ends else len(ftext)
+            sentence = ftext[start:end]
+            said = claim.search(sentence)
+            if said and not _STEP_LINE_RE.match(sentence) and not _SUGGESTION_RE.search(sentence):
+                # "Swap the couscous for quinoa to make it gluten-free, then scatter with pitta chips": a purpose
+                # clause covers only what comes before it
+                purpose = start + said.start() if _PURPOSE_RE.search(sentence, 0, said.start()) else -1
+                sentences.append((start, end, purpose))
+            at = ftext.find(cue, end + 1)
+    if not sentences:
+        return
+    title_end = _title_end(ftext, lines)
+    for r in readings:
+        if r.remaining and r.start >= title_end and not r.listed(lines):
+            for start, end, purpose in sentences:
+                if start <= r.start < end and (purpose < 0 or r.start < purpose):
+                    r.remaining = ()
+
+
+_PURPOSE_RE = re.compile(r"\bto[ \t]+(?:make|keep)[ \t]+$")
+
+
+def _clear_title_flavours(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
+    """ "Vanilla Panna Cotta": a flavour named in the title is the flavour, not the listed extract."""
+    title_end = _title_end(ftext, lines)
+    for r in readings:
+        if r.start >= title_end:
+            break
+        if r.remaining and ftext[slice(*r.reported())] in _TITLE_FLAVOURS:
+            r.remaining = ()
+
+
+_TITLE_FLAVOURS = frozenset(["vanilla"])
 
 
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
@@ -1078,6 +1229,10 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _judge_composites(ftext, readings, lines)
     _resolve_references(ftext, readings, lines)
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
+    _follow_definitions(readings, lines)
+    _clear_in_claims(ftext, diet, readings, lines)
+    if "vanilla" in ftext:
+        _clear_title_flavours(ftext, readings, lines)
     violations = []
     for r in readings:
         if r.remaining:

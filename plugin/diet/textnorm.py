@@ -20,6 +20,9 @@ TOKEN_RE = re.compile(r"[^\W_]+")
 
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d")
 _APOSTROPHES = frozenset("\u2018\u2019\u02bc\u00b4\u0060\uff07")
+# Letters that NFKD leaves alone although they are a base letter with a stroke or a ligature:
+# "kiełbasa" is kielbasa, "smørrebrød" smorrebrod, "œufs" oeufs.
+_NO_DECOMPOSITION = {"\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "ae", "\u0153": "oe", "\u0131": "i"}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -31,6 +34,9 @@ def _fold_char(ch: str) -> str:
         return "'"
     if ch.isspace():
         return " "
+    plain = _NO_DECOMPOSITION.get(ch.casefold())
+    if plain is not None:
+        return plain
     decomposed = unicodedata.normalize("NFKD", ch.casefold())
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     # casefold of a decomposed char can re-introduce upper/compat forms
