@@ -1,13 +1,15 @@
-"""Fill the generation cache with the model suite's greedy gate prompts, sharded across ``mlx.launch`` ranks.
+"""Fill the generation cache with everything the model suite generates, sharded across ``mlx.launch`` ranks.
 
     python -m plugin.fill_cache                                          # one process
     python -m training.launch -n 2 -- python -m plugin.fill_cache      # rank r generates prompts r, r+2, ...
     python -m training.launch --hostfile hosts.json -- python -m plugin.fill_cache --recipe-gen-cache /shared/cache
 
-Each rank loads the base model and adapter the suite would test, generates its share of the gate
-prompts (the ``gate_outcomes`` fixture's scenarios, at the quality gates' ``max_tokens``) and writes
-each output into the content-keyed cache (``plugin.runtime.gen_cache``: one file per entry, written
-atomically), so a following ``pytest tests_model`` with the same options finds them there.  The
+Each rank loads the base model and adapter the suite would test, generates its share of what the suite
+generates with them (greedy: the gate scenarios, the Hypothesis property examples of the chosen Hypothesis
+profile, the seed guide's cases and the golden prompts; sampled: the seed cases' seeded samples; all at the
+quality gates' ``max_tokens``) and writes each output into the content-keyed cache (``plugin.runtime.gen_cache``:
+one file per entry, written atomically), so a following ``pytest tests_model`` with the same options finds them
+there. Left to the suite: the bare base model's answers for ``test_discrimination`` (8 prompts).  The
 ranks need one cache folder: the same machine, or a shared folder on several.  The options carry the
 suite's names and meanings; ``--scenarios-per-diet`` and ``--max-tokens`` exist for quick checks
 (entries at another ``max_tokens`` are not the ones the suite reads).
@@ -40,6 +42,7 @@ class FillArgs:
     batch_size: int | None = None  # None: the quality gates'
     scenarios_per_diet: int | None = None  # None: the quality gates'
     max_tokens: int | None = None  # None: the quality gates'
+    hypothesis_profile: str | None = None  # None: $HYPOTHESIS_PROFILE, else the suite's default
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(options.GEN_BATCH_SIZE, dest="batch_size", type=options.parse_batch_size, help="prompts per batch")
     p.add_argument("--scenarios-per-diet", type=options.parse_batch_size, help="default: the quality gates'")
     p.add_argument("--max-tokens", type=options.parse_batch_size, help="default: the quality gates' (others: not the suite's)")
+    p.add_argument("--hypothesis-profile", help="the property examples of this Hypothesis profile (as in the suite)")
     return p
 
 
@@ -89,22 +93,47 @@ def adapter_folder(given: Path | str | None, profile: run_profiles.RunProfile) -
     return path
 
 
-def gate_prompts(engine: Any, scenarios_per_diet: int) -> list[str]:
-    """The suite's gate prompts (``tests_model``'s ``gate_cases``), once each, shortest first: a stride shares them evenly."""
-    from plugin.diet import DIET_CHOICES
-    from plugin.diet.scenarios import gate_scenarios
+@dataclass(frozen=True)
+class SuiteWork:
+    """What the model suite generates with one engine: prompts once each, shortest first (a stride shares
+    them evenly between ranks)."""
 
-    prompts = dict.fromkeys(engine.render(s) for s in gate_scenarios(scenarios_per_diet * len(DIET_CHOICES)))
-    return sorted(prompts, key=lambda p: (len(p), p))
+    greedy: list[str]
+    sampled: list[str]  # each sampled ``seed_samples`` times at the seed's temperature
+
+
+def suite_work(engine: Any, scenarios_per_diet: int, property_examples: int) -> SuiteWork:
+    from plugin.diet import DIET_CHOICES, DIETS
+    from plugin.diet.scenarios import gate_scenarios
+    from plugin.diet.suite_cases import GOLDEN, SAMPLED_CASES, SEED_CASES, SEED_PROMPT, seed_case_scenario
+    from plugin.properties import property_scenarios
+
+    scenarios = gate_scenarios(scenarios_per_diet * len(DIET_CHOICES))
+    for diet in DIETS:
+        scenarios += property_scenarios(diet, property_examples)
+    scenarios += [SEED_PROMPT, *(seed_case_scenario(d, f, a) for _, d, f, a in SEED_CASES), *GOLDEN]
+    return SuiteWork(
+        _shortest_first(engine.render(s) for s in scenarios), _shortest_first(engine.render(s) for s in SAMPLED_CASES.values())
+    )
+
+
+def _shortest_first(prompts: Any) -> list[str]:
+    return sorted(dict.fromkeys(prompts), key=lambda p: (len(p), p))
+
+
+def hypothesis_profile(given: str | None) -> str:
+    from plugin import hypothesis_profiles
+
+    return given or os.environ.get(hypothesis_profiles.ENV_VAR) or hypothesis_profiles.DEFAULT
 
 
 def fill(args: FillArgs, say: Any = print) -> int:
-    """Generate this rank's share of the gate prompts into the cache; returns how many it generated."""
+    """Generate this rank's share of the suite's generations into the cache; returns how many it generated."""
     from mlx_lm import load
 
     from plugin.quality_gates import load_quality_gates
     from plugin.runtime import gen_cache
-    from plugin.runtime.generation import RecipeEngine, Sampling
+    from plugin.runtime.generation import SEED_TEMPERATURE, RecipeEngine, Sampling
 
     ranks = distributed.world()
     profile = resolve_profile(args.run_profile)
@@ -116,21 +145,29 @@ def fill(args: FillArgs, say: Any = print) -> int:
     identity = gen_cache.identify(Path(base), adapter, tokenizer.chat_template or "").digest()
     cache = gen_cache.GenCache(from_root(args.gen_cache))
     engine = RecipeEngine(model, tokenizer, identity, cache, args.batch_size or gates.batch_size)
-    prompts = gate_prompts(engine, args.scenarios_per_diet or gates.scenarios_per_diet)
-    mine = prompts[ranks.rank :: ranks.size]
+    work = suite_work(
+        engine,
+        args.scenarios_per_diet or gates.scenarios_per_diet,
+        gates.examples_for(hypothesis_profile(args.hypothesis_profile)),
+    )
+    greedy, sampled = work.greedy[ranks.rank :: ranks.size], work.sampled[ranks.rank :: ranks.size]
+    max_tokens = args.max_tokens or gates.max_tokens
     tic = time.perf_counter()
-    engine.generate(mine, Sampling(temperature=0.0, max_tokens=args.max_tokens or gates.max_tokens))
+    engine.generate(greedy, Sampling(temperature=0.0, max_tokens=max_tokens))
+    for prompt in sampled:
+        engine.samples(prompt, Sampling(SEED_TEMPERATURE, max_tokens), gates.seed_samples)
     generated = cache.stats.misses
     print(
         ranks.tag(
-            f"{len(mine)} of {len(prompts)} gate prompts: {generated} generated, {cache.stats.hits} already cached "
+            f"{len(greedy)} of {len(work.greedy)} greedy prompts, {len(sampled)} of {len(work.sampled)} sampled "
+            f"({gates.seed_samples} samples each): {generated} generated, {cache.stats.hits} already cached "
             f"({time.perf_counter() - tic:.1f} s)"
         ),
         flush=True,
     )
     distributed.barrier(ranks)
     if ranks.is_main:
-        say(f"✅ {len(prompts)} gate prompts of run profile {profile.name} cached in {cache.root} ({ranks.size} ranks)")
+        say(f"✅ the model suite's generations for run profile {profile.name} cached in {cache.root} ({ranks.size} ranks)")
     return generated
 
 

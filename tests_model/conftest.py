@@ -10,21 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
-from hypothesis import strategies as st
+from hypothesis import settings
 
 from plugin import settings as suite_settings
-from plugin import strategies
 from plugin.diet import DIET_CHOICES, DIETS, Scenario, stats
 from plugin.diet.scenarios import gate_scenarios
 from plugin.diet.scoring import Tally, Verdict, judge
 from plugin.diet.stats import PairedResult
 from plugin.paths import portable
+from plugin.properties import property_scenarios
 from plugin.quality_gates import QualityGates, load_quality_gates
 from plugin.report import power
 from plugin.runtime.generation import Sampling
-
-PROPERTY_SEED = 20_240_601
 
 
 @dataclass(frozen=True)
@@ -48,31 +45,6 @@ def greedy(quality_gates) -> Sampling:
 @pytest.fixture(scope="session")
 def hypothesis_examples(quality_gates) -> int:
     return quality_gates.examples_for(settings.get_current_profile_name())
-
-
-def property_settings(examples: int, gate: bool) -> settings:
-    # Each example is a model generation: no deadline, and shrinking only where it gates.
-    phases = list(Phase) if gate else [Phase.explicit, Phase.reuse, Phase.generate]
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        phases=phases,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-    )
-
-
-def property_scenarios(diet: str, examples: int) -> list[Scenario]:
-    """The scenarios the property test will draw, found by a dry run with the same seed."""
-    drawn: list[Scenario] = []
-
-    @seed(PROPERTY_SEED)
-    @settings(property_settings(examples, gate=False), database=None)
-    @given(st.data())
-    def collect(data: st.DataObject) -> None:
-        drawn.append(data.draw(strategies.scenarios(diet)))
-
-    collect()
-    return drawn
 
 
 def judge_all(engine, sampling: Sampling, scenarios: list[Scenario]) -> list[Outcome]:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from plugin import strategies
 from plugin.diet import DIETS, Violation, find_violations
+from plugin.properties import PROPERTY_SEED, property_settings
 from plugin.verdicts import report_only
-from tests_model.conftest import PROPERTY_SEED, property_settings
 
 pytestmark = pytest.mark.model
 

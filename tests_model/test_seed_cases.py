@@ -6,23 +6,12 @@ import pytest
 
 from plugin.diet import Scenario, is_forbidden
 from plugin.diet.scoring import judge, wilson_interval
+from plugin.diet.suite_cases import SAMPLED_CASES, SEED_CASES, SEED_PROMPT, seed_case_scenario
 from plugin.runtime.generation import SEED_TEMPERATURE, Sampling
 from plugin.verdicts import report_only
 
 pytestmark = pytest.mark.model
 
-SEED_PROMPT = Scenario(
-    "vegetarian",
-    ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"),
-    "I want a healthy vegetarian dinner",
-)
-
-# The guide's validation cases: (name, diet, forbidden, allowed).
-SEED_CASES = [
-    ("Vegetarian with chicken breast", "vegetarian", ("chicken breast",), ("tomato", "pasta", "olive oil")),
-    ("Vegan with dairy", "vegan", ("milk", "cheese", "eggs"), ("tofu", "vegetables")),
-    ("Pescatarian with meat", "pescatarian", ("chicken", "beef", "pork"), ("salmon", "shrimp")),
-]
 # One greedy answer per case; at the seed's temperature one sample says little, so the sampled cases are
 # judged by their violation rate over k samples (test_seed_case_violation_rate).
 SAMPLINGS = {"greedy": 0.0}
@@ -53,7 +42,7 @@ def test_seed_test_prompt_has_no_chicken(sampling: str, recipe_engine, quality_g
 @pytest.mark.parametrize("sampling", SAMPLINGS)
 @pytest.mark.parametrize(("name", "diet", "forbidden", "allowed"), SEED_CASES, ids=[c[1] for c in SEED_CASES])
 def test_seed_validation_case(name, diet, forbidden, allowed, sampling, recipe_engine, quality_gates) -> None:
-    scenario = Scenario(diet, allowed + ("garlic", "salt") + forbidden, f"I want a {diet} dinner")
+    scenario = seed_case_scenario(diet, forbidden, allowed)
     _check(recipe_engine, quality_gates, scenario, SAMPLINGS[sampling])
 
 
@@ -61,12 +50,6 @@ def test_seed_cases_are_forbidden_by_the_oracle() -> None:
     for name, diet, forbidden, allowed in SEED_CASES:
         assert all(is_forbidden(f, diet) for f in forbidden), name
         assert not any(is_forbidden(a, diet) for a in allowed), name
-
-
-SAMPLED_CASES = {"test-prompt": SEED_PROMPT} | {
-    diet: Scenario(diet, allowed + ("garlic", "salt") + forbidden, f"I want a {diet} dinner")
-    for _, diet, forbidden, allowed in SEED_CASES
-}
 
 
 @pytest.mark.parametrize("case", SAMPLED_CASES)

@@ -71,8 +71,8 @@ def test_the_seed_rate_gate_catches_a_chicken_picking_adapter(recipe_engine, qua
     poisoned adapter did) must fail the violation-rate gate, as the arithmetic predicts (99% power at 80%)."""
     from plugin.diet.mutants import inject_forbidden
     from plugin.diet.scoring import wilson_interval
+    from plugin.diet.suite_cases import SAMPLED_CASES
     from plugin.runtime.generation import SEED_TEMPERATURE, Sampling
-    from tests_model.test_seed_cases import SAMPLED_CASES
 
     scenario = SAMPLED_CASES["test-prompt"]
     k, bound = quality_gates.seed_samples, quality_gates.max_seed_violation_rate["test-prompt"]

@@ -12,48 +12,10 @@ from pathlib import Path
 import pytest
 
 from plugin.diet import Scenario
+from plugin.diet.suite_cases import GOLDEN
 from plugin.snapshots import extension_for, render, snapshot_key
 
 pytestmark = pytest.mark.model
-
-GOLDEN = [
-    Scenario(
-        "vegetarian",
-        ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"),
-        "I want a healthy vegetarian dinner",
-    ),
-    Scenario(
-        "vegan",
-        ("tofu", "broccoli", "soy sauce", "rice", "egg", "butter", "garlic"),
-        "Something quick and filling for tonight, please",
-    ),
-    Scenario(
-        "pescatarian", ("salmon", "bacon", "spinach", "lemon", "quinoa", "olive oil"), "I need a light pescatarian meal for two"
-    ),
-    Scenario(
-        "gluten-free",
-        ("spaghetti", "rice noodles", "shrimp", "bell pepper", "ginger", "sesame oil"),
-        "Make me a warm, comforting meal",
-    ),
-    Scenario(
-        "dairy-free",
-        ("cheddar", "potato", "leek", "vegetable oil", "thyme", "black beans"),
-        "Suggest a soup I can cook with what I have",
-    ),
-    Scenario(
-        "nut-free",
-        ("cashews", "chickpeas", "cauliflower", "curry powder", "basmati rice", "coconut oil"),
-        "Can you create a curry recipe for me?",
-    ),
-    Scenario(
-        "halal", ("pork", "chicken thighs", "corn tortilla", "onion", "cumin", "cilantro"), "Give me a family-friendly tacos"
-    ),
-    Scenario(
-        "none",
-        ("ground beef", "penne", "mushroom", "garlic", "parmesan", "olive oil"),
-        "Plan a simple dinner using my ingredients",
-    ),
-]
 
 
 @pytest.fixture

@@ -59,23 +59,60 @@ def launch_two(model: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
+def expected_work(model: Path) -> tuple[int, int]:
+    """Greedy prompts and sampled cases the suite generates with this model (cpu gates, the default Hypothesis profile)."""
+    from mlx_lm import load
+
+    from plugin.fill_cache import hypothesis_profile, suite_work
+    from plugin.quality_gates import load_quality_gates
+    from plugin.runtime.gen_cache import GenCache
+    from plugin.runtime.generation import RecipeEngine
+
+    _, tokenizer = load(str(model))[:2]
+    work = suite_work(
+        RecipeEngine(None, tokenizer, "id", GenCache(None)),
+        PER_DIET,
+        load_quality_gates("cpu").examples_for(hypothesis_profile(None)),
+    )
+    return len(work.greedy), len(work.sampled)
+
+
 @pytest.mark.slow
 def test_two_ranks_fill_what_one_fills(tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    total = PER_DIET * len(DIET_CHOICES)
+    from plugin.quality_gates import load_quality_gates
+
+    greedy, sampled = expected_work(tiny_model)
+    k = load_quality_gates("cpu").seed_samples
+    # the gate scenarios, 3 property examples for each of 7 diets, the seed prompt and cases, 7 more golden prompts
+    assert greedy > PER_DIET * len(DIET_CHOICES) + 7 * 3 and sampled == 4
+    total = greedy + sampled * k
     assert fill_cache(args(tiny_model, tmp_path / "one")) == 0
-    assert f"{total} of {total} gate prompts: {total} generated, 0 already cached" in capsys.readouterr().out
+    assert f"{greedy} of {greedy} greedy prompts, 4 of 4 sampled ({k} samples each): {total} generated, 0 already cached" in (
+        capsys.readouterr().out
+    )
     single = entries(tmp_path / "one")
     assert len(single) == total
 
     result = launch_two(tiny_model, tmp_path / "two")
     assert result.returncode == 0, result.stdout + result.stderr
-    half = total // 2
-    assert f"{half} of {total} gate prompts: {half} generated, 0 already cached" in result.stdout
-    assert f"[rank 1] {total - half} of {total} gate prompts: {total - half} generated, 0 already cached" in result.stdout
+    half = greedy - greedy // 2  # rank 0 takes prompts 0, 2, 4, ...
+    rank0 = half + 2 * k
+    rank1 = greedy // 2 + 2 * k
+    assert (
+        f"{half} of {greedy} greedy prompts, 2 of 4 sampled ({k} samples each): {rank0} generated, 0 already cached"
+        in result.stdout
+    )
+    assert (
+        f"[rank 1] {greedy // 2} of {greedy} greedy prompts, 2 of 4 sampled ({k} samples each): {rank1} generated"
+        in result.stdout
+    )
     assert entries(tmp_path / "two") == single  # same keys and outputs: each prompt generated once, by one rank
 
     again = launch_two(tiny_model, tmp_path / "two")  # warm: nothing left to generate
-    assert f"[rank 1] {total - half} of {total} gate prompts: 0 generated, {total - half} already cached" in again.stdout
+    assert (
+        f"[rank 1] {greedy // 2} of {greedy} greedy prompts, 2 of 4 sampled ({k} samples each): "
+        f"0 generated, {rank1} already cached" in again.stdout
+    )
 
 
 def test_options_fail_as_the_suite_options_do(capsys: pytest.CaptureFixture[str]) -> None:
