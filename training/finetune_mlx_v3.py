@@ -83,6 +83,13 @@ def resolve_model(cfg: TrainConfig) -> str:
     return cfg.model
 
 
+def is_own_data(data: str | None, config_path: Path | str) -> bool:
+    """Whether training reads the config's own data folder (the one its ``data_counts`` describe)."""
+    from training.config import resolve_path
+
+    return data is None or resolve_path(data) == load_config(config_path).data_dir
+
+
 def needs_metal(cfg: TrainConfig) -> bool:
     return cfg.model != embedded.MODEL_ID
 
@@ -103,7 +110,8 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     template = dataset.template_for(cfg.model)
     if args.data is None:  # the config's own data folder is ours to generate; a --data folder is the user's
         distributed.main_first(ranks, lambda: dataset.ensure_data(cfg, template, say))
-    data = preflight.check_data(cfg, template.markers, template.family)
+    own_data = is_own_data(args.data, config_path)
+    data = preflight.check_data(cfg, template.markers, template.family, own_data)
     preflight.print_data(data, say)
     if data.problems:
         for problem in data.problems:  # bad input goes to stderr, like config errors
@@ -112,7 +120,7 @@ def run(args: argparse.Namespace, say: Any = print) -> int:
     say("")
     preflight.print_config(cfg, cfg.model, say, ranks.size)
     say("")
-    preflight.print_schedule(cfg, data.counts.get("train", 0), say)
+    preflight.print_schedule(cfg, data.counts.get("train", 0), say, own_data)
     start = 0
     if args.resume_adapter_file:
         if not args.resume_adapter_file.is_file():

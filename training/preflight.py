@@ -22,7 +22,9 @@ class DataReport:
     problems: list[str] = field(default_factory=list)
 
 
-def check_data(cfg: TrainConfig, markers: tuple[str, ...], family: str) -> DataReport:
+def check_data(cfg: TrainConfig, markers: tuple[str, ...], family: str, own_data: bool = True) -> DataReport:
+    """The splits' counts and format. ``data_counts`` describes the config's own data folder: a user's folder
+    (``--data``) is counted, not held to it."""
     report = DataReport(family=family)
     try:
         splits = read_splits(cfg.data_dir)
@@ -31,7 +33,7 @@ def check_data(cfg: TrainConfig, markers: tuple[str, ...], family: str) -> DataR
         return report
     for split, records in splits.items():
         report.counts[split] = len(records)
-        expected = cfg.data_counts.get(split)
+        expected = cfg.data_counts.get(split) if own_data else None
         if expected is not None and expected != len(records):
             report.problems.append(f"{cfg.data_dir}/{split}.jsonl: {len(records)} samples, config expects {expected}")
         for record in records:
@@ -77,15 +79,15 @@ def print_config(cfg: TrainConfig, base_model: str, say: Say, ranks: int = 1) ->
     say(f"   Targets: train loss < {cfg.targets.train_loss}, val loss < {cfg.targets.val_loss}")
 
 
-def print_schedule(cfg: TrainConfig, train_count: int, say: Say) -> list[str]:
-    """Steps per epoch and epochs; returns a warning when the config's claim disagrees."""
+def print_schedule(cfg: TrainConfig, train_count: int, say: Say, own_data: bool = True) -> list[str]:
+    """Steps per epoch and epochs; returns a warning when the config's claim (about its own data) disagrees."""
     if not train_count:
         return []
     real = epochs(cfg, train_count)
     say("⏱️  Training estimates:")
     say(f"   Steps per epoch: {steps_per_epoch(cfg, train_count):,.0f}")
     say(f"   Total iterations: {cfg.iters:,} ({real:.2f} epochs)")
-    if cfg.epochs is not None and abs(real - cfg.epochs) > 0.01:
+    if own_data and cfg.epochs is not None and abs(real - cfg.epochs) > 0.01:
         warning = f"config claims {cfg.epochs:g} epochs but iters x batch / train = {real:.2f}"
         say(f"   ⚠️  {warning}")
         return [warning]

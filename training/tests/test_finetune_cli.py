@@ -146,3 +146,29 @@ def test_empty_text_is_reported_as_empty(tmp_path: Path, capsys) -> None:
     assert finetune(["--config", V3, "--data", str(data)]) == 2
     err = capsys.readouterr().err
     assert "train.jsonl:1: 'text' is empty or not a string" in err and "train.jsonl:1: not in" not in err
+
+
+def test_custom_data_is_counted_not_held_to_the_configs_counts(tmp_path: Path, tiny_config, capsys) -> None:
+    """``--data DIR`` with another number of samples trains (issue 14: "1822 samples, config expects 400")."""
+    from plugin.diet.chat import PHI3
+    from training.dataset import write_splits
+
+    write_splits(tmp_path / "mine", {"train": 30, "valid": 6}, seed=3, template=PHI3)
+    config = tiny_config(epochs=6.0)  # the config's claim about its own 24 samples: 12 x 2 / 24 = 1 epoch, not 6
+    argv = ["--config", str(config), "--force", "--preflight-only", "--warmup-steps", "0"]
+    assert finetune([*argv, "--data", str(tmp_path / "mine")]) == 0
+    out = capsys.readouterr().out
+    assert "✅ Train: 30 samples" in out and "✅ Valid: 6 samples" in out
+    assert "Total iterations: 12 (0.80 epochs)" in out and "config claims" not in out
+
+
+def test_the_configs_own_data_is_held_to_its_counts(tmp_path: Path, tiny_config, capsys) -> None:
+    from plugin.diet.chat import PHI3
+    from training.dataset import write_splits
+
+    write_splits(tmp_path / "own", {"train": 30, "valid": 6}, seed=3, template=PHI3)
+    config = tiny_config(data=str(tmp_path / "own"))  # data_counts says 24 / 8
+    assert finetune(["--config", str(config), "--force", "--preflight-only", "--warmup-steps", "0"]) == 2
+    assert f"{tmp_path / 'own'}/train.jsonl: 30 samples, config expects 24" in capsys.readouterr().err
+    # naming the config's own folder with --data is still the config's own data
+    assert finetune(["--config", str(config), "--data", str(tmp_path / "own"), "--force", "--preflight-only"]) == 2
