@@ -3,11 +3,11 @@
 The taxonomy (``data/openfoodfacts/ingredients.txt``, ODbL 1.0, see ``LICENSE.md`` there) names
 thousands of ingredients with their parents and a few diet properties. ``derive`` turns each entry
 with an English name into a ``Food``: its English surface forms (``key``-folded, with regular
-inflections) and the oracle tags it always (``tags``) or possibly (``maybe``) carries. Tags come
-from ONE table (``OFF_TAGS``) applied to the entry's ancestors and to the allergens OFF records on
-them, plus the generic ``animal-product``/``slaughter-product`` for what OFF's (inherited)
-vegan/vegetarian verdicts say and no specific tag explains; OFF's "vegan: yes" clears every
-animal tag.
+inflections), plus other languages' names where they are safe in English text (``_foreign_forms``),
+and the oracle tags it always (``tags``) or possibly (``maybe``) carries. Tags come from ONE table
+(``OFF_TAGS``) applied to the entry's ancestors and to the allergens OFF records on them, plus
+the generic ``animal-product``/``slaughter-product`` for what OFF's (inherited) vegan/vegetarian
+verdicts say and no specific tag explains; OFF's "vegan: yes" clears every animal tag.
 
 The TSV is committed and read by ``load`` (fast, cached); ingredients.txt is only read by the
 build, never at import time::
@@ -253,7 +253,7 @@ class Entry:
 class Food:
     id: str
     name: str  # the English canonical name, as OFF writes it
-    forms: tuple[str, ...]  # key()-folded English names and their inflections, sorted
+    forms: tuple[str, ...]  # key()-folded English names and their inflections, safe foreign names, sorted
     tags: tuple[str, ...]  # tags the food always carries
     maybe: tuple[str, ...]  # tags it may carry (strict mode only)
 
@@ -364,7 +364,74 @@ def derive(entries: Mapping[str, Entry]) -> list[Food]:
     """A ``Food`` for every entry with an English name that leaves a form (not "E1104"), sorted by id."""
     graph = _Graph(entries)
     foods = [_food(entry, graph) for eid, entry in sorted(entries.items()) if entry.names.get("en")]
+    foreign = _foreign_forms(entries, {food.id: food.tags for food in foods})
+    foods = [_with_forms(food, foreign.get(food.id, ())) for food in foods]
     return [food for food in foods if food.forms]
+
+
+# Other languages' names ("gambas", "ayam", "speck", "kiauliena") reach English recipe text as dish
+# and ingredient names. They are added only for foods that carry one of these tags for sure, only in
+# Latin script, and only where the name is unambiguous (every entry that has it agrees on these tags),
+# is no English word that the taxonomy's English names and descriptions use, and is long enough not
+# to be a short English word by chance (``FOREIGN_MIN_LETTERS`` for one word); ``NOT_FOREIGN`` lists
+# English words that pass those tests.
+FOREIGN_TAGS = frozenset(
+    {"meat", "poultry", "pork", "fish", "shellfish", "egg", "dairy", "honey", "gelatin", "animal-fat", "blood"}
+    | {"gluten-grain", "tree-nut", "peanut", "alcohol"}
+)
+FOREIGN_MIN_LETTERS = 5
+NOT_FOREIGN = frozenset(
+    # English words (or English food words with another meaning) that are a food's name in another language
+    ["cedar", "flask", "hindi", "pastel", "reno", "rumba", "saga", "salam", "vista"]
+)
+_LATIN_FORM = re.compile(r"[a-z][a-z' -]*[a-z]")
+
+
+def _english_words(entries: Mapping[str, Entry]) -> frozenset[str]:
+    """Every word of the taxonomy's English names and English text properties (descriptions, CIQUAL names)."""
+    words: set[str] = set()
+    for entry in entries.values():
+        for name in entry.names.get("en", ()):
+            words.update(key(name).split())
+        for prop, value in entry.properties.items():
+            if prop.endswith(":en") and not prop.startswith(("wikidata", "wikipedia")):
+                words.update(key(value).split())
+    return frozenset(words)
+
+
+def _foreign_forms(entries: Mapping[str, Entry], tags: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """food id -> the key()-folded names other languages give it, where they are safe to match in English text."""
+    english = _english_words(entries)
+    owners: dict[str, list[str]] = {}
+    for eid, entry in sorted(entries.items()):
+        if eid not in tags:
+            continue
+        for lang, names in entry.names.items():
+            if lang in ("en", "xx"):
+                continue
+            for name in names:
+                owners.setdefault(key(name), []).append(eid)
+    out: dict[str, list[str]] = {}
+    for form, eids in owners.items():
+        kinds = {frozenset(tags[eid]) & FOREIGN_TAGS for eid in eids}
+        words = form.split()
+        if (
+            len(kinds) != 1
+            or not next(iter(kinds))
+            or not _LATIN_FORM.fullmatch(form)
+            or form in NOT_FOREIGN
+            or any(w in english for w in words)
+            or (len(words) == 1 and len(form) < FOREIGN_MIN_LETTERS)
+        ):
+            continue
+        out.setdefault(eids[0], []).append(form)
+    return {eid: tuple(forms) for eid, forms in out.items()}
+
+
+def _with_forms(food: Food, extra: Iterable[str]) -> Food:
+    if not extra:
+        return food
+    return Food(food.id, food.name, tuple(sorted(set(food.forms) | set(extra))), food.tags, food.maybe)
 
 
 class _Graph:

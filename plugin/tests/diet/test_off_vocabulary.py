@@ -267,7 +267,13 @@ def test_parse_resolves_parents_across_languages(tiny: Path) -> None:
 def test_derive_inherits_and_generalises(tiny: Path) -> None:
     foods = {f.id: f for f in off.derive(off.parse(tiny))}
     assert "fr:cabillaud" not in foods  # no English name: no food
-    assert foods["en:hake"].name == "Hake" and foods["en:hake"].forms == ("hake", "hakes", "merluza", "merluzas")
+    assert foods["en:hake"].name == "Hake" and foods["en:hake"].forms == (
+        "hake",
+        "hakes",
+        "merlu",
+        "merluza",
+        "merluzas",
+    )  # fr: merlu
     assert foods["en:hake"].tags == ("meat", "fish")  # en:animal and en:fish are both in the table
     assert foods["en:salt-cod,-dried"].tags == ("meat", "fish")  # through the French-only block
     assert foods["en:fishy-plant"].tags == ("meat", "fish")  # parents disagree (vegan yes/no): the worse wins
@@ -276,6 +282,17 @@ def test_derive_inherits_and_generalises(tiny: Path) -> None:
     assert foods["en:soy-and-sesame-sauce"].forms == ("soy and sesame sauce", "soy and sesame sauces")  # "ss" is too short
     assert foods["en:soy-sauce"].maybe == ("slaughter-product",)  # vegetarian maybe, and that explains vegan maybe
     assert foods["en:animal"].tags == ("meat",)
+    assert "poisson" in foods["en:fish"].forms  # another language's name of a food with a diet tag
+
+
+def test_foreign_names_only_where_safe(foods: dict[str, off.Food]) -> None:
+    assert "gambas" in foods["en:deep-sea-shrimp"].forms and "kiauliena" in foods["en:pork"].forms
+    assert "fenek" in foods["en:rabbit"].forms and "speck" in foods["en:bacon"].forms
+    every = {form for food in foods.values() for form in food.forms}
+    assert "pain" not in every  # French bread, but an English word of the taxonomy's English text
+    assert "ayam" not in every and "kip" not in every  # one short word: too likely an English word by chance
+    assert "sole" in every and "vista" not in every  # English; NOT_FOREIGN
+    assert "mantequilla" in foods["en:butter"].forms and "pomme de terre" not in every  # only foods with a diet tag
 
 
 # --------------------------------------------------------------------------
