@@ -662,6 +662,19 @@ class _Lines:
                 return True
             start = above
 
+    def after_sentence(self, pos: int) -> bool:
+        """Whether a sentence ends before ``pos`` on its line: "200 g vegan chorizo, crumbled. Fry the chorizo
+        until crisp" lists the chorizo once; the second sentence is a step written on the same line."""
+        start = self.text.rfind("\n", 0, pos) + 1
+        return any(
+            len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS
+            for m in _SENTENCE_END_RE.finditer(self.text, start, pos)
+        )
+
+    def listed(self, pos: int) -> bool:
+        """On an ingredient line, before any sentence that follows the listing on the same line."""
+        return self.is_ingredient_line(pos) and not self.after_sentence(pos)
+
     def is_ingredient_line(self, pos: int) -> bool:
         start = self.text.rfind("\n", 0, pos) + 1
         flag = self._memo.get(start)
@@ -672,6 +685,9 @@ class _Lines:
         return flag
 
 
+_SENTENCE_END_RE = re.compile(r"([^\W\d_]+)\)?[.!?][ \t]+(?=[^\W\d_])")  # "crumbled. Fry", not "1 lb. beef", "2.5"
+_SENTENCE_WORD_MIN = 4  # "tbsp.", "oz.", "pkg." are units, not a sentence's last word
+_ABBREVIATIONS = frozenset(["approx", "tbsp", "tbsps", "pkgs"])
 _BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
 _STEP_LINE_RE = re.compile(r"^[ \t]*(?:step[ \t]*)?\d+[ \t]*[.):][ \t]+", re.I)
 _QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:(?:about|approx\.?|approximately|around)[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
@@ -839,7 +855,7 @@ class _Reading:
 
     def listed(self, lines: _Lines) -> bool:
         if self.on_ingredient_line is None:
-            self.on_ingredient_line = lines.is_ingredient_line(self.start)
+            self.on_ingredient_line = lines.listed(self.start)
         return self.on_ingredient_line
 
 
@@ -859,7 +875,7 @@ def _read_mention(
     head = own[-1] if own else ""
     if not bad:  # allowed in itself: only a reference can change that, so skip the context work
         return _Reading(s, e, ing, (), False, None, head, own)
-    reading = _Reading(s, e, ing, bad, False, lines.is_ingredient_line(s), head, own, offends=True)
+    reading = _Reading(s, e, ing, bad, False, lines.listed(s), head, own, offends=True)
     words = ctx.words_before(s)
     if _is_equipment(ftext, e) or _is_verb(ftext, s, e, words):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
