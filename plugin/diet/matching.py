@@ -208,6 +208,10 @@ _EQUIPMENT = frozenset(
         "attachments",
         "curler",  # "a butter curler"
         "curlers",
+        "jar",  # "the old honey jar" (a jar of honey says "of")
+        "jars",
+        "grill",  # "the raclette grill"
+        "grills",
     ]
 )
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
@@ -253,7 +257,7 @@ _NOT_DIET_QUALIFIERS = frozenset(
 )
 
 # Separators that continue a negated list: "no butter, milk or cream".
-_LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even)[ \t,/&]+)*")
+_LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[ \t]+well[ \t]+as)[ \t,/&]+)*")
 
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
@@ -267,6 +271,7 @@ _EXAMPLE_HEADS = frozenset(
     ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
     + ["garnishes", "you", "d", "would", "if", "meats", "cheeses", "fish", "seafood", "nuts", "protein", "sides"]
 )
+_COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative"])
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
@@ -524,6 +529,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     """ "Butter the pan", "lightly flour a board", "fish out the bay leaves": a verb, not a food."""
     if folded[start:end] not in _VERBABLE:
         return False
+    if _in_verb_chain(folded, start, end):
+        return True
     nxt = _next_word(folded, end)
     if nxt == "and":  # "butter and flour a tin"
         after = _NEXT_WORD_RE.match(folded, end)
@@ -537,6 +544,23 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
     return bool(_CLAUSE_START_RE.search(folded, 0, start)) or bool(words and words[0] in _VERB_LEAD)
+
+
+_VERB_SEP = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)"
+_VERB_WORD = "(?:" + "|".join(sorted(_VERBABLE)) + ")"
+# "flour, egg and bread each escalope", "flour, egg and crumb the chicken": the breading sequence is three verbs
+_VERB_CHAIN_RE = re.compile(rf"\b{_VERB_WORD}(?:{_VERB_SEP}{_VERB_WORD})+[ \t]+(?:the|each|every|both|them|it|all|your)\b")
+
+
+def _in_verb_chain(folded: str, start: int, end: int) -> bool:
+    """A verbable word inside a list of verbable words that takes an object, at a clause's start or after "then"."""
+    if "," not in folded[max(0, start - 30) : end + 30]:
+        return False
+    for m in _VERB_CHAIN_RE.finditer(folded, max(0, start - 40), min(len(folded), end + 40)):
+        if m.start() <= start and end <= m.end():
+            before = folded[max(0, m.start() - 12) : m.start()].split()
+            return bool(_CLAUSE_START_RE.search(folded, 0, m.start())) or bool(before and before[-1] in _VERB_LEAD)
+    return False
 
 
 def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredient]]) -> bool:
@@ -602,6 +626,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return True
     if words[i] in _COMPARE_WORDS:
         return True
+    if words[i] == "to" and i + 1 < len(words) and words[i + 1] in _COMPARE_TO:
+        return True  # "unrelated to wheat", "similar to bread"
     if words[i] == "like":
         return not (i + 1 < len(words) and words[i + 1] in _EXAMPLE_HEADS)
     return words[i] == "of" and i + 1 < len(words) and words[i + 1] in _COMPARE_NOUNS
@@ -956,7 +982,14 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         ftext[r.end : r.end + 1] == "-" or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 10), r.start)
     ):
         return []  # "full-fat milk", "low-fat yoghurt": an adjective
-    return [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
+    found = [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
+    if r.head == "meat" and all(x.ingredient.name == r.ingredient.name for x in found):
+        # no meat but the listed crab or lobster: "pick out the white meat" is its flesh
+        found += [x for x in readings if _SEAFOOD_TAGS & set(x.ingredient.tags)]
+    return found
+
+
+_SEAFOOD_TAGS = frozenset(["fish", "shellfish"])
 
 
 def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, title_cleared: frozenset[str]) -> None:
