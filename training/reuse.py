@@ -51,7 +51,9 @@ def train_or_reuse(
         return AdapterInfo(cfg.adapter_dir, "trained", read_summary(cfg.adapter_dir))
     lora_model, tokenizer = load(base)[:2]
     trainer.prepare_model(cfg, lora_model, None)
-    trainer.train_lora(cfg, lora_model, tokenizer, model, progress=progress_printer(say), extra_summary={"fingerprint": wanted})
+    trainer.train_lora(
+        cfg, lora_model, tokenizer, model, progress=progress_printer(say, cfg.iters), extra_summary={"fingerprint": wanted}
+    )
     return AdapterInfo(cfg.adapter_dir, "trained", read_summary(cfg.adapter_dir))
 
 
@@ -71,14 +73,37 @@ def launch_training(model: str, model_cache: Path, config_path: Path, ranks: int
         raise TrainingError(result.message() or f"mlx.launch -n {ranks} exited with code {result.exit_code}")
 
 
-def progress_printer(say: Say) -> Callable[[dict[str, Any]], None]:
+def progress_printer(
+    say: Say, iters: int | None = None, clock: Callable[[], float] | None = None
+) -> Callable[[dict[str, Any]], None]:
+    """One line per report; with ``iters``, the share done and the time left at the pace so far (ETA)."""
+    import time
+
+    now = clock or time.monotonic
+    started: list[tuple[int, float]] = []  # the first report's (iteration, time): the pace excludes loading
+
+    def eta(iteration: int) -> str:
+        if iters is None:
+            return ""
+        if not started:
+            started.append((iteration, now()))
+            return f" [{iteration}/{iters}]"
+        first, t0 = started[0]
+        done = iteration - first
+        left = (now() - t0) / done * (iters - iteration) if done > 0 else 0.0
+        return f" [{iteration}/{iters}, {100 * iteration / iters:.0f}%, ETA {_minutes(left)}]"
+
     def show(row: dict[str, Any]) -> None:
         if "train_loss" in row:
             say(
                 f"iter {row['iteration']:>5}: train loss {row['train_loss']:.3f}, {row['iterations_per_second']:.2f} it/s, "
-                f"{row['tokens_per_second']:.0f} tok/s, peak {row['peak_memory']:.2f} GB"
+                f"{row['tokens_per_second']:.0f} tok/s, peak {row['peak_memory']:.2f} GB{eta(row['iteration'])}"
             )
         else:
             say(f"iter {row['iteration']:>5}: val loss {row['val_loss']:.3f} ({row['val_time']:.1f} s)")
 
     return show
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"

@@ -101,3 +101,17 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_alpha_scale_disagreement_warns(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match=r"alpha=20 differs from scale=16; mlx-lm ignores alpha"):
         load_config(write(tmp_path, "lora_parameters: {alpha: 20, scale: 16.0}\n"))
+
+
+def test_training_progress_shows_an_eta_at_the_pace_so_far() -> None:
+    from training.reuse import progress_printer
+
+    lines: list[str] = []
+    times = iter([100.0, 160.0, 220.0])  # a report every 60 s, 10 iterations apart
+    show = progress_printer(lines.append, iters=40, clock=lambda: next(times))
+    row = {"train_loss": 1.0, "iterations_per_second": 0.17, "tokens_per_second": 100.0, "peak_memory": 4.0}
+    for iteration in (10, 20, 30):
+        show({**row, "iteration": iteration})
+    assert lines[0].endswith("peak 4.00 GB [10/40]")
+    assert lines[1].endswith("[20/40, 50%, ETA 2.0 min]")  # 10 iterations per minute, 20 left
+    assert lines[2].endswith("[30/40, 75%, ETA 1.0 min]")
