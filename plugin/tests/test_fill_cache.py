@@ -53,8 +53,8 @@ def entries(cache: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def launch_two(model: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "training.launch", "-n", "2", "--backend", "ring", "--"]
+def launch(model: Path, cache: Path, ranks: int = 2) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "training.launch", "-n", str(ranks), "--backend", "ring", "--"] if ranks > 1 else []
     argv += [sys.executable, "-m", "plugin.fill_cache", *args(model, cache)]
     return subprocess.run(argv, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
@@ -86,14 +86,17 @@ def test_two_ranks_fill_what_one_fills(tiny_model: Path, tmp_path: Path, capsys:
     # the gate scenarios, 3 property examples for each of 7 diets, the seed prompt and cases, 7 more golden prompts
     assert greedy > PER_DIET * len(DIET_CHOICES) + 7 * 3 and sampled == 4
     total = greedy + sampled * k
-    assert fill_cache(args(tiny_model, tmp_path / "one")) == 0
+    # One process, started like the ranks are: a fresh interpreter, so nothing of this pytest session (a lexicon
+    # or Hypothesis state other tests left behind) can make its draws differ from theirs.
+    one = launch(tiny_model, tmp_path / "one", ranks=1)
+    assert one.returncode == 0, one.stdout + one.stderr
     assert f"{greedy} of {greedy} greedy prompts, 4 of 4 sampled ({k} samples each): {total} generated, 0 already cached" in (
-        capsys.readouterr().out
+        one.stdout
     )
     single = entries(tmp_path / "one")
     assert len(single) == total
 
-    result = launch_two(tiny_model, tmp_path / "two")
+    result = launch(tiny_model, tmp_path / "two")
     assert result.returncode == 0, result.stdout + result.stderr
     half = greedy - greedy // 2  # rank 0 takes prompts 0, 2, 4, ...
     rank0 = half + 2 * k
@@ -108,7 +111,7 @@ def test_two_ranks_fill_what_one_fills(tiny_model: Path, tmp_path: Path, capsys:
     )
     assert entries(tmp_path / "two") == single  # same keys and outputs: each prompt generated once, by one rank
 
-    again = launch_two(tiny_model, tmp_path / "two")  # warm: nothing left to generate
+    again = launch(tiny_model, tmp_path / "two")  # warm: nothing left to generate
     assert (
         f"[rank 1] {greedy // 2} of {greedy} greedy prompts, 2 of 4 sampled ({k} samples each): "
         f"0 generated, {rank1} already cached" in again.stdout
