@@ -34,11 +34,7 @@ SAMPLED_CASES = {"test-prompt": SEED_PROMPT} | {
 
 # Golden prompts, one per diet, snapshotted per model + adapter (tests_model/test_snapshots.py).
 GOLDEN = [
-    Scenario(
-        "vegetarian",
-        ("tomato", "onion", "garlic", "chicken breast", "olive oil", "pasta", "salt", "pepper"),
-        "I want a healthy vegetarian dinner",
-    ),
+    SEED_PROMPT,
     Scenario(
         "vegan",
         ("tofu", "broccoli", "soy sauce", "rice", "egg", "butter", "garlic"),
