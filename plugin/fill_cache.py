@@ -129,8 +129,6 @@ def hypothesis_profile(given: str | None) -> str:
 
 def fill(args: FillArgs, say: Any = print) -> int:
     """Generate this rank's share of the suite's generations into the cache; returns how many it generated."""
-    from mlx_lm import load
-
     from plugin.quality_gates import load_quality_gates
     from plugin.runtime import gen_cache
     from plugin.runtime.generation import SEED_TEMPERATURE, RecipeEngine, Sampling
@@ -141,10 +139,8 @@ def fill(args: FillArgs, say: Any = print) -> int:
     base = base_model_path(args.model or profile.model, args.model_cache, ranks)
     adapter = adapter_folder(args.adapter, profile)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    model, tokenizer = load(base, adapter_path=str(adapter) if adapter else None)[:2]
-    identity = gen_cache.identify(Path(base), adapter, tokenizer.chat_template or "").digest()
     cache = gen_cache.GenCache(from_root(args.gen_cache))
-    engine = RecipeEngine(model, tokenizer, identity, cache, args.batch_size or gates.batch_size)
+    engine = RecipeEngine.load(base, adapter, cache, args.batch_size or gates.batch_size)
     work = suite_work(
         engine,
         args.scenarios_per_diet or gates.scenarios_per_diet,

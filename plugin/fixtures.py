@@ -59,15 +59,11 @@ def recipe_adapter(pytestconfig: pytest.Config) -> AdapterInfo:
 
 def make_engine(config: pytest.Config, base_model_path: str, adapter: Path | None) -> RecipeEngine:
     """A cached, batched engine for the base model plus ``adapter`` (None: the bare base model)."""
-    from mlx_lm import load
-
     from plugin.runtime.generation import RecipeEngine
 
-    model, tokenizer = load(base_model_path, adapter_path=str(adapter) if adapter else None)[:2]
-    identity = gen_cache.identify(Path(base_model_path), adapter, tokenizer.chat_template or "").digest()
     cache = config.stash.setdefault(settings.GEN_CACHE, gen_cache.GenCache(_gen_cache_root(config)))
     batch = config.getoption(options.GEN_BATCH_SIZE) or _gates_batch_size(config)
-    return RecipeEngine(model, tokenizer, identity, cache, batch)
+    return RecipeEngine.load(base_model_path, adapter, cache, batch)
 
 
 def _gen_cache_root(config: pytest.Config) -> Path | None:

@@ -368,6 +368,19 @@ class RecipeEngine:
         self.seconds = 0.0
         self.batch_stats: list[Any] = []  # mlx-lm's BatchStats per batch_generate call
 
+    @classmethod
+    def load(cls, base_model_path: str, adapter: Any, cache: Any, batch_size: int) -> RecipeEngine:
+        """The base model plus ``adapter`` (a folder, or None for the bare model), keyed in ``cache`` by its identity."""
+        from pathlib import Path
+
+        from mlx_lm import load
+
+        from plugin.runtime import gen_cache
+
+        model, tokenizer = load(base_model_path, adapter_path=str(adapter) if adapter else None)[:2]
+        identity = gen_cache.identify(Path(base_model_path), adapter, tokenizer.chat_template or "").digest()
+        return cls(model, tokenizer, identity, cache, batch_size)
+
     def _key(self, prompt: str, sampling: Sampling) -> str:
         return self.cache.key(self.identity, prompt, {"temperature": sampling.temperature, "max_tokens": sampling.max_tokens})
 
