@@ -13,12 +13,11 @@ import pytest
 from hypothesis import settings
 
 from plugin import settings as suite_settings
-from plugin.diet import DIET_CHOICES, DIETS, Scenario, stats
+from plugin.diet import DIET_CHOICES, Scenario, stats
 from plugin.diet.scenarios import gate_scenarios
 from plugin.diet.scoring import Tally, Verdict, judge
 from plugin.diet.stats import PairedResult
 from plugin.paths import portable
-from plugin.properties import property_scenarios
 from plugin.quality_gates import QualityGates, load_quality_gates
 from plugin.report import power
 from plugin.runtime.generation import Sampling
@@ -59,11 +58,11 @@ def gate_cases(gates: QualityGates) -> list[Scenario]:
 
 @pytest.fixture(scope="session")
 def prefetched(recipe_engine, greedy, quality_gates, hypothesis_examples) -> None:
-    """Generate everything the suite needs in one batched pass (a no-op when cached)."""
-    cases = gate_cases(quality_gates)
-    for diet in DIETS:
-        cases += property_scenarios(diet, hypothesis_examples)
-    recipe_engine.generate([recipe_engine.render(s) for s in cases], greedy)
+    """Generate every greedy answer the suite needs in one batched pass (a no-op when cached): the same list the
+    sharded cache fill generates (``plugin.fill_cache.suite_work``)."""
+    from plugin.fill_cache import suite_work
+
+    recipe_engine.generate(suite_work(recipe_engine, quality_gates.scenarios_per_diet, hypothesis_examples).greedy, greedy)
 
 
 def _tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
