@@ -69,6 +69,13 @@ class TrainResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def trainable_weights(model: Any) -> dict[str, Any]:
+    """The LoRA weights by name: what an adapter file holds."""
+    from mlx.utils import tree_flatten
+
+    return dict(tree_flatten(model.trainable_parameters()))
+
+
 def save_adapter(path: Path, weights: dict[str, Any]) -> None:
     mx = import_mlx()
     write_with(path, lambda tmp: mx.save_safetensors(str(tmp), weights))
@@ -83,7 +90,7 @@ def save_checkpoint(out: Path, model: Any, optimizer: Any, iteration: int | None
     """Adapter and optimizer state, numbered (when ``iteration`` is given) and as the latest."""
     from mlx.utils import tree_flatten
 
-    weights = dict(tree_flatten(model.trainable_parameters()))
+    weights = trainable_weights(model)
     state = dict(tree_flatten(optimizer.state))
     names = [checkpoint_name(iteration), ADAPTERS] if iteration is not None else [ADAPTERS]
     for name in names:
@@ -195,8 +202,6 @@ class RecipeCallback:
         self._record(row)
 
     def on_val_loss_report(self, info: dict[str, Any]) -> None:
-        from mlx.utils import tree_flatten
-
         row = {**info, "iteration": info["iteration"] + self.start, "kind": "val"}
         if self.start and row["iteration"] == self.start and self.detector.val:
             return  # mlx-lm re-validates the checkpoint we resumed from; it is already recorded
@@ -207,7 +212,7 @@ class RecipeCallback:
         self.detector.add_val(row["val_loss"])
         if row["val_loss"] < self.best_val:
             self.best_val = row["val_loss"]
-            save_adapter(self.out / BEST, dict(tree_flatten(self.model.trainable_parameters())))
+            save_adapter(self.out / BEST, trainable_weights(self.model))
             row["best"] = True
         if self.detector.triggered() and not self.overfitting:
             self.overfitting = True
@@ -388,7 +393,7 @@ def train_lora(
             )
         wall = time.perf_counter() - tic
     _final_validation(cfg, model, valid_set, callback)  # every rank: the validation loss is all-reduced
-    divergence = max_divergence(ranks, _trainable(model))
+    divergence = max_divergence(ranks, trainable_weights(model))
     if divergence > 0:
         warnings.warn(
             f"the {ranks.size} ranks ended with different adapter weights (max difference {divergence:g})", stacklevel=2
@@ -401,12 +406,6 @@ def train_lora(
         _save_final(model, optimizer, out, cfg.iters)
     run = {"world_size": ranks.size, "rank_divergence": divergence}
     return summarize(cfg, out, start, base_model, wall, mx.get_peak_memory() / 1e9, extra_summary or {}, run)
-
-
-def _trainable(model: Any) -> dict[str, Any]:
-    from mlx.utils import tree_flatten
-
-    return dict(tree_flatten(model.trainable_parameters()))
 
 
 @contextlib.contextmanager
