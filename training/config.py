@@ -35,6 +35,23 @@ class LoraParameters:
 
 
 @dataclass(frozen=True)
+class LrSchedule:
+    """mlx-lm's ``lr_schedule``: an ``mlx.optimizers`` schedule, its arguments, and an optional linear warm-up."""
+
+    name: str = "cosine_decay"
+    arguments: tuple[float, ...] = ()
+    warmup: int = 0
+    warmup_init: float = 0.0
+
+    def to_mlx(self) -> dict[str, Any]:
+        return {"name": self.name, "arguments": list(self.arguments), "warmup": self.warmup, "warmup_init": self.warmup_init}
+
+
+# The schedules of mlx.optimizers that take (initial value, ...) and so fit mlx-lm's build_schedule.
+SCHEDULES = ("cosine_decay", "exponential_decay", "linear_schedule", "step_decay")
+
+
+@dataclass(frozen=True)
 class Targets:
     train_loss: float = 0.60
     val_loss: float = 0.65
@@ -50,6 +67,7 @@ class TrainConfig:
     iters: int = 1000
     batch_size: int = 4
     learning_rate: float = 1e-5
+    lr_schedule: LrSchedule | None = None  # when set, it drives the learning rate (as in mlx-lm)
     lora_parameters: LoraParameters = field(default_factory=LoraParameters)
     steps_per_report: int = 10
     steps_per_eval: int = 200
@@ -79,7 +97,7 @@ class TrainConfig:
 
 
 POSITIVE_INTS = ("iters", "batch_size", "steps_per_report", "steps_per_eval", "save_every", "max_seq_length", "overfit_patience")
-NESTED = {"lora_parameters": LoraParameters, "targets": Targets}
+NESTED = {"lora_parameters": LoraParameters, "targets": Targets, "lr_schedule": LrSchedule}
 
 
 def resolve_path(value: str) -> Path:
@@ -97,6 +115,8 @@ def _type_ok(value: Any, annotation: str) -> bool:
         return isinstance(value, str)
     if annotation.startswith("dict"):
         return isinstance(value, dict)
+    if annotation.startswith("tuple[float"):
+        return isinstance(value, (list, tuple)) and all(_type_ok(v, "float") for v in value)
     if annotation.startswith("tuple"):
         return value is None or isinstance(value, (list, tuple))
     return True
@@ -104,6 +124,8 @@ def _type_ok(value: Any, annotation: str) -> bool:
 
 def _coerce(value: Any, annotation: str) -> Any:
     # YAML 1.1 reads "5e-05" (no dot) as a string; mlx-lm's own loader has the same workaround.
+    if isinstance(value, list) and annotation.startswith("tuple[float"):
+        return [_coerce(v, "float") for v in value]
     if isinstance(value, str) and annotation.startswith("float"):
         try:
             return float(value)
@@ -145,8 +167,30 @@ def _check_ranges(cfg: TrainConfig, where: str) -> None:
         raise ConfigError(f"{where}: fine_tune_type must be lora, dora or full, got {cfg.fine_tune_type!r}")
     if cfg.num_layers == 0 or cfg.num_layers < -1:
         raise ConfigError(f"{where}: num_layers must be >= 1 or -1 (all), got {cfg.num_layers}")
+    if cfg.lr_schedule is not None:
+        _check_schedule(cfg.lr_schedule, f"{where}: lr_schedule")
     if cfg.val_batches < -1:
         raise ConfigError(f"{where}: val_batches must be -1 (whole set), 0 (no validation) or >= 1, got {cfg.val_batches}")
+
+
+def _check_schedule(schedule: LrSchedule, where: str) -> None:
+    if schedule.name not in SCHEDULES:
+        raise ConfigError(f"{where}: name must be one of {', '.join(SCHEDULES)}, got {schedule.name!r}")
+    if not schedule.arguments or not 0 < schedule.arguments[0] < 1:
+        raise ConfigError(
+            f"{where}: arguments must start with the initial learning rate in (0, 1), got {list(schedule.arguments)}"
+        )
+    if schedule.warmup < 0 or schedule.warmup_init < 0:
+        raise ConfigError(f"{where}: warmup and warmup_init must be >= 0, got {schedule.warmup} and {schedule.warmup_init}")
+
+
+def _warn_schedule_lr(cfg: TrainConfig, where: str) -> None:
+    if cfg.lr_schedule is not None and cfg.lr_schedule.arguments[0] != cfg.learning_rate:
+        warnings.warn(
+            f"{where}: lr_schedule starts at {cfg.lr_schedule.arguments[0]:g}, learning_rate={cfg.learning_rate:g} "
+            "is not used (as in mlx-lm, the schedule drives the learning rate)",
+            stacklevel=3,
+        )
 
 
 def _warn_alpha_scale(cfg: TrainConfig, where: str) -> None:
@@ -209,6 +253,7 @@ def load_config(path: Path | str | None = None, overrides: dict[str, Any] | None
     cfg = _build(TrainConfig, raw, where)
     _check_ranges(cfg, where)
     _warn_alpha_scale(cfg, where)
+    _warn_schedule_lr(cfg, where)
     return cfg
 
 

@@ -12,6 +12,8 @@ from training.config import TrainConfig
 
 # Where the adapter lands and how often progress is printed do not change the weights.
 NOT_TRAINING_INPUTS = ("adapter_path", "steps_per_report", "train")
+# Keys added after adapters were fingerprinted: left out while unset, so those adapters keep their fingerprint.
+LATER_OPTIONAL_KEYS = ("lr_schedule",)
 
 
 def base_model_identity(model: str) -> str:
@@ -25,7 +27,9 @@ def base_model_identity(model: str) -> str:
 
 
 def fingerprint(cfg: TrainConfig, base_model: str) -> str:
-    config = {k: v for k, v in cfg.to_dict().items() if k not in NOT_TRAINING_INPUTS}
+    config = {
+        k: v for k, v in cfg.to_dict().items() if k not in NOT_TRAINING_INPUTS and not (k in LATER_OPTIONAL_KEYS and v is None)
+    }
     data = {name: file_digest(cfg.data_dir / name) for name in ("train.jsonl", "valid.jsonl") if (cfg.data_dir / name).is_file()}
     payload = {
         "config": config,

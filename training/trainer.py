@@ -322,6 +322,15 @@ def _resume_weights(cfg: TrainConfig, model: Any, resume_file: Path) -> dict[str
     return weights
 
 
+def learning_rate(cfg: TrainConfig) -> Any:
+    """The config's constant rate, or mlx-lm's schedule; a schedule reads Adam's step, so a resume continues it."""
+    if cfg.lr_schedule is None:
+        return cfg.learning_rate
+    from mlx_lm.tuner.utils import build_schedule
+
+    return build_schedule(cfg.lr_schedule.to_mlx())
+
+
 def train_lora(
     cfg: TrainConfig,
     model: Any,
@@ -360,7 +369,7 @@ def train_lora(
     if ranks.is_main:
         atomic_write_text(out / CONFIG, json.dumps(adapter_config(cfg, base_model), indent=2))
 
-    optimizer = optim.Adam(learning_rate=cfg.learning_rate)
+    optimizer = optim.Adam(learning_rate=learning_rate(cfg))
     if resume_file is not None and not restore_optimizer(optimizer, resume_file):
         warnings.warn(f"{optimizer_file(resume_file)} not found: Adam restarts from zero moments", stacklevel=2)
     callback = RecipeCallback(cfg, out, start, model, progress, writes=ranks.is_main)

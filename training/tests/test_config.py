@@ -115,3 +115,41 @@ def test_training_progress_shows_an_eta_at_the_pace_so_far() -> None:
     assert lines[0].endswith("peak 4.00 GB [10/40]")
     assert lines[1].endswith("[20/40, 50%, ETA 2.0 min]")  # 10 iterations per minute, 20 left
     assert lines[2].endswith("[30/40, 75%, ETA 1.0 min]")
+
+
+SCHEDULE = "lr_schedule: {name: cosine_decay, arguments: [1e-3, 100, 1e-5], warmup: 10, warmup_init: 1e-6}\n"
+
+
+def test_lr_schedule_takes_mlx_lms_keys(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, "learning_rate: 1e-3\n" + SCHEDULE))
+    assert cfg.lr_schedule is not None
+    assert cfg.lr_schedule.to_mlx() == {"name": "cosine_decay", "arguments": [1e-3, 100, 1e-5], "warmup": 10, "warmup_init": 1e-6}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("lr_schedule: {name: cosine, arguments: [1e-3, 10]}\n", r"lr_schedule: name must be one of cosine_decay, "),
+        ("lr_schedule: {name: cosine_decay}\n", r"lr_schedule: arguments must start with the initial learning rate"),
+        ("lr_schedule: {arguments: [fast, 10]}\n", r"lr_schedule: arguments must be tuple\[float, \.\.\.\]"),
+        ("lr_schedule: {arguments: [1e-3, 10], warmup: -1}\n", r"lr_schedule: warmup and warmup_init must be >= 0"),
+        ("lr_schedule: {arguments: [1e-3, 10], warmpu: 5}\n", r"lr_schedule: unknown key 'warmpu'"),
+        ("lr_schedule: cosine\n", r"lr_schedule must be a mapping"),
+    ],
+)
+def test_bad_lr_schedule_names_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=r"cfg\.yaml.*" + message):
+        load_config(write(tmp_path, "learning_rate: 1e-3\n" + text))
+
+
+def test_schedule_and_learning_rate_disagreement_warns(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning, match=r"lr_schedule starts at 0.001, learning_rate=0.0005 is not used"):
+        load_config(write(tmp_path, "learning_rate: 5e-4\n" + SCHEDULE))
+
+
+def test_an_unset_schedule_keeps_older_fingerprints() -> None:
+    from training.fingerprint import fingerprint
+
+    # Pinned before lr_schedule existed: the shipped reference adapter and reused adapters keep their identity.
+    cpu = ROOT / "training" / "lora_config_cpu.yaml"
+    assert fingerprint(load_config(cpu), "x") == "0fe392eebb533553"

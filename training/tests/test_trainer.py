@@ -219,3 +219,26 @@ def test_resumed_console_shows_global_iteration_numbers(tiny_config, trained: Pa
     plain = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # rich colours the numbers
     iters = [int(line.split()[0]) for line in plain.splitlines() if "▼" in line or "▲" in line]
     assert iters and min(iters) == 5 and max(iters) == 8, iters
+
+
+def test_lr_schedule_drives_adam_and_a_resume_continues_it(tiny_config, tmp_path: Path) -> None:
+    import mlx.core as mx
+    from mlx_lm.tuner.utils import build_schedule
+
+    schedule = {"name": "cosine_decay", "arguments": [1e-3, 8, 1e-5], "warmup": 4, "warmup_init": 1e-6}
+    expected = build_schedule(schedule)
+    out = tmp_path / "adapter"
+
+    def saved_rate(iteration: int) -> float:
+        return mx.load(str(out / f"{iteration:07d}_optimizer.safetensors"))["learning_rate"].item()
+
+    assert train(tiny_config(iters=8, lr_schedule=schedule)) == 0
+    # Adam's state after step k holds the rate that step used: the schedule at k - 1.
+    assert saved_rate(4) == pytest.approx(expected(mx.array(3)).item())
+    assert (
+        train(tiny_config(iters=12, lr_schedule=schedule), "--resume-adapter-file", str(out / "0000008_adapters.safetensors"))
+        == 0
+    )
+    # Restarted, the schedule would be back in its warm-up at 12 (its value at step 3).
+    assert saved_rate(12) == pytest.approx(expected(mx.array(11)).item())
+    assert saved_rate(12) != pytest.approx(expected(mx.array(3)).item())
