@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(scenarios)} scenarios in {seconds:.0f} s")
     if args.out:
         rows = [{"scenario": s.__dict__, "output": o} for s, o in zip(scenarios, outputs)]
-        write_text(args.out, json.dumps({"table": table(tallies), "seconds": seconds, "rows": rows}, indent=1, default=list))
+        counts = {name: {k: v for k, v in vars(t).items() if k != "failures"} for name, t in tallies.items()}
+        report = {"table": table(tallies), "counts": counts, "seconds": seconds, "rows": rows}
+        write_text(args.out, json.dumps(report, indent=1, default=list))
     return 0
 
 
