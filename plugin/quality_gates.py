@@ -29,6 +29,7 @@ _TYPE_CHECKS = {
     "strict_property": lambda v: isinstance(v, str),
     "property_examples": lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_int(n) for k, n in v.items()),
     "paired_alpha": _is_number,
+    "paired_scenarios_per_diet": _is_int,
     "seed_samples": _is_int,
     "max_seed_violation_rate": lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_number(b) for k, b in v.items()),
     "max_tokens": _is_int,
@@ -48,6 +49,8 @@ class QualityGates:
     strict_property: str
     property_examples: dict[str, int]
     paired_alpha: float  # family-wise level of the paired regression gate (Holm across the diets)
+    # the paired gate's scenarios per diet (only with a baseline): the gate scenarios and as many more after them
+    paired_scenarios_per_diet: int
     seed_samples: int  # samples per seed case at the seed's temperature
     # per seed case: it fails when its violation rate's Wilson lower bound exceeds this; a case not named is reported only
     max_seed_violation_rate: dict[str, float]
@@ -91,6 +94,11 @@ def load_quality_gates(run_profile: str, folder: Path = QUALITY_GATES_DIR) -> Qu
     for case, bound in gates.max_seed_violation_rate.items():
         if not 0 <= bound < 1:
             raise QualityGatesError(f"{path}: max_seed_violation_rate.{case} must be in [0, 1), got {bound}")
+    if gates.paired_scenarios_per_diet < gates.scenarios_per_diet:
+        raise QualityGatesError(
+            f"{path}: paired_scenarios_per_diet must be >= scenarios_per_diet ({gates.scenarios_per_diet}), "
+            f"got {gates.paired_scenarios_per_diet}"
+        )
     if not 0 < gates.paired_alpha < 1:
         raise QualityGatesError(f"{path}: paired_alpha must be between 0 and 1 (exclusive), got {gates.paired_alpha}")
     if gates.strict_property not in STRICT_MODES:

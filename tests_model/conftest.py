@@ -56,13 +56,20 @@ def gate_cases(gates: QualityGates) -> list[Scenario]:
     return gate_scenarios(gates.scenarios_per_diet * len(DIET_CHOICES))
 
 
+def paired_cases(gates: QualityGates) -> list[Scenario]:
+    """The gate scenarios and the ones after them, up to the paired gate's n (``gate_scenarios`` keeps its prefix)."""
+    return gate_scenarios(gates.paired_scenarios_per_diet * len(DIET_CHOICES))
+
+
 @pytest.fixture(scope="session")
-def prefetched(recipe_engine, greedy, quality_gates, hypothesis_examples) -> None:
+def prefetched(recipe_engine, baseline_engine, greedy, quality_gates, hypothesis_examples) -> None:
     """Generate every greedy answer the suite needs in one batched pass (a no-op when cached): the same list the
-    sharded cache fill generates (``plugin.fill_cache.suite_work``)."""
+    sharded cache fill generates (``plugin.fill_cache.suite_work``), with the paired gate's further scenarios
+    when there is a baseline."""
     from plugin.fill_cache import suite_work
 
-    recipe_engine.generate(suite_work(recipe_engine, quality_gates.scenarios_per_diet, hypothesis_examples).greedy, greedy)
+    per_diet = quality_gates.scenarios_per_diet if baseline_engine is None else quality_gates.paired_scenarios_per_diet
+    recipe_engine.generate(suite_work(recipe_engine, per_diet, hypothesis_examples).greedy, greedy)
 
 
 def _tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
@@ -79,13 +86,18 @@ def gate_outcomes(prefetched, recipe_engine, greedy, quality_gates) -> list[Outc
 
 
 @pytest.fixture(scope="session")
-def paired_results(pytestconfig, gate_outcomes, baseline_engine, greedy, quality_gates) -> dict[str, PairedResult] | None:
-    """Per diet, the adapter under test against --recipe-baseline-adapter on the same scenarios (None without one)."""
+def paired_results(
+    pytestconfig, gate_outcomes, recipe_engine, baseline_engine, greedy, quality_gates
+) -> dict[str, PairedResult] | None:
+    """Per diet, the adapter under test against --recipe-baseline-adapter on the same scenarios (None without one):
+    ``paired_scenarios_per_diet`` of them, the gate scenarios first."""
     if baseline_engine is None:
         return None
-    baseline = judge_all(baseline_engine, greedy, [o.scenario for o in gate_outcomes])
+    cases = paired_cases(quality_gates)
+    candidate = gate_outcomes + judge_all(recipe_engine, greedy, cases[len(gate_outcomes) :])
+    baseline = judge_all(baseline_engine, greedy, cases)
     pairs: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    for base, cand in zip(baseline, gate_outcomes):
+    for base, cand in zip(baseline, candidate):
         pairs[cand.scenario.diet].append((base.verdict.passed, cand.verdict.passed))
     results = stats.paired_results(pairs)
     from plugin import options

@@ -19,6 +19,8 @@ def test_not_worse_than_baseline(diet: str, paired_results, quality_gates, recip
     if paired_results is None:
         pytest.skip(f"no baseline: pass {options.BASELINE_ADAPTER} to gate against one")
     result = paired_results[diet]
+    # The gate's stated power (quality gates file, scorecard) holds at this n only.
+    assert result.n == quality_gates.paired_scenarios_per_diet, f"{diet}: {result.n} paired scenarios"
     diff, low, high = result.difference
     recipe_gate.record("n", result.n)
     recipe_gate.record("baseline_passed", result.baseline_passed)

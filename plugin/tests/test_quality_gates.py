@@ -48,3 +48,26 @@ def test_cpu_gates_follow_their_arithmetic() -> None:
     assert 1.0 - keep <= 0.05
     lost = -(-n // 4)  # 25 points of n, rounded up
     assert stats.sign_test_p(lost, 0) * len(REFERENCE_CPU_PASSES) <= gates.paired_alpha
+
+
+def test_the_cpu_paired_gate_detects_a_20_point_drop_in_any_one_diet() -> None:
+    """cpu.yaml's claim: at its paired n, a 20-point drop in a single diet fails the gate with >= 80% power at every
+    baseline rate the reference shows (Holm's first step: alpha / 8), and 32 per diet would not do it."""
+    from plugin.diet import DIET_CHOICES, stats
+
+    gates = load_quality_gates("cpu")
+    alpha = gates.paired_alpha / len(DIET_CHOICES)
+    for passes in REFERENCE_CPU_PASSES.values():
+        rate = passes / gates.scenarios_per_diet
+        assert stats.paired_power(gates.paired_scenarios_per_diet, rate, 0.20, alpha) >= 0.80, rate
+        assert stats.paired_power(gates.scenarios_per_diet, rate, 0.20, alpha) < 0.80
+
+
+def test_paired_n_below_the_gate_n_is_refused(tmp_path: Path) -> None:
+    from plugin.paths import QUALITY_GATES_DIR
+
+    text = (QUALITY_GATES_DIR / "cpu.yaml").read_text()
+    (tmp_path / "x.yaml").write_text(text.replace("paired_scenarios_per_diet: 52", "paired_scenarios_per_diet: 31"))
+    message = r"x\.yaml: paired_scenarios_per_diet must be >= scenarios_per_diet \(32\), got 31"
+    with pytest.raises(QualityGatesError, match=message):
+        load_quality_gates("x", tmp_path)

@@ -37,6 +37,7 @@ CONFIG_KEYS = [
 ]
 GATE_KEYS = [
     "scenarios_per_diet",
+    "paired_scenarios_per_diet",
     "min_pass_lower_bound",
     "min_overall_lower_bound",
     "strict_property",
