@@ -61,6 +61,7 @@ _NEG_FILLER = frozenset(
         "every",
         "your",
         "need",  # "you don't NEED eggs or dairy"
+        "refined",  # "no REFINED sugar"
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -115,6 +116,16 @@ _NEG_MULTI = frozenset(
         ("standing", "in", "for"),
         ("not", "a", "fan", "of"),  # "Not a fan of bacon? Try smoked turkey"
         ("none", "of"),  # "with none of the alcohol"
+        # who cannot eat it, who does not miss it: "for friends who can't have oats", "nobody misses the rum"
+        ("can", "t", "have"),
+        ("can", "t", "eat"),
+        ("cannot", "have"),
+        ("cannot", "eat"),
+        ("nobody", "misses"),
+        ("no", "one", "misses"),
+        ("won", "t", "miss"),
+        ("nothing", "to", "do", "with"),  # "buckwheat has nothing to do with wheat"
+        ("otherwise", "get", "from"),  # "the depth you would otherwise get from red wine": what it stands in for
     }
 )
 # Words that directly after an ingredient mean it is absent or replaced.
@@ -283,25 +294,32 @@ _REMOVED = frozenset(["removed", "discarded"])
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
 _NEG_CONTRAST = (
     r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+out|don.?t|doesn.?t|do[ \t]+not"
-    r"|does[ \t]+not|skip|omit|swap|replace)\b"
+    r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no))\b"
 )
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
 _SELF_CONTRAST = (
     r"(?:this[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
-    r"|at[ \t]+home\b)"
+    r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b)"  # "; ours uses kelp", "; maple does the job here"
 )
 _EXCLUDED_LATER_RE = re.compile(
     r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:but[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
 )
 _EXCLUSION_CUE_RE = re.compile(
-    r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace)\b"
+    r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has)\b"
 )
-_SELF_CONTRAST_CUE_RE = re.compile(r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home)\b")  # literal first: a fast scan
+_SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
+    r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
+)
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
-    r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b)[^.!?\n;]*$"  # a past habit; "not to be confused with"
+    r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
+    # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
+    # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
+    r"|\b(?:most|many|plenty[ \t]+of|ordinary|always)\b"
+    r"|\bmy[ \t]+(?:[^\W_]+[ \t]+){0,2}(?:grand[^\W_]*|granny|gran|nan|nana|nonna|baba|babcia|mother|mum|mom|aunt|auntie"
+    r"|father|dad|family|childhood)\b)[^.!?\n;]*$"
 )
 # A warning about products: "check the packet, as some brands blend in wheat", "most supermarket soba
 # is cut with wheat". What other products contain is not in this recipe.
@@ -911,7 +929,7 @@ def _read_mention(
         return reading
     if (
         _suffix_clears(ftext, e)
-        or (ctx.has_exclusion() and _is_excluded_later(ftext, s, e))
+        or (ctx.has_exclusion() and not reading.on_ingredient_line and _is_excluded_later(ftext, s, e))  # prose only
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)

@@ -259,3 +259,39 @@ def test_public_api_exported():
         "STAPLES",
     ):
         assert hasattr(diet, name), name
+
+
+# Round 8: prose that says what other cooks (or the family) do, set against this recipe, names what it leaves out.
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("vegan", "Most glazed carrots use honey; maple does the job here."),
+        ("vegetarian", "Most families make this with beef stock; ours uses kelp instead."),
+        ("vegetarian", "My grandmother always added ham; I never do."),
+        ("vegan", "My baba's borscht ended with sour cream; this one has neither."),
+        ("pescatarian", "Plenty of fish stews start with chorizo; I leave it out."),
+        ("gluten-free", "Many cooks blend in soda crackers; I use extra cheese."),
+        ("halal", "Ordinary gummy sweets use pork gelatine; these are made with beef gelatine."),
+    ],
+)
+def test_attributed_then_contrasted_prose_is_not_a_violation(diet, text):
+    assert find_violations(text, diet) == []
+
+
+def test_attributed_food_on_an_ingredient_line_still_counts():
+    text = "Pea Soup\n1 onion\n200 g ham (many cooks use 300 g ham; we use less)\n1. Simmer."
+    assert [v.term for v in find_violations(text, "vegetarian")] == ["ham", "ham"]
+
+
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("gluten-free", "Entirely oat-free, for the friends who can't have oats."),
+        ("halal", "Pour into tall glasses; nobody misses the rum."),
+        ("gluten-free", "Despite the name, buckwheat has nothing to do with wheat."),
+        ("halal", "Molasses gives the depth you would otherwise get from red wine."),
+        ("vegan", "Sweetened with maple syrup only, so there is no refined sugar."),
+    ],
+)
+def test_absence_phrases_clear_the_food(diet, text):
+    assert find_violations(text, diet, strict=True) == []
