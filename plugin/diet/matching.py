@@ -1270,6 +1270,55 @@ def _clear_title_flavours(ftext: str, readings: list[_Reading], lines: _Lines) -
 
 _TITLE_FLAVOURS = frozenset(["vanilla"])
 
+# A name glossed in brackets by a forbidden food on an ingredient line: "150 g kilka (Baltic sprats)", "2 loukaniko
+# (Greek pork sausages)". The name is that food wherever the text uses it ("Fasolada with Loukaniko", "Brown the
+# loukaniko"), though the vocabulary does not know it.
+_GLOSS_NAME_RE = re.compile(r"([^\W\d_]{3,})[ \t]*\($")  # the word just before the bracket
+# the quantity (and a short unit) before the name: the name is the line's whole food, not "groundnut PASTE"
+_DIGIT = r"[\d\u00bc-\u00be\u2150-\u215e]"
+_GLOSS_QUANTITY_RE = re.compile(
+    rf"[ \t]*(?:[-*\u2022][ \t]*)?{_DIGIT}[\d\u00bc-\u00be\u2150-\u215e/. \t-]*(?:[^\W\d_]{{1,6}}\.?[ \t]+)?"
+)
+_GLOSS_MAX = 40  # a gloss is a short noun phrase, not a bracketed remark
+_GLOSS_LEADS = frozenset(["with", "or", "and", "in", "from", "not", "no", "see", "use", "about", "plus", "for", "like"])
+
+
+def _glossed_name(ftext: str, r: _Reading) -> tuple[int, int] | None:
+    """Where the unknown name is that the forbidden reading ``r`` glosses in brackets: "2 loukaniko (pork sausages)"."""
+    line_start = ftext.rfind("\n", 0, r.start) + 1
+    opened = ftext.rfind("(", line_start, r.start)
+    closed = ftext.find(")", r.end)
+    if opened < 0 or closed < 0 or closed - opened > _GLOSS_MAX or ")" in ftext[opened : r.start]:
+        return None
+    inside = ftext[opened + 1 : closed]
+    if "," in inside or "\n" in inside or inside.split()[0] in _GLOSS_LEADS:
+        return None  # a remark or an alternative ("(or butter)"), not a gloss
+    name = _GLOSS_NAME_RE.search(ftext, line_start, opened + 1)
+    if name is None or _GLOSS_QUANTITY_RE.fullmatch(ftext, line_start, name.start(1)) is None:
+        return None
+    return name.span(1)
+
+
+def _follow_glosses(ftext: str, readings: list[_Reading], ctx: _Context, lines: _Lines) -> list[_Reading]:
+    """Readings for every use of a name glossed on an ingredient line by a forbidden food. Only the list: a
+    title's "Tamagoyaki (Japanese Rolled Omelette)" names a dish, not an ingredient."""
+    taken = [(r.start, r.end) for r in readings]
+    added: list[_Reading] = []
+    for r in [r for r in readings if r.remaining and r.listed(lines)]:
+        span = _glossed_name(ftext, r)
+        if span is None or any(s < span[1] and span[0] < e for s, e in taken):
+            continue  # a known word ("1 tbsp oil (or butter)") is read on its own
+        name = ftext[slice(*span)]
+        at = ftext.find(name)
+        while at >= 0:
+            end = at + len(name)
+            word = (at == 0 or not ftext[at - 1].isalnum()) and (end == len(ftext) or not ftext[end].isalnum())
+            if word and not any(s < end and at < e for s, e in taken) and not _is_negated(ctx.words_before(at)):
+                added.append(_Reading(at, end, r.ingredient, r.remaining, False, True, name, (name,), offends=True))
+                taken.append((at, end))
+            at = ftext.find(name, end)
+    return added
+
 
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
     """Mentions of foods that ``diet`` forbids, ordered by position.
@@ -1300,6 +1349,9 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _clear_in_claims(ftext, diet, readings, lines)
     if "vanilla" in ftext:
         _clear_title_flavours(ftext, readings, lines)
+    glossed = _follow_glosses(ftext, readings, ctx, lines) if ctx.has_brackets else []
+    if glossed:
+        readings = sorted(readings + glossed, key=lambda r: r.start)
     violations = []
     for r in readings:
         if r.remaining:

@@ -295,3 +295,21 @@ def test_attributed_food_on_an_ingredient_line_still_counts():
 )
 def test_absence_phrases_clear_the_food(diet, text):
     assert find_violations(text, diet, strict=True) == []
+
+
+def test_a_name_glossed_by_a_forbidden_food_is_that_food_everywhere():
+    text = "Fasolada with Loukaniko\n2 loukaniko (Greek pork sausages), sliced\n1. Brown the loukaniko."
+    assert [v.term for v in find_violations(text, "halal")] == ["Loukaniko", "loukaniko", "pork sausages", "loukaniko"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tamagoyaki (Rolled Omelette)\n4 eggs\n1. Roll up the tamagoyaki.",  # a title names a dish, not a food
+        "200 g groundnut paste (peanut butter)\n1. Stir in the paste.",  # "paste" is part of the line's food
+        "1 tbsp oil (or butter)\n1. Heat the oil.",  # an alternative, not a gloss
+    ],
+)
+def test_only_a_listed_name_is_glossed(text):
+    found = [v.term.lower() for v in find_violations(text, "vegan")]
+    assert not {"tamagoyaki", "paste", "oil"} & set(found)
