@@ -506,7 +506,12 @@ class _Context:
         return words
 
 
+_OUT_OF_LEADS = frozenset(["run", "ran", "re", "are", "running", "is"])  # "if you've run out of pine nuts"
+
+
 def _is_negated(words: list[str]) -> bool:
+    if words[:2] == ["of", "out"] and (len(words) == 2 or words[2] in _OUT_OF_LEADS):
+        return True  # "Out of pine nuts? Walnuts work": a clause that opens with "out of" names what is missing
     i = 0
     while i < len(words) and i < 3 and words[i] in _NEG_FILLER:
         i += 1

@@ -313,3 +313,19 @@ def test_a_name_glossed_by_a_forbidden_food_is_that_food_everywhere():
 def test_only_a_listed_name_is_glossed(text):
     found = [v.term.lower() for v in find_violations(text, "vegan")]
     assert not {"tamagoyaki", "paste", "oil"} & set(found)
+
+
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("nut-free", "Out of pine nuts? Toasted seeds are just as good here."),
+        ("nut-free", "If you've run out of pine nuts, use sunflower seeds."),
+        ("vegan", "100 g flour, 150 ml plant milk\n1. Dip the florets in the flour and milk batter."),
+    ],
+)
+def test_missing_food_and_plant_milk_are_not_violations(diet, text):
+    assert find_violations(text, diet) == []
+
+
+def test_out_of_the_oven_is_not_out_of_the_food():
+    assert [v.term for v in find_violations("Take the bacon out of the pan.", "halal")] == ["bacon"]
