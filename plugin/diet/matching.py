@@ -1023,13 +1023,19 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     """
     title_end = _title_end(ftext, lines)
     makes = "mak" in ftext or "form" in ftext  # a substring test saves a regex per mention in most texts
+    title_heads = {r.head for r in readings if r.start < title_end}
     unlisted = [
         r
         for r in readings
         if r.remaining
         and not r.exempt
         and not r.listed(lines)
-        and (r.start < title_end or (title_cleared and r.head in _GENERIC_HEADS) or (makes and _is_made_here(ftext, r)))
+        and (
+            r.start < title_end
+            or (title_cleared and r.head in _GENERIC_HEADS)
+            or (makes and _is_made_here(ftext, r))
+            or r.head in title_heads
+        )
     ]
     if not unlisted:
         return
@@ -1037,6 +1043,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     if len({lines.text.rfind("\n", 0, r.start) for r in listed}) < 3:
         return  # not a whole recipe with an ingredient list
     listed_offences = {t for r in listed for t in r.remaining}
+    dish_heads: set[str] = set()  # title dishes cleared here: "Keep the pesto in a jar" is that dish
     for r in unlisted:
         if set(r.remaining) & listed_offences:
             continue
@@ -1044,7 +1051,10 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             plant_named = r.reported()[0] > r.start  # an allowed food names it: "Beetroot Burgers"
             if plant_named or not set(r.remaining) & set(r.ingredient.tags):
                 r.remaining = ()
-        elif set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS and ftext[max(0, r.start - 4) : r.start] == "the ":
+                dish_heads.add(r.head)
+        elif ftext[max(0, r.start - 4) : r.start] == "the " and (
+            r.head in dish_heads or (set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS)
+        ):
             r.remaining = ()
         elif makes and r.start >= title_end and _is_made_here(ftext, r):
             r.remaining, r.defines = (), True
@@ -1189,6 +1199,8 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(ftext, r, readings)
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
+            if not longer and size == 2 and r.head in _RENDERED:  # "the bacon fat" after "halal beef bacon"
+                longer = [x for x in by_head.get(r.words[0], ()) if x.listed(lines)]
             if not longer and r.head in _HYPERNYM_TAGS:
                 longer = _hypernym_referents(ftext, r, readings)
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
@@ -1204,6 +1216,10 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
+
+
+# What cooking a listed food leaves in the pan is that food: "the bacon fat" is the listed beef bacon's
+_RENDERED = frozenset(["fat", "grease", "drippings", "dripping", "juices"])
 
 
 # A sentence that says the dish meets the diet ("...; agave keeps it vegan", "Naturally gluten-free (unlike flour

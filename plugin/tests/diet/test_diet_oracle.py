@@ -329,3 +329,17 @@ def test_missing_food_and_plant_milk_are_not_violations(diet, text):
 
 def test_out_of_the_oven_is_not_out_of_the_food():
     assert [v.term for v in find_violations("Take the bacon out of the pan.", "halal")] == ["bacon"]
+
+
+def test_the_title_dish_in_a_step_is_the_plant_named_dish():
+    text = (
+        "Sunflower Seed Pesto\n50 g sunflower seeds\nA bunch of basil\n100 ml olive oil\n"
+        "1. Pound the seeds and basil.\n2. Keep the pesto in a jar."
+    )
+    assert find_violations(text, "nut-free") == []
+
+
+def test_rendered_fat_is_the_listed_food():
+    recipe = "Breakfast Muffins\n4 muffins\n8 rashers {} bacon\n4 eggs\n1. Fry the bacon.\n2. Fry the eggs in the bacon fat."
+    assert find_violations(recipe.format("halal beef"), "halal") == []
+    assert [v.term for v in find_violations(recipe.format("smoked"), "halal")] == ["smoked bacon", "bacon", "bacon fat"]
