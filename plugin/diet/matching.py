@@ -782,7 +782,14 @@ def _suffix_clears(folded: str, end: int) -> bool:
     if nxt is None:
         return False
     word = nxt.group(1)
-    return word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)])
+    if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
+        return True
+    # "chicken-style pieces", "Jackfruit Curry, Goat-Curry Style": made in the style of the food, not of it
+    return "style" in folded[end : end + 30] and _STYLE_RE.match(folded, end) is not None
+
+
+# one hyphened word may come between ("goat-curry style"), never a spaced one ("pork belly, chinese style" is pork)
+_STYLE_RE = re.compile(r"(?:-[^\W_]+)?(?:[ \t]*-[ \t]*|[ \t]+)style\b")
 
 
 _NEXT_WORD_RE = re.compile(r"[ \t]+([^\W_]+)")

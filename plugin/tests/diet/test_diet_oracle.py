@@ -343,3 +343,15 @@ def test_rendered_fat_is_the_listed_food():
     recipe = "Breakfast Muffins\n4 muffins\n8 rashers {} bacon\n4 eggs\n1. Fry the bacon.\n2. Fry the eggs in the bacon fat."
     assert find_violations(recipe.format("halal beef"), "halal") == []
     assert [v.term for v in find_violations(recipe.format("smoked"), "halal")] == ["smoked bacon", "bacon", "bacon fat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jamaican Jackfruit Curry, Goat-Curry Style", []),
+        ("1 tsp chicken-style seasoning", []),
+        ("Pork Belly Chinese Style", ["Pork Belly"]),  # a spaced word between: the pork is the dish
+    ],
+)
+def test_food_style_is_an_imitation(text, expected):
+    assert [v.term for v in find_violations(text, "vegan")] == expected
