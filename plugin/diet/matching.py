@@ -954,11 +954,18 @@ def _read_mention(
     if negated(i) or _is_comparison(words, head):  # what comes before the mention: it covers the whole phrase
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
+    if words and words[0] in _UNQUALIFIED:
+        reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
+        return reading
     cleared = _qualifier_clears(qualifiers, words)
     if cleared:
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+# Words that say a mention is the plain, unqualified food, so it cannot refer to a qualified one named before.
+_UNQUALIFIED = frozenset(["ordinary", "regular", "normal", "conventional"])
 
 
 def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:

@@ -355,3 +355,8 @@ def test_rendered_fat_is_the_listed_food():
 )
 def test_food_style_is_an_imitation(text, expected):
     assert [v.term for v in find_violations(text, "vegan")] == expected
+
+
+def test_ordinary_food_is_not_the_qualified_one_named_before():
+    text = "Shortbread\n200 g vegan butter\n300 g flour\n100 g sugar\nIf you can't find vegan butter, ordinary butter works too."
+    assert [v.term for v in find_violations(text, "vegan")] == ["butter"]
