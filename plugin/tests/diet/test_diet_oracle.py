@@ -360,3 +360,22 @@ def test_food_style_is_an_imitation(text, expected):
 def test_ordinary_food_is_not_the_qualified_one_named_before():
     text = "Shortbread\n200 g vegan butter\n300 g flour\n100 g sugar\nIf you can't find vegan butter, ordinary butter works too."
     assert [v.term for v in find_violations(text, "vegan")] == ["butter"]
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "term"),
+    [
+        ("halal", "150 g kabanosy, cut into short lengths", "kabanosy"),
+        ("vegan", "2 tbsp niter kibbeh, melted", "niter kibbeh"),
+        ("gluten-free", "Serve with slices of rupjmaize.", "rupjmaize"),
+        ("pescatarian", "Serve the salmon with a tray of pigs in blankets.", "pigs in blankets"),
+        ("vegan", "Heat gently until the curds separate.", "curds"),
+        ("halal", "Add the prošek and water.", "prošek"),
+    ],
+)
+def test_round_8_detection_forms(diet, text, term):
+    assert [v.term for v in find_violations(text, diet)] == [term]
+
+
+def test_bean_curd_is_not_milk_curds():
+    assert find_violations("200 g bean curd, cubed", "vegan") == []
