@@ -472,8 +472,8 @@ def _offences(diet: str, strict: bool) -> Mapping[str, tuple[str, ...]]:
 
 # Matched against the REVERSED text from the mention's start, so the regex
 # engine walks backwards through the phrase in one anchored, linear match.
-# "%" joins too: "100% cocoa chocolate" is qualified by "100 cocoa".
-_PHRASE_BEFORE_REV_RE = re.compile(r"(?:[ \t\-'%]+[^\W_]+){1,6}")
+# "%" joins too: "100% cocoa chocolate" is qualified by "100 cocoa"; so do double quotes: vegetarian "chorizo" sausages.
+_PHRASE_BEFORE_REV_RE = re.compile(r"(?:[ \t\-'%\"\u201c\u201d]+[^\W_]+){1,6}")
 
 
 class _Context:

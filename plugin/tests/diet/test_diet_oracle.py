@@ -379,3 +379,8 @@ def test_round_8_detection_forms(diet, text, term):
 
 def test_bean_curd_is_not_milk_curds():
     assert find_violations("200 g bean curd, cubed", "vegan") == []
+
+
+@pytest.mark.parametrize("text", ['6 vegetarian "chorizo" sausages, sliced', "6 vegetarian \u201cchorizo\u201d sausages, sliced"])
+def test_a_qualifier_reaches_over_a_quoted_word(text):
+    assert find_violations(text, "pescatarian") == []
