@@ -700,7 +700,7 @@ class _Lines:
         """A plain line right under an ingredient line (through other plain lines) is part of the list."""
         while True:
             tail = line.rstrip()[-1:]
-            if not start or not tail or tail in ":.!?" or _STEP_LINE_RE.match(line):
+            if not start or not tail or tail in ":.!?" or _STEP_LINE_RE.match(line) or _IMPERATIVE_LINE_RE.match(line):
                 return False  # a header, a sentence or a step ends the list
             above = self.text.rfind("\n", 0, start - 1) + 1
             known = self._memo.get(above)
@@ -739,6 +739,14 @@ _SENTENCE_WORD_MIN = 4  # "tbsp.", "oz.", "pkg." are units, not a sentence's las
 _ABBREVIATIONS = frozenset(["approx", "tbsp", "tbsps", "pkgs"])
 _BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
 _STEP_LINE_RE = re.compile(r"^[ \t]*(?:step[ \t]*)?\d+[ \t]*[.):][ \t]+", re.I)
+# A step written without a full stop under the list: "Fry the bacon until crisp", "Brown the sausages", a verb
+# and then "the"/"them"/"it". List lines that read alike open with a preposition or a quantity ("For the syrup:",
+# "Half the butter"), so those words are left out.
+_IMPERATIVE_LINE_RE = re.compile(
+    r"^[ \t]*(?!(?:for|to|with|from|of|and|or|in|on|at|half|all|most|some|both|rest)\b)[^\W\d_]{2,}[ \t]+"
+    r"(?:the|them|it|everything)\b",
+    re.I,
+)
 _QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:(?:about|approx\.?|approximately|around)[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
 # "For the batter: 140 g plain flour, 4 eggs, 200 ml milk": a sub-list written on one line.
 _INLINE_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)

@@ -384,3 +384,20 @@ def test_bean_curd_is_not_milk_curds():
 @pytest.mark.parametrize("text", ['6 vegetarian "chorizo" sausages, sliced', "6 vegetarian \u201cchorizo\u201d sausages, sliced"])
 def test_a_qualifier_reaches_over_a_quoted_word(text):
     assert find_violations(text, "pescatarian") == []
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "expected"),
+    [
+        ("dairy-free", "250 ml oat cream\nStir the cream into the soup just before serving", []),
+        ("halal", "2 tbsp halal beef bacon, chopped\nFry the bacon until it starts to crisp, then add the onion", []),
+        ("pescatarian", "4 chicken thighs\nRoast the thighs until the skin is crisp", ["chicken thighs", "thighs"]),
+    ],
+)
+def test_a_step_without_a_full_stop_under_the_list_is_not_listed(diet, text, expected):
+    assert [v.term for v in find_violations(text, diet)] == expected
+
+
+def test_a_list_line_under_the_list_is_still_listed():
+    text = "300 g vegan sausages\nFor the syrup: juice of 2 lemons and 100 g sugar"
+    assert find_violations(text, "vegan") == []
