@@ -959,6 +959,9 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt = (), True
         return reading
+    if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
+        reading.remaining, reading.exempt, reading.defines = (), True, True
+        return reading
     if negated(i) or _is_comparison(words, head):  # what comes before the mention: it covers the whole phrase
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
@@ -970,6 +973,26 @@ def _read_mention(
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+def _is_shaped(words: list[str]) -> bool:
+    """ "shape into 8 sausages", "cut the tofu into lardons": a meat form after "into" is the shape given to food the
+    recipe already has, not that food; a later "the sausages" then means these shapes. Only meat forms: "cut into
+    tagliatelle" and "press into panko" name what the food is or gets."""
+    into = next((k for k, w in enumerate(words[:3]) if w == "into"), -1)
+    return (
+        into >= 0
+        and all(w.isdigit() or w in _SHAPE_SIZES for w in words[:into])
+        and any(w in _SHAPING_VERBS for w in words[into + 1 : into + 4])
+    )
+
+
+_SHAPING_VERBS = frozenset(
+    "shape shaped shaping form formed forming roll rolled rolling mould moulded mold molded divide divided "
+    "cut pat patted press pressed".split()
+)
+_MEAT_FORM_CATEGORIES = frozenset(["meat", "pork", "poultry"])
+_SHAPE_SIZES = frozenset("small little mini thin thick long flat round large big equal even".split())
 
 
 # Words that say a mention is the plain, unqualified food, so it cannot refer to a qualified one named before.
@@ -1066,12 +1089,14 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
         return  # not a whole recipe with an ingredient list
     listed_offences = {t for r in listed for t in r.remaining}
     dish_heads: set[str] = set()  # title dishes cleared here: "Keep the pesto in a jar" is that dish
+    # the text names the allowed version later ("shape into 8 sausages", 'tofu "feta"'): the title dish is that
+    defined_later = {x.head for x in readings if x.defines and x.start >= title_end}
     for r in unlisted:
         if set(r.remaining) & listed_offences:
             continue
         if r.start < title_end:
             plant_named = r.reported()[0] > r.start  # an allowed food names it: "Beetroot Burgers"
-            if plant_named or not set(r.remaining) & set(r.ingredient.tags):
+            if plant_named or not set(r.remaining) & set(r.ingredient.tags) or r.head in defined_later:
                 r.remaining = ()
                 dish_heads.add(r.head)
         elif ftext[max(0, r.start - 4) : r.start] == "the " and (

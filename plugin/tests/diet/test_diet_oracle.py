@@ -401,3 +401,24 @@ def test_a_step_without_a_full_stop_under_the_list_is_not_listed(diet, text, exp
 def test_a_list_line_under_the_list_is_still_listed():
     text = "300 g vegan sausages\nFor the syrup: juice of 2 lemons and 100 g sugar"
     assert find_violations(text, "vegan") == []
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "expected"),
+    [
+        ("vegan", "200 g smoked tofu, cut into lardons", []),
+        ("vegetarian", "Mix the cheese, crumbs and leek, shape into 8 sausages and chill.", []),
+        ("vegetarian", "Shape the beef mince into 4 burgers.", ["beef mince", "burgers"]),
+        ("gluten-free", "Flour the fillets, dip in egg and press into panko", ["panko"]),
+    ],
+)
+def test_a_meat_form_after_shaping_into_is_a_shape(diet, text, expected):
+    assert [v.term for v in find_violations(text, diet)] == expected
+
+
+def test_a_title_dish_shaped_in_the_steps_is_that_shape():
+    text = (
+        "Glamorgan Sausages\n150 g Caerphilly cheese, grated\n150 g fresh breadcrumbs\n1 leek, chopped\n"
+        "1. Mix everything, shape into 8 sausages and chill.\n2. Fry the sausages until golden."
+    )
+    assert find_violations(text, "vegetarian") == []
