@@ -765,6 +765,8 @@ def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool
     lead = 1 if words and words[0] in ("the", "a", "an", "some", "any", "your") else 0
     if words[lead : lead + 1] == ["for"] and any(w in _SWAP_VERBS for w in words[lead + 1 :]):
         return True
+    if words[:2] in (["each", "for"], ["every", "for"]) and "use" in words[2:]:
+        return True  # "use 3 tbsp aquafaba for each egg": a rate of exchange names the replaced food
     if len(words) > lead and words[lead] == "and" and _SWAP_PAIR_AFTER_RE.match(folded, end):
         clause_start = max(folded.rfind(c, max(0, start - 200), start) for c in ".!?\n;:") + 1
         if _SWAP_PAIR_BEFORE_RE.search(folded, clause_start, start):

@@ -422,3 +422,15 @@ def test_a_title_dish_shaped_in_the_steps_is_that_shape():
         "1. Mix everything, shape into 8 sausages and chill.\n2. Fry the sausages until golden."
     )
     assert find_violations(text, "vegetarian") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No eggs? Use 3 tbsp aquafaba for each egg in the batter", []),
+        ("Use 1 flax egg for every egg.", []),
+        ("Whisk 1 tbsp water into each egg.", ["egg"]),
+    ],
+)
+def test_a_rate_of_exchange_names_the_replaced_food(text, expected):
+    assert [v.term for v in find_violations(text, "vegan")] == expected
