@@ -296,11 +296,16 @@ _NEG_CONTRAST = (
     r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+out|don.?t|doesn.?t|do[ \t]+not"
     r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no))\b"
 )
+# "; nobody can tell", "; no one will notice", "; you won't miss it": the recipe differs and it does not show.
+_NOBODY_NOTICES = (
+    r"(?:nobody|no[ \t]+one|you[ \t]+won.?t|you.?ll[ \t]+never|you[ \t]+can.?t)\b[^.!?\n;]{0,20}\b(?:tell|notice|miss|know)\b"
+)
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
 _SELF_CONTRAST = (
     r"(?:this[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
-    r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b)"  # "; ours uses kelp", "; maple does the job here"
+    r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
+    r"|" + _NOBODY_NOTICES + ")"
 )
 _EXCLUDED_LATER_RE = re.compile(
     r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:but[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
@@ -310,6 +315,7 @@ _EXCLUSION_CUE_RE = re.compile(
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
+    r"|;[ \t]*" + _NOBODY_NOTICES
 )
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
@@ -318,7 +324,7 @@ _ATTRIBUTION_RE = re.compile(
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
     r"|\b(?:most|many|plenty[ \t]+of|ordinary|always)\b"
-    r"|\bmy[ \t]+(?:[^\W_]+[ \t]+){0,2}(?:grand[^\W_]*|granny|gran|nan|nana|nonna|baba|babcia|mother|mum|mom|aunt|auntie"
+    r"|\b(?:my|our)[ \t]+(?:[^\W_]+[ \t]+){0,2}(?:grand[^\W_]*|granny|gran|nan|nana|nonna|baba|babcia|mother|mum|mom|aunt|auntie"
     r"|father|dad|family|childhood)\b)[^.!?\n;]*$"
 )
 # A warning about products: "check the packet, as some brands blend in wheat", "most supermarket soba
@@ -641,8 +647,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
     flour" (sizes: ``_SIZED``)."""
     i = 0
-    while i < len(words) and i < 3 and words[i] in _COMPARE_SKIP:
-        i += 1
+    while i < len(words) and i < 3 and (words[i] in _COMPARE_SKIP or words[i] == "s"):
+        i += 2 if words[i] == "s" else 1  # "like the goat's milk cajeta": a possessive is skipped with its owner
     if i >= len(words):
         return False
     if words[i] in ("to", "into") and i and words[i - 1] in ("a", "an") and head in _RESULT_HEADS:
@@ -661,7 +667,11 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     if _EXCLUDED_LATER_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
-    return _ATTRIBUTION_RE.search(folded, clause_start, start) is not None
+    if _ATTRIBUTION_RE.search(folded, clause_start, start) is not None:
+        return True
+    # or said after it, in its clause: "The cheese you'll see in some restaurant versions isn't traditional; ours ..."
+    clause_end = min((i for i in (folded.find(c, end) for c in ".!?\n;") if i >= 0), default=len(folded))
+    return _ATTRIBUTION_RE.search(folded, end, clause_end) is not None
 
 
 def _is_product_caveat(folded: str, start: int) -> bool:

@@ -434,3 +434,27 @@ def test_a_title_dish_shaped_in_the_steps_is_that_shape():
 )
 def test_a_rate_of_exchange_names_the_replaced_food(text, expected):
     assert [v.term for v in find_violations(text, "vegan")] == expected
+
+
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("vegetarian", "Slice and serve. The traditional sort is made with beef suet; nobody can tell."),
+        ("vegan", "Our family pho starts with beef bones and fish sauce; this one has neither."),
+        ("dairy-free", "The cheese you'll see in some restaurant versions isn't traditional; ours never had any."),
+        ("vegan", "Coconut Fudge, like the goat's milk cajeta of my childhood but vegan"),
+    ],
+)
+def test_what_others_make_is_not_this_recipe(diet, text):
+    assert find_violations(text, diet) == []
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "expected"),
+    [
+        ("vegetarian", "Add the beef suet; nobody can tell.", ["beef suet"]),
+        ("dairy-free", "Grate over the cheese you'll see in the fridge; ours is aged.", ["cheese"]),
+    ],
+)
+def test_without_an_attribution_the_food_stays(diet, text, expected):
+    assert [v.term for v in find_violations(text, diet)] == expected
