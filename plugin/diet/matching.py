@@ -293,7 +293,7 @@ _REMOVED = frozenset(["removed", "discarded"])
 # "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't",
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
 _NEG_CONTRAST = (
-    r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+out|don.?t|doesn.?t|do[ \t]+not"
+    r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t|do[ \t]+not"
     r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no))\b"
 )
 # "; nobody can tell", "; no one will notice", "; you won't miss it": the recipe differs and it does not show.
@@ -303,7 +303,7 @@ _NOBODY_NOTICES = (
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
 _SELF_CONTRAST = (
-    r"(?:this[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
+    r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
     r"|" + _NOBODY_NOTICES + ")"
 )
@@ -314,7 +314,7 @@ _EXCLUSION_CUE_RE = re.compile(
     r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has)\b"
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
-    r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
+    r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
     r"|;[ \t]*" + _NOBODY_NOTICES
 )
 _ATTRIBUTION_RE = re.compile(
@@ -572,9 +572,14 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         return False
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
-    return bool(_CLAUSE_START_RE.search(folded, 0, start)) or bool(words and words[0] in _VERB_LEAD)
+    if _CLAUSE_START_RE.search(folded, 0, start) or (words and words[0] in _VERB_LEAD):
+        return True
+    return _AFTER_CONDITION_RE.search(folded, max(0, start - 100), start) is not None
 
 
+# "If you want more kick, beef the flavour up", "When hot, butter the pan": the main clause after a condition starts
+# with the verb.
+_AFTER_CONDITION_RE = re.compile(r"(?:^|[.!?;:\n])[ \t]*(?:if|when|once)\b[^.!?;:\n,]{0,80},[ \t]*$")
 _VERB_SEP = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)"
 _VERB_WORD = "(?:" + "|".join(sorted(_VERBABLE)) + ")"
 # "flour, egg and bread each escalope", "flour, egg and crumb the chicken": the breading sequence is three verbs

@@ -458,3 +458,25 @@ def test_what_others_make_is_not_this_recipe(diet, text):
 )
 def test_without_an_attribution_the_food_stays(diet, text, expected):
     assert [v.term for v in find_violations(text, diet)] == expected
+
+
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("vegetarian", "If you want more kick, beef the flavour up with smoked paprika."),
+        ("dairy-free", "When the pan is hot, butter the base lightly with vegan spread."),
+    ],
+)
+def test_a_verb_after_a_condition_is_not_a_food(diet, text):
+    assert find_violations(text, diet) == []
+
+
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("nut-free", "Traditional ones are topped with flaked almonds; I leave them off."),
+        ("vegan", "Many cooks simmer it with salt pork; my version is meat-free."),
+    ],
+)
+def test_more_ways_to_say_this_recipe_leaves_it_out(diet, text):
+    assert find_violations(text, diet) == []
