@@ -480,3 +480,20 @@ def test_a_verb_after_a_condition_is_not_a_food(diet, text):
 )
 def test_more_ways_to_say_this_recipe_leaves_it_out(diet, text):
     assert find_violations(text, diet) == []
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "term"),
+    [
+        ("vegetarian", "500 g kingklip fillets, cut into portions", "kingklip fillets"),
+        ("dairy-free", "200 g sulguni, grated", "sulguni"),
+        ("pescatarian", "200 g linguiça, sliced", "linguiça"),
+        ("halal", "Georgian chacha in small glasses after the supra", "chacha"),
+        ("vegan", "Mix the mắm tôm with lime juice", "mắm tôm"),
+        ("pescatarian", "Thread the boerewors into a coil", "boerewors"),
+        ("dairy-free", "Serve with a bowl of raita", "raita"),
+        ("gluten-free", "Spread the Vegemite thinly on the toast", "Vegemite"),
+    ],
+)
+def test_round_9_detection_forms(diet, text, term):
+    assert term in [v.term for v in find_violations(text, diet)]
