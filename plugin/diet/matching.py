@@ -323,7 +323,7 @@ _ATTRIBUTION_RE = re.compile(
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
-    r"|\b(?:most|many|plenty[ \t]+of|ordinary|always)\b"
+    r"|\b(?:most|many|plenty[ \t]+of|ordinary|always|every)\b"
     r"|\b(?:my|our)[ \t]+(?:[^\W_]+[ \t]+){0,2}(?:grand[^\W_]*|granny|gran|nan|nana|nonna|baba|babcia|mother|mum|mom|aunt|auntie"
     r"|father|dad|family|childhood)\b)[^.!?\n;]*$"
 )
@@ -667,6 +667,14 @@ def _is_comparison(words: list[str], head: str) -> bool:
     return words[i] == "of" and i + 1 < len(words) and words[i + 1] in _COMPARE_NOUNS
 
 
+def _is_prose(folded: str, start: int, reading: _Reading) -> bool:
+    """Off the list, or in a bracketed aside on it: "4 beef escalopes (bifanas are usually pork; we use beef)"."""
+    if not reading.on_ingredient_line:
+        return True
+    line_start = folded.rfind("\n", 0, start) + 1
+    return folded.rfind("(", line_start, start) > folded.rfind(")", line_start, start)
+
+
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
     if _EXCLUDED_LATER_RE.match(folded, end) is None:
@@ -966,7 +974,7 @@ def _read_mention(
         return reading
     if (
         _suffix_clears(ftext, e)
-        or (ctx.has_exclusion() and not reading.on_ingredient_line and _is_excluded_later(ftext, s, e))  # prose only
+        or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)

@@ -497,3 +497,19 @@ def test_more_ways_to_say_this_recipe_leaves_it_out(diet, text):
 )
 def test_round_9_detection_forms(diet, text, term):
     assert term in [v.term for v in find_violations(text, diet)]
+
+
+@pytest.mark.parametrize(
+    ("diet", "text"),
+    [
+        ("halal", "4 thin beef escalopes, pounded (bifanas are usually pork; we use beef)"),
+        ("vegetarian", "Every Dutch grandmother's pea soup has rookworst in it; mine gets its smokiness from tofu instead."),
+    ],
+)
+def test_what_others_make_in_an_aside_or_every_kitchen_is_not_this_recipe(diet, text):
+    assert find_violations(text, diet) == []
+
+
+def test_an_ingredient_line_outside_an_aside_still_lists_its_food():
+    text = "Pea Soup\n200 g pork ribs, as usual; we use them\n500 g split peas\n1 onion\n1. Simmer."
+    assert [v.term for v in find_violations(text, "vegetarian")] == ["pork ribs"]
