@@ -513,3 +513,8 @@ def test_what_others_make_in_an_aside_or_every_kitchen_is_not_this_recipe(diet, 
 def test_an_ingredient_line_outside_an_aside_still_lists_its_food():
     text = "Pea Soup\n200 g pork ribs, as usual; we use them\n500 g split peas\n1 onion\n1. Simmer."
     assert [v.term for v in find_violations(text, "vegetarian")] == ["pork ribs"]
+
+
+def test_alligator_pepper_is_a_spice():
+    text = "1 tbsp spice (calabash nutmeg, alligator pepper, uda)\n2 scotch bonnets\n1. Add the onion and peppers."
+    assert find_violations(text, "vegan") == []
