@@ -675,6 +675,21 @@ def _is_prose(folded: str, start: int, reading: _Reading) -> bool:
     return folded.rfind("(", line_start, start) > folded.rfind(")", line_start, start)
 
 
+def _is_hypothetical(words: list[str]) -> bool:
+    """ "the sweetness a Greek cafe would get from honey": what someone else would use, not this recipe ("you'd use",
+    "I would add" are suggestions to the reader and stay)."""
+    i = 1 if words[:1] in (["from"], ["with"], ["in"]) else 0
+    return (
+        words[i : i + 1] in (["get"], ["use"], ["add"], ["put"])
+        and words[i + 1 : i + 2] == ["would"]
+        and len(words) > i + 2
+        and words[i + 2] not in _READER_SUBJECTS
+    )
+
+
+_READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
+
+
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
     if _EXCLUDED_LATER_RE.match(folded, end) is None:
@@ -987,7 +1002,7 @@ def _read_mention(
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
-    if negated(i) or _is_comparison(words, head):  # what comes before the mention: it covers the whole phrase
+    if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):  # what comes before the mention: it covers the whole phrase
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
     if words and words[0] in _UNQUALIFIED:

@@ -518,3 +518,14 @@ def test_an_ingredient_line_outside_an_aside_still_lists_its_food():
 def test_alligator_pepper_is_a_spice():
     text = "1 tbsp spice (calabash nutmeg, alligator pepper, uda)\n2 scotch bonnets\n1. Add the onion and peppers."
     assert find_violations(text, "vegan") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drizzle with date syrup; it gives the sweetness a Greek café would get from honey.", []),
+        ("If you like it sweeter, you would add honey at the end.", ["honey"]),
+    ],
+)
+def test_what_someone_else_would_use_is_not_used(text, expected):
+    assert [v.term for v in find_violations(text, "vegan")] == expected
