@@ -229,6 +229,7 @@ _EQUIPMENT = frozenset(
 # and what may follow them when they are verbs.
 _VERBABLE = frozenset(
     ["butter", "cream", "flour", "oil", "fish", "milk", "beef", "bread", "crumb", "egg", "scallop", "stuff", "sprinkle"]
+    + ["lard"]  # "lard the venison with strips of pork fat": threading fat through lean meat
 )
 _VERB_OBJECT = frozenset(
     ["the", "a", "an", "your", "each", "both", "it", "them", "its", "their", "this", "these", "those", "out", "up"]

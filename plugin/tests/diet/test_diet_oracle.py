@@ -529,3 +529,9 @@ def test_alligator_pepper_is_a_spice():
 )
 def test_what_someone_else_would_use_is_not_used(text, expected):
     assert [v.term for v in find_violations(text, "vegan")] == expected
+
+
+def test_lard_the_meat_is_a_verb():
+    text = "Lard the venison loin with strips of pork fat using a larding needle"
+    assert [v.term for v in find_violations(text, "vegetarian")] == ["venison loin", "pork fat"]
+    assert [v.term for v in find_violations("200 g lard, diced", "vegetarian")] == ["lard"]
