@@ -1174,12 +1174,16 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
         if (
             r.remaining
             and not r.exempt
-            and len(r.words) == 1
+            and (len(r.words) == 1 or (len(r.words) == 2 and r.head in _PIECES))  # tofu "bacon" ... "the bacon bits"
             and defined.get(name, len(lines.text)) < r.start
             and name not in listed_bad
             and not r.listed(lines)
         ):
             r.remaining = ()
+
+
+# Pieces of a food are that food: "the bacon bits", "the chicken pieces" mean the version named before.
+_PIECES = frozenset(["bits", "pieces", "chunks", "strips", "cubes", "slices"])
 
 
 def _title_end(ftext: str, lines: _Lines) -> int:

@@ -535,3 +535,9 @@ def test_lard_the_meat_is_a_verb():
     text = "Lard the venison loin with strips of pork fat using a larding needle"
     assert [v.term for v in find_violations(text, "vegetarian")] == ["venison loin", "pork fat"]
     assert [v.term for v in find_violations("200 g lard, diced", "vegetarian")] == ["lard"]
+
+
+def test_pieces_of_a_defined_food_are_that_food():
+    text = '200 g smoked tofu, cut into lardons\nFry the tofu "bacon" until crisp, then fold the bacon bits through the salad'
+    assert find_violations(text, "vegan") == []
+    assert [v.term for v in find_violations("Fold the bacon bits through the salad", "vegan")] == ["bacon bits"]
