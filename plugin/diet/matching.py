@@ -1003,7 +1003,8 @@ def _read_mention(
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
-    if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):  # what comes before the mention: it covers the whole phrase
+    # what comes before the mention: it covers the whole phrase
+    if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
     if words and words[0] in _UNQUALIFIED:
@@ -1029,11 +1030,11 @@ def _is_shaped(words: list[str]) -> bool:
 
 
 _SHAPING_VERBS = frozenset(
-    "shape shaped shaping form formed forming roll rolled rolling mould moulded mold molded divide divided "
-    "cut pat patted press pressed".split()
+    ["shape", "shaped", "shaping", "form", "formed", "forming", "roll", "rolled", "rolling", "mould", "moulded"]
+    + ["mold", "molded", "divide", "divided", "cut", "pat", "patted", "press", "pressed"]
 )
 _MEAT_FORM_CATEGORIES = frozenset(["meat", "pork", "poultry"])
-_SHAPE_SIZES = frozenset("small little mini thin thick long flat round large big equal even".split())
+_SHAPE_SIZES = frozenset(["small", "little", "mini", "thin", "thick", "long", "flat", "round", "large", "big", "equal", "even"])
 
 
 # Words that say a mention is the plain, unqualified food, so it cannot refer to a qualified one named before.
