@@ -1335,7 +1335,10 @@ _CLAIM_RES = {
     for diet, words in _CLAIM_WORDS.items()
 }
 _CLAIM_CUES = {"vegan": ("vegan", "plant"), "vegetarian": ("vegetarian",), "pescatarian": ("pescatarian",)}
-_SUGGESTION_RE = re.compile(r"\b(?:non[ \t\-]?[^\W_]+|if[ \t]+you|for[ \t]+those|anyone|serve|serving|offer)\b")
+# "... for egg noodles if nobody is gluten-free": a condition on who eats it makes the sentence a suggestion
+_SUGGESTION_RE = re.compile(
+    r"\b(?:non[ \t\-]?[^\W_]+|if[ \t]+(?:you|nobody|no[ \t]+one)|for[ \t]+those|anyone|serve|serving|offer)\b"
+)
 
 
 def _clear_in_claims(ftext: str, diet: str, readings: list[_Reading], lines: _Lines) -> None:

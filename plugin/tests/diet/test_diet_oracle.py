@@ -541,3 +541,8 @@ def test_pieces_of_a_defined_food_are_that_food():
     text = '200 g smoked tofu, cut into lardons\nFry the tofu "bacon" until crisp, then fold the bacon bits through the salad'
     assert find_violations(text, "vegan") == []
     assert [v.term for v in find_violations("Fold the bacon bits through the salad", "vegan")] == ["bacon bits"]
+
+
+def test_a_claim_under_a_condition_on_the_eaters_is_a_suggestion():
+    text = "Trade the rice noodles for egg noodles if nobody is gluten-free"
+    assert [v.term for v in find_violations(text, "gluten-free")] == ["egg noodles"]
