@@ -109,6 +109,9 @@ _NEG_MULTI = frozenset(
         ("mustn", "t"),
         ("isn", "t"),
         ("contains", "no"),
+        ("nothing", "contains"),  # "so nothing here contains wheat"
+        ("nothing", "here", "contains"),
+        ("nothing", "in", "it", "contains"),
         ("instead", "of", "the"),
         ("no", "need", "for"),
         ("stand", "in", "for"),

@@ -546,3 +546,10 @@ def test_pieces_of_a_defined_food_are_that_food():
 def test_a_claim_under_a_condition_on_the_eaters_is_a_suggestion():
     text = "Trade the rice noodles for egg noodles if nobody is gluten-free"
     assert [v.term for v in find_violations(text, "gluten-free")] == ["egg noodles"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Masarepa is pure corn, so nothing here contains wheat.", "Nothing in it contains wheat or barley."]
+)
+def test_nothing_contains_is_a_negation(text):
+    assert find_violations(text, "gluten-free") == []
