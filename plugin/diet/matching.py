@@ -325,6 +325,7 @@ _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
+    r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks)[ \t]"  # "In Sweden it simmers with salt pork"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
     r"|\b(?:most|many|plenty[ \t]+of|ordinary|always|every)\b"
@@ -679,6 +680,10 @@ def _is_prose(folded: str, start: int, reading: _Reading) -> bool:
     return folded.rfind("(", line_start, start) > folded.rfind(")", line_start, start)
 
 
+# "the French almond macarons are a different biscuit altogether": set apart from this recipe's food
+_DIFFERENT_AFTER_RE = re.compile(r"(?:[ \t]+[^\W_]+)?[ \t]+(?:is|are)[ \t]+(?:an?[ \t]+)?(?:different|unrelated)\b")
+
+
 def _is_hypothetical(words: list[str]) -> bool:
     """ "the sweetness a Greek cafe would get from honey": what someone else would use, not this recipe ("you'd use",
     "I would add" are suggestions to the reader and stay)."""
@@ -997,6 +1002,7 @@ def _read_mention(
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)
+        or _DIFFERENT_AFTER_RE.match(ftext, e) is not None
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))

@@ -553,3 +553,15 @@ def test_a_claim_under_a_condition_on_the_eaters_is_a_suggestion():
 )
 def test_nothing_contains_is_a_negation(text):
     assert find_violations(text, "gluten-free") == []
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "expected"),
+    [
+        ("nut-free", "These are coconut macaroons; the French almond macarons are a different biscuit altogether.", []),
+        ("vegan", "Soup\nIn Sweden it simmers with a piece of salt pork; my version is meat-free.", []),
+        ("vegan", "Soup\nIn the pot it simmers with a piece of salt pork.", ["pork"]),
+    ],
+)
+def test_a_food_set_apart_or_placed_elsewhere_is_not_this_recipe(diet, text, expected):
+    assert [v.term for v in find_violations(text, diet)] == expected
