@@ -673,11 +673,14 @@ def _is_comparison(words: list[str], head: str) -> bool:
 
 
 def _is_prose(folded: str, start: int, reading: _Reading) -> bool:
-    """Off the list, or in a bracketed aside on it: "4 beef escalopes (bifanas are usually pork; we use beef)"."""
+    """Off the list, or in a bracketed aside on it about another food: "4 beef escalopes (bifanas are usually pork;
+    we use beef)". An aside about the listed food itself ("200 g ham (many cooks use 300 g ham; we use less)") is
+    still that food."""
     if not reading.on_ingredient_line:
         return True
     line_start = folded.rfind("\n", 0, start) + 1
-    return folded.rfind("(", line_start, start) > folded.rfind(")", line_start, start)
+    paren = folded.rfind("(", line_start, start)
+    return paren > folded.rfind(")", line_start, start) and folded[start : reading.end] not in folded[line_start:paren]
 
 
 # "the French almond macarons are a different biscuit altogether": set apart from this recipe's food
