@@ -1019,6 +1019,9 @@ def _read_mention(
     if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
+    if words[:2] in (["eat", "who"], ["eats", "who"]) or words[:3] == ["eat", "can", "who"]:
+        reading.remaining, reading.exempt = (), True  # "for those who eat gluten": names the eaters, not a food used
+        return reading
     if words and words[0] in _UNQUALIFIED:
         reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
         return reading

@@ -565,3 +565,14 @@ def test_nothing_contains_is_a_negation(text):
 )
 def test_a_food_set_apart_or_placed_elsewhere_is_not_this_recipe(diet, text, expected):
     assert [v.term for v in find_violations(text, diet)] == expected
+
+
+@pytest.mark.parametrize(
+    ("diet", "text", "expected"),
+    [
+        ("dairy-free", "Cooking for people who eat dairy? A spoonful of butter stirred in makes it richer", ["butter"]),
+        ("gluten-free", "Serve with rice, and with bread for those who eat gluten.", ["bread"]),
+    ],
+)
+def test_who_eats_a_food_names_the_eaters(diet, text, expected):
+    assert [v.term for v in find_violations(text, diet)] == expected
