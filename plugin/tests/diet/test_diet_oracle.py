@@ -493,6 +493,7 @@ def test_more_ways_to_say_this_recipe_leaves_it_out(diet, text):
         ("pescatarian", "Thread the boerewors into a coil", "boerewors"),
         ("dairy-free", "Serve with a bowl of raita", "raita"),
         ("gluten-free", "Spread the Vegemite thinly on the toast", "Vegemite"),
+        ("vegan", "Filipino Leche Flan", "Leche Flan"),
     ],
 )
 def test_round_9_detection_forms(diet, text, term):
