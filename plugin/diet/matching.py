@@ -975,6 +975,12 @@ class _Reading:
         return self.on_ingredient_line
 
 
+def _allowed_reading(ftext: str, s: int, e: int, ing: Ingredient) -> _Reading:
+    """A mention the diet allows in itself: only a reference can change that, so no context is read."""
+    own = tuple(ftext[s:e].split())
+    return _Reading(s, e, ing, (), False, None, own[-1] if own else "", own)
+
+
 def _read_mention(
     ftext: str,
     i: int,
@@ -987,10 +993,10 @@ def _read_mention(
 ) -> _Reading:
     s, e, ing = found[i]
     bad = offences.get(ing.name, ())
+    if not bad:
+        return _allowed_reading(ftext, s, e, ing)
     own = tuple(ftext[s:e].split())
     head = own[-1] if own else ""
-    if not bad:  # allowed in itself: only a reference can change that, so skip the context work
-        return _Reading(s, e, ing, (), False, None, head, own)
     reading = _Reading(s, e, ing, bad, False, lines.listed(s), head, own, offends=True)
     words = ctx.words_before(s)
     if _is_equipment(ftext, e) or _is_verb(ftext, s, e, words):
@@ -1471,7 +1477,12 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     negated = _negation_finder(ctx, found)
     qualifiers = _qualifiers_for(diet)
     lines = _Lines(ftext)
-    readings = [_read_mention(ftext, i, found, offences, ctx, negated, qualifiers, lines) for i in range(len(found))]
+    readings = [
+        _read_mention(ftext, i, found, offences, ctx, negated, qualifiers, lines)
+        if ing.name in offences
+        else _allowed_reading(ftext, s, e, ing)  # most mentions: no context to read (the hot path of a check)
+        for i, (s, e, ing) in enumerate(found)
+    ]
     readings = _join_compounds(ftext, readings)
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
