@@ -992,9 +992,7 @@ def _read_mention(
     lines: _Lines,
 ) -> _Reading:
     s, e, ing = found[i]
-    bad = offences.get(ing.name, ())
-    if not bad:
-        return _allowed_reading(ftext, s, e, ing)
+    bad = offences[ing.name]  # allowed mentions take _allowed_reading: only an offending one is read in context
     own = tuple(ftext[s:e].split())
     head = own[-1] if own else ""
     reading = _Reading(s, e, ing, bad, False, lines.listed(s), head, own, offends=True)
