@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -63,8 +64,9 @@ def variant_config(base: Path, variant: Variant, folder: Path) -> Path:
     if "lr_schedule" in variant.overrides and "learning_rate" not in variant.overrides:
         raw["learning_rate"] = raw["lr_schedule"]["arguments"][0]  # the schedule drives it; say so in the config
     raw["adapter_path"] = str(folder / "adapter")
-    raw["save_every"] = _gcd(variant.score_at)
-    raw["iters"] = raw.get("iters") if variant.overrides.get("iters") else max(variant.score_at)
+    raw["save_every"] = math.gcd(*variant.score_at)
+    if "iters" not in variant.overrides:
+        raw["iters"] = max(variant.score_at)
     raw["epochs"] = None  # the base's claim about its own schedule does not hold for a variant's
     path = folder / "config.yaml"
     write_text(path, json.dumps(raw, indent=1))  # JSON is YAML
@@ -72,15 +74,6 @@ def variant_config(base: Path, variant: Variant, folder: Path) -> Path:
     if max(variant.score_at) > cfg.iters:
         raise ConfigError(f"variant {variant.name}: score_at {max(variant.score_at)} is past iters={cfg.iters}")
     return path
-
-
-def _gcd(values: tuple[int, ...]) -> int:
-    from math import gcd
-
-    out = 0
-    for v in values:
-        out = gcd(out, v)
-    return out
 
 
 def checkpoint_folder(adapter: Path, iteration: int) -> Path:
