@@ -131,6 +131,7 @@ _NEG_MULTI = frozenset(
         ("otherwise", "get", "from"),  # "the depth you would otherwise get from red wine": what it stands in for
     }
 )
+_NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word right before the food
 # Words that directly after an ingredient mean it is absent or replaced.
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
@@ -420,22 +421,26 @@ def _node_pattern(node: dict[str, dict]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Matcher:
-    regex: re.Pattern[str]
+    pattern: str
+    ascii_regex: re.Pattern[str]  # the same pattern in ASCII mode: for ASCII text (most text) it matches the same
     surface: Mapping[str, str]
     ingredients: Mapping[str, Ingredient]
     qualifiers: Mapping[tuple[str, ...], frozenset[str]]
     qualifier_words: frozenset[str]
+    by_form: Mapping[str, Ingredient]  # surface form -> its ingredient: one lookup per mention
 
 
 def _build(surface: Mapping[str, str], ingredients: Mapping[str, Ingredient]) -> Matcher:
     pattern = _WORD_BEFORE + "(?:" + _trie_pattern(sorted(surface)) + ")" + _WORD_AFTER
     qualifiers = {tuple(k.split()): v for k, v in load().qualifiers.items()}
     return Matcher(
-        regex=re.compile(pattern),
+        pattern=pattern,
+        ascii_regex=re.compile(pattern, re.ASCII),
         surface=surface,
         ingredients=ingredients,
         qualifiers=qualifiers,
         qualifier_words=frozenset(w for k in qualifiers for w in k),
+        by_form={form: ingredients[name] for form, name in surface.items()},
     )
 
 
@@ -459,11 +464,20 @@ def detection() -> Matcher:
     return _build(surface, ingredients)
 
 
+class _QualifierMap(dict[tuple[str, ...], frozenset[str]]):
+    """Qualifier phrase -> the tags it clears, plus every word of every phrase: a mention with none of these
+    words before it (most mentions) skips the phrase lookups."""
+
+    def __init__(self, phrases: Mapping[tuple[str, ...], frozenset[str]]) -> None:
+        super().__init__(phrases)
+        self.words = frozenset(w for phrase in self for w in phrase)
+
+
 @functools.cache
-def _qualifiers_for(diet: str) -> Mapping[tuple[str, ...], frozenset[str]]:
+def _qualifiers_for(diet: str) -> _QualifierMap:
     """The qualifiers that clear tags when judging ``diet``: everyone's plus the diet's own ("halal")."""
     scoped = {tuple(k.split()): v for k, v in load().diets[diet].qualifiers.items()}
-    return {**matcher().qualifiers, **scoped}
+    return _QualifierMap({**matcher().qualifiers, **scoped})
 
 
 @functools.cache
@@ -531,6 +545,8 @@ def _is_negated(words: list[str]) -> bool:
         return not (
             words[i] in _OMIT_VERBS and (words[i + 1 : i + 3] == ["t", "don"] or words[i + 1 : i + 2] in (["never"], ["not"]))
         )
+    if i >= len(words) or words[i] not in _NEG_MULTI_LAST:
+        return False  # most mentions: no phrase ends right before it
     for size in (2, 3, 4):
         seq = tuple(reversed(words[i : i + size]))
         if len(seq) == size and seq in _NEG_MULTI:
@@ -538,9 +554,11 @@ def _is_negated(words: list[str]) -> bool:
     return False
 
 
-def _qualifier_clears(qualifiers: Mapping[tuple[str, ...], frozenset[str]], words: list[str]) -> frozenset[str]:
+def _qualifier_clears(qualifiers: _QualifierMap, words: list[str]) -> frozenset[str]:
     """Tags cleared by a qualifier right before the mention (one skippable word allowed)."""
     cleared: frozenset[str] = frozenset()
+    if qualifiers.words.isdisjoint(words):
+        return cleared
     for skip in (0, 1, 2, 3):  # "vegan SHREDDED cheese", "vegan MOZZARELLA STYLE cheese"
         if skip and (len(words) < skip or words[skip - 1] in _NOT_SKIPPABLE):
             break
@@ -690,13 +708,11 @@ _DIFFERENT_AFTER_RE = re.compile(r"(?:[ \t]+[^\W_]+)?[ \t]+(?:is|are)[ \t]+(?:an
 def _is_hypothetical(words: list[str]) -> bool:
     """ "the sweetness a Greek cafe would get from honey": what someone else would use, not this recipe ("you'd use",
     "I would add" are suggestions to the reader and stay)."""
-    i = 1 if words[:1] in (["from"], ["with"], ["in"]) else 0
-    return (
-        words[i : i + 1] in (["get"], ["use"], ["add"], ["put"])
-        and words[i + 1 : i + 2] == ["would"]
-        and len(words) > i + 2
-        and words[i + 2] not in _READER_SUBJECTS
-    )
+    i = 1 if words and words[0] in ("from", "with", "in") else 0
+    return len(words) > i + 2 and words[i + 1] == "would" and words[i] in _WOULD_VERBS and words[i + 2] not in _READER_SUBJECTS
+
+
+_WOULD_VERBS = frozenset(["get", "use", "add", "put"])
 
 
 _READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
@@ -813,15 +829,21 @@ def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool
     """ "substitute tofu for chicken" (mention after "for"), "chicken can be replaced with tofu", and the
     second pair of "replace the butter with oil and the milk with soya milk"."""
     lead = 1 if words and words[0] in ("the", "a", "an", "some", "any", "your") else 0
-    if words[lead : lead + 1] == ["for"] and any(w in _SWAP_VERBS for w in words[lead + 1 :]):
+    first = words[lead] if len(words) > lead else ""
+    if first == "for" and any(w in _SWAP_VERBS for w in words[lead + 1 :]):
         return True
-    if words[:2] in (["each", "for"], ["every", "for"]) and "use" in words[2:]:
+    if len(words) > 2 and words[1] == "for" and words[0] in ("each", "every") and "use" in words[2:]:
         return True  # "use 3 tbsp aquafaba for each egg": a rate of exchange names the replaced food
-    if len(words) > lead and words[lead] == "and" and _SWAP_PAIR_AFTER_RE.match(folded, end):
+    if first == "and" and _SWAP_PAIR_AFTER_RE.match(folded, end):
         clause_start = max(folded.rfind(c, max(0, start - 200), start) for c in ".!?\n;:") + 1
         if _SWAP_PAIR_BEFORE_RE.search(folded, clause_start, start):
             return True
-    return _POSTFIX_SWAP_RE.match(folded, end) is not None
+    return folded[end : end + 1] in _AFTER_GAP and _POSTFIX_SWAP_RE.match(folded, end) is not None
+
+
+# What can follow a mention before a word that reads it ("chicken, or swap in tofu", "butter-free"): any other
+# character (a full stop, a newline, the end) rules out every such rule with one test.
+_AFTER_GAP = frozenset([" ", "\t", ",", "-"])
 
 
 # "replace the butter with oil and THE MILK with soya milk", "swap the cream for yoghurt and the cheese for ...":
@@ -864,24 +886,32 @@ def _next_word(folded: str, end: int) -> str | None:
 # scanning
 
 
+@functools.cache
+def _unicode_regex(pattern: str) -> re.Pattern[str]:
+    """Compiled on first non-ASCII text only (about 0.25 s for the detection vocabulary)."""
+    return re.compile(pattern)
+
+
 def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient]]:
     """(folded start, folded end, ingredient) for every lexicon mention."""
     text = folded.text
+    by_form = m.by_form
     found: _Found = []
-    for hit in m.regex.finditer(text):
+    # re's Unicode word classes cost about 15% of a scan; ASCII text (the fast path of fold) has no other letters
+    regex = m.ascii_regex if folded.starts is None else _unicode_regex(m.pattern)
+    for hit in regex.finditer(text):
         form = hit.group()
-        name = m.surface.get(form) or m.surface.get(" ".join(TOKEN_RE.findall(form)))
-        if name is None:  # cannot happen for forms built from the surface map
+        ing = by_form.get(form) or by_form.get(" ".join(TOKEN_RE.findall(form)))
+        if ing is None:  # cannot happen for forms built from the surface map
             continue
-        if form in _ACCENTED and folded.starts is not None:  # "rosé": the accent that folding drops names the wine
-            start, end = folded.span(hit.start(), hit.end())
+        s, e = hit.span()
+        if folded.starts is not None and form in _ACCENTED:  # "rosé": the accent that folding drops names the wine
+            start, end = folded.span(s, e)
             if not folded.original[start:end].isascii():
-                name = m.surface.get(_ACCENTED[form], name)
-        ing = m.ingredients[name]
-        verb_like = ing.not_followed_by and _next_word(text, hit.end()) in ing.not_followed_by
-        if verb_like and not _is_noun_use(text, hit.start(), found):
+                ing = by_form.get(_ACCENTED[form], ing)
+        if ing.not_followed_by and _next_word(text, e) in ing.not_followed_by and not _is_noun_use(text, s, found):
             continue  # "cream the butter": a verb, not an ingredient
-        found.append((hit.start(), hit.end(), ing))
+        found.append((s, e, ing))
     return found
 
 
@@ -977,8 +1007,14 @@ class _Reading:
 
 def _allowed_reading(ftext: str, s: int, e: int, ing: Ingredient) -> _Reading:
     """A mention the diet allows in itself: only a reference can change that, so no context is read."""
-    own = tuple(ftext[s:e].split())
+    own = _words_of(ftext[s:e])
     return _Reading(s, e, ing, (), False, None, own[-1] if own else "", own)
+
+
+@functools.lru_cache(maxsize=4096)
+def _words_of(form: str) -> tuple[str, ...]:
+    """A mention's words: a few hundred distinct forms make up most mentions, so this is a cache hit."""
+    return tuple(form.split())
 
 
 def _read_mention(
@@ -988,28 +1024,29 @@ def _read_mention(
     offences: Mapping[str, tuple[str, ...]],
     ctx: _Context,
     negated: Callable[[int], bool],
-    qualifiers: Mapping[tuple[str, ...], frozenset[str]],
+    qualifiers: _QualifierMap,
     lines: _Lines,
 ) -> _Reading:
     s, e, ing = found[i]
     bad = offences[ing.name]  # allowed mentions take _allowed_reading: only an offending one is read in context
-    own = tuple(ftext[s:e].split())
+    own = _words_of(ftext[s:e])
     head = own[-1] if own else ""
     reading = _Reading(s, e, ing, bad, False, lines.listed(s), head, own, offends=True)
     words = ctx.words_before(s)
-    if _is_equipment(ftext, e) or _is_verb(ftext, s, e, words):
+    spaced = ftext[e : e + 1] in _AFTER_GAP  # else no word after it can clear it
+    if (spaced and _is_equipment(ftext, e)) or _is_verb(ftext, s, e, words):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
     if _is_quoted(ftext, s, e, ctx.has_double_quotes):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     if (
-        _suffix_clears(ftext, e)
+        (spaced and _suffix_clears(ftext, e))
         or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)
-        or _DIFFERENT_AFTER_RE.match(ftext, e) is not None
+        or (spaced and _DIFFERENT_AFTER_RE.match(ftext, e) is not None)
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
@@ -1271,6 +1308,16 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
     line. "600 ml oat milk" ... "whisk in the milk", "300 g pork sausages" ... "grill the sausages":
     a head word of an ingredient line. The title refers forward to the list like the steps do.
     """
+    # an allowed mention can only take an offence from a reading that has one: skip the rest cheaply
+    live = {w for x in readings if x.remaining for w in x.words}
+    referring = [
+        r
+        for r in readings
+        if not (r.exempt or (r.offends and r.listed(lines)))
+        and (r.offends or r.head in live or r.head[:-1] in live or r.head in _HYPERNYM_TAGS)
+    ]
+    if not referring:
+        return
     by_head: dict[str, list[_Reading]] = {}
     by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs" (phrases only)
     for x in readings:
@@ -1289,13 +1336,7 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
     for x in readings:
         if x.offends and not x.not_food and x.listed(lines):
             listed_bad.setdefault(x.ingredient.name, []).append(x)
-    # an allowed mention can only take an offence from a reading that has one: skip the rest cheaply
-    live = {w for x in readings if x.remaining for w in x.words}
-    for r in readings:
-        if r.exempt or (r.offends and r.listed(lines)):
-            continue
-        if not r.offends and r.head not in live and r.head[:-1] not in live and r.head not in _HYPERNYM_TAGS:
-            continue
+    for r in referring:
         same = listed_bad.get(r.ingredient.name) if r.offends else None
         if same:
             if all(not x.remaining for x in same):
