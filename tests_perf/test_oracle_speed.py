@@ -56,11 +56,12 @@ from test_oracle_speed import _check_all, _texts
 texts = _texts()
 found = _check_all(texts)  # warm-up: lexicon load and regex compile are one-off costs
 rounds = []
-for _ in range(5):
+for _ in range(15):  # 15 x ~35 ms: a shared 2-core machine leaves at least one round undisturbed
     tic = time.perf_counter()
     _check_all(texts)
     rounds.append(time.perf_counter() - tic)
-print(json.dumps({"found": found, "best_round_s": min(rounds), "texts": len(texts)}))
+rounds.sort()
+print(json.dumps({"found": found, "best_round_s": rounds[0], "median_round_s": rounds[7], "texts": len(texts)}))
 """
 
 
@@ -82,9 +83,10 @@ def test_oracle_throughput(benchmark, recipe_gate):
     texts = _texts()
     assert all(parse_recipe(t).title for t in texts)
     result = benchmark.pedantic(_measure_in_fresh_interpreter, rounds=1, iterations=1)
-    checks_per_s = result["texts"] / result["best_round_s"]  # fastest of 5 rounds: the least disturbed
+    checks_per_s = result["texts"] / result["best_round_s"]  # fastest of 15 rounds: the least disturbed
     benchmark.extra_info.update(
         checks_per_s=round(checks_per_s),
+        median_checks_per_s=round(result["texts"] / result["median_round_s"]),
         texts=len(texts),
         mean_chars=round(sum(map(len, texts)) / len(texts)),
         violations_per_round=result["found"],
