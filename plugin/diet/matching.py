@@ -526,7 +526,8 @@ class _Context:
         words = self._cache.get(start)
         if words is None:
             hit = _PHRASE_BEFORE_REV_RE.match(self._rev, len(self.text) - start)
-            words = [w[::-1] for w in TOKEN_RE.findall(hit.group())] if hit else []
+            words = TOKEN_RE.findall(self.text, len(self.text) - hit.end(), start) if hit else []
+            words.reverse()  # nearest first
             self._cache[start] = words
         return words
 
