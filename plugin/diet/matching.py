@@ -62,6 +62,8 @@ _NEG_FILLER = frozenset(
         "your",
         "need",  # "you don't NEED eggs or dairy"
         "refined",  # "no REFINED sugar"
+        "uses",  # "my neighbour never USES wine in hers"
+        "used",
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -293,6 +295,8 @@ _COMPARE_SKIP = frozenset(
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
+_TEXTURE_HEADS = frozenset(["curds"])
+_DETERMINERS = frozenset(["a", "an", "the", "some"])
 # "6 king scallops, roe removed": the food is taken away
 _REMOVED = frozenset(["removed", "discarded"])
 # "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't",
@@ -310,6 +314,8 @@ _NOBODY_NOTICES = (
 _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
+    # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
+    r"|[^.!?\n;]{0,40}\b(?:makes?[ \t]+it|keeps?[ \t]+it|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick))\b"
     r"|" + _NOBODY_NOTICES + ")"
 )
 _EXCLUDED_LATER_RE = re.compile(
@@ -320,11 +326,13 @@ _EXCLUSION_CUE_RE = re.compile(
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
+    r"|;[^.!?\n;]{0,40}\b(?:makes?[ \t]+it|keeps?[ \t]+it|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick))\b"
     r"|;[ \t]*" + _NOBODY_NOTICES
 )
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
-    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b"
+    r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks)[ \t]"  # "In Sweden it simmers with salt pork"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
@@ -555,6 +563,19 @@ def _is_negated(words: list[str]) -> bool:
     return False
 
 
+def _glosses_negated_name(ctx: _Context, start: int) -> bool:
+    """ "do not add the myeolchi (dried anchovies)": a bracketed gloss right after a negated name is negated with it."""
+    text = ctx.text
+    opened = text.rfind("(", max(0, start - _GLOSS_LEAD_MAX), start)
+    if opened < 1 or text[opened - 1] not in " \t" or ")" in text[opened:start] or "\n" in text[opened:start]:
+        return False
+    name = ctx.words_before(opened)  # the glossed name, then the words before it
+    return len(name) > 1 and _is_negated(name[1:])
+
+
+_GLOSS_LEAD_MAX = 25  # a gloss's food comes within a few words of its bracket: "(dried anchovies)"
+
+
 def _qualifier_clears(qualifiers: _QualifierMap, words: list[str]) -> frozenset[str]:
     """Tags cleared by a qualifier right before the mention (one skippable word allowed)."""
     cleared: frozenset[str] = frozenset()
@@ -684,6 +705,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return True
     if words[i] in _COMPARE_WORDS:
         return True
+    if i and head in _TEXTURE_HEADS and words[i] in ("in", "into") and words[0] not in _DETERMINERS:
+        return True  # "cook until set in soft curds": a texture, after a size or softness word
     if words[i] == "to" and i + 1 < len(words) and words[i + 1] in _COMPARE_TO:
         return True  # "unrelated to wheat", "similar to bread"
     if words[i] == "like":
@@ -953,7 +976,8 @@ def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) ->
     memo: dict[int, bool] = {}
 
     def own(i: int) -> bool:
-        return _is_negated(ctx.words_before(found[i][0]))
+        start = found[i][0]
+        return _is_negated(ctx.words_before(start)) or (ctx.has_brackets and _glosses_negated_name(ctx, start))
 
     def chained(i: int) -> bool:
         return i > 0 and _LIST_GAP_RE.fullmatch(ctx.text, found[i - 1][1], found[i][0]) is not None
@@ -1061,6 +1085,12 @@ def _read_mention(
     if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
+    if _is_stand_in(ftext, e, words):
+        reading.remaining, reading.exempt, reading.defines = (), True, True  # a later bare mention means the stand-in
+        return reading
+    if spaced and head in _IDIOM_VERBS and _next_word(ftext, e) == _IDIOM_VERBS[head] and (not words or words[0] in _SUBJECTS):
+        reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken Out Chili", "you chicken out"
+        return reading
     if words[:2] in (["eat", "who"], ["eats", "who"]) or words[:3] == ["eat", "can", "who"]:
         reading.remaining, reading.exempt = (), True  # "for those who eat gluten": names the eaters, not a food used
         return reading
@@ -1072,6 +1102,25 @@ def _read_mention(
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+# "tofu does the paneer's job", "tempeh takes the bacon's place": the mention names what another food stands in for
+_STAND_IN_AFTER_RE = re.compile(r"(?:['\u2019]s|s['\u2019])?[ \t]+(?:job|role|place|part)\b")
+_STAND_IN_GAP = frozenset(["'", "\u2019", " ", "s"])
+_STAND_IN_VERBS = frozenset(["do", "does", "doing", "did", "take", "takes", "taking", "took", "play", "plays", "playing"])
+# Words that make an ingredient word a verb when they come first: "Chicken Out Chili", "the night you chicken out".
+_IDIOM_VERBS = {"chicken": "out"}
+_SUBJECTS = frozenset(["i", "you", "we", "they", "he", "she", "t", "never", "to", "might", "may", "will", "ll", "d"])
+
+
+def _is_stand_in(ftext: str, end: int, words: list[str]) -> bool:
+    return (
+        len(words) > 1
+        and words[0] == "the"
+        and words[1] in _STAND_IN_VERBS
+        and ftext[end : end + 1] in _STAND_IN_GAP
+        and _STAND_IN_AFTER_RE.match(ftext, end) is not None
+    )
 
 
 def _is_shaped(words: list[str]) -> bool:
@@ -1190,14 +1239,28 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     dish_heads: set[str] = set()  # title dishes cleared here: "Keep the pesto in a jar" is that dish
     # the text names the allowed version later ("shape into 8 sausages", 'tofu "feta"'): the title dish is that
     defined_later = {x.head for x in readings if x.defines and x.start >= title_end}
+    # the title names the allowed version of the dish's kind: "Raclette Night with Vegan Cheese"
+    title_defined = {t for x in readings if x.defines and x.offends and x.start < title_end for t in x.ingredient.tags}
+    misnamed = ("despite" in ftext or "spite" in ftext) and _MISNAMED_RE.search(ftext) is not None
+    misnamed_dishes: set[str] = set()
     for r in unlisted:
         if set(r.remaining) & listed_offences:
             continue
         if r.start < title_end:
             plant_named = r.reported()[0] > r.start  # an allowed food names it: "Beetroot Burgers"
-            if plant_named or not set(r.remaining) & set(r.ingredient.tags) or r.head in defined_later:
+            if (
+                plant_named
+                or not set(r.remaining) & set(r.ingredient.tags)
+                or r.head in defined_later
+                or set(r.remaining) <= title_defined
+                or misnamed
+            ):
                 r.remaining = ()
                 dish_heads.add(r.head)
+                if misnamed:
+                    misnamed_dishes.add(r.ingredient.name)
+        elif r.ingredient.name in misnamed_dishes:
+            r.remaining = ()  # "Irish Honeycomb ... Despite its name, it contains no bee honeycomb"
         elif ftext[max(0, r.start - 4) : r.start] == "the " and (
             r.head in dish_heads or (set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS)
         ):
@@ -1206,6 +1269,8 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             r.remaining, r.defines = (), True
 
 
+# "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
+_MISNAMED_RE = re.compile(r"\b(?:despite|in[ \t]+spite[ \t]+of)[ \t]+(?:its|the|their|his|her)[ \t]+names?\b")
 # "blitz ... to make a loose pesto", "strain to make a brown stock": the recipe makes it from its own list.
 _MADE_HERE_RE = re.compile(
     r"\b(?:make|makes|making|form|forms|forming)[ \t]+(?:into[ \t]+)?(?:a|an|your)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
