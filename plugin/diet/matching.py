@@ -1188,6 +1188,35 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
     return out
 
 
+def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str, tuple[str, ...]]) -> None:
+    """ "X made with Y", "X from Y": a food whose verdict depends on what it is made of follows what the text says it
+    is made of. "Marshmallows made with halal-certified bovine gelatine" and "broth from zabiha lamb bones" are
+    allowed; "Reblochon made with animal rennet" takes the rennet's offence."""
+    for x, y in zip(readings, readings[1:]):
+        gap = ftext[x.end : y.start]
+        if ("from" not in gap and "made" not in gap) or len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
+            continue
+        words = gap.split()
+        lead = 2 if words[:1] == ["made"] and words[1:2] in (["with"], ["from"], ["using"]) else int(words[:1] == ["from"])
+        rest = words[lead:]
+        if not lead or any(c in gap for c in _SOURCE_GAP_STOPS) or any(w in _NOT_SKIPPABLE for w in rest):
+            continue
+        if x.remaining and not y.remaining and (y.exempt or y.ingredient.name not in offences):
+            said = {_SOURCE_FAMILY.get(t, t) for t in offences.get(y.ingredient.name, ())}
+            if set(x.remaining) <= set(x.ingredient.maybe) or {_SOURCE_FAMILY.get(t, t) for t in x.remaining} <= said:
+                x.remaining, x.exempt = (), True
+        elif not x.remaining and not x.exempt and y.remaining:
+            shared = tuple(t for t in y.remaining if t in x.ingredient.maybe)
+            if shared:
+                x.remaining, x.offends = shared, True
+
+
+_SOURCE_GAP_MAX = 50
+_SOURCE_GAP_STOPS = frozenset(".,;:!?()\n")
+# what a source statement says of the animal: "bovine gelatine" covers the gelatine's meat, pork or poultry
+_SOURCE_FAMILY = {"meat": "animal", "poultry": "animal", "pork": "animal"}
+
+
 def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> list[_Reading]:
     """ "the meat", "the cheese", "the fat": the other mentions of that kind of food."""
     # "the grated cheese" is still the bare kind: a form whose ingredient is its head word's
@@ -1589,6 +1618,8 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
         for i, (s, e, ing) in enumerate(found)
     ]
     readings = _join_compounds(ftext, readings)
+    if "from" in ftext or "made" in ftext:
+        _follow_sources(ftext, readings, offences)
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
     _resolve_references(ftext, readings, lines)
