@@ -1459,6 +1459,14 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             continue  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
         # the list first; else a title that clears it ("Cauliflower Steaks" ... "brush the steaks")
         heads = [x for x in longer if x.listed(lines)] or [x for x in longer if x.start < title_end_at() and not x.remaining]
+        if (
+            not heads
+            and ftext[max(0, r.start - 4) : r.start] == "the "
+            and not any(x.listed(lines) for x in readings)
+            and not _is_equipment(ftext, r.end)
+        ):
+            # a snippet with no list: "roast 4 veal marrow bones and scoop out the marrow" refers to the food named before
+            heads = [x for x in longer if x.end <= r.start and x.remaining]
         if heads:
             referent = next((x for x in heads if x.remaining), heads[0])
             r.remaining = referent.remaining
