@@ -116,7 +116,7 @@ def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, per
 
 # --- the CPU greedy schedule against the path before it (issue 13, item 5) ------------------------------------------
 
-SCHEDULE_PROMPTS = 48  # the cpu profile's batch: both streams full, prompts of every diet
+SCHEDULE_PROMPTS = 96  # the cpu profile's batch: both streams full, prompts of every diet
 LEGACY_BATCH_SIZE = 16  # the cpu profile's batch size before the schedule
 # Measured here in two runs (2 cores, other work on the machine): 1.43x and 1.50x, outputs identical.
 # A schedule that falls back to the legacy path measures about 1.0x (+-10% between two runs on a quiet machine),
