@@ -1600,6 +1600,28 @@ def _follow_glosses(ftext: str, readings: list[_Reading], ctx: _Context, lines: 
     return added
 
 
+# A sentence that names the meat's source as halal: "Our butcher is zabiha and we buy all our meat there", "since the
+# halal butcher started curing his own beef bacon", "We only buy zabiha chicken". It states the text's meat as halal.
+_HALAL_WORD = r"(?:halal|zabiha|zabihah|dhabiha)"
+_HALAL_SOURCE_RE = re.compile(
+    rf"\b{_HALAL_WORD}(?:[ \t\-]+certified)?[ \t]+butchers?\b"
+    rf"|\bbutchers?(?:[ \t]+[^\W_]+){{0,3}}[ \t]+(?:is|are)[ \t]+(?:a[ \t]+)?{_HALAL_WORD}\b"
+    rf"|\b(?:we|i)[ \t]+only[ \t]+(?:ever[ \t]+)?(?:buy|use|cook)[ \t]+{_HALAL_WORD}\b"
+)
+
+
+_HALAL_SOURCED = frozenset(["meat", "poultry", "pork"])  # meat of a halal source (pork here only as a "maybe"); not gelatine
+
+
+def _clear_by_halal_source(diet: str, readings: list[_Reading]) -> None:
+    """Strict-only meat (meat or poultry not stated as halal) in a text that says its meat comes from a halal butcher.
+    What is forbidden outright (pork, blood, alcohol) and other strict-only items (gelatine, shellfish) stay."""
+    lenient = _offences(diet, False)
+    for r in readings:
+        if r.remaining and _HALAL_SOURCED.issuperset(r.remaining) and r.ingredient.name not in lenient:
+            r.remaining = ()
+
+
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
     """Mentions of foods that ``diet`` forbids, ordered by position.
 
@@ -1634,6 +1656,8 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
+    if diet == "halal" and strict and _HALAL_SOURCE_RE.search(ftext) is not None:
+        _clear_by_halal_source(diet, readings)
     if "vanilla" in ftext:
         _clear_title_flavours(ftext, readings, lines)
     glossed = _follow_glosses(ftext, readings, ctx, lines) if ctx.has_brackets else []
