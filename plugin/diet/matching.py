@@ -64,6 +64,13 @@ _NEG_FILLER = frozenset(
         "refined",  # "no REFINED sugar"
         "uses",  # "my neighbour never USES wine in hers"
         "used",
+        # "Carbonara never HAD cream in it", "has never SEEN an egg", "there hasn't BEEN any ACTUAL meat in it"
+        "had",
+        "has",
+        "seen",
+        "been",
+        "actual",
+        "contained",
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -83,6 +90,7 @@ _NEG_SINGLE = frozenset(
         "not",
         "never",
         "nor",
+        "neither",  # "there is neither egg nor cream in it"
         "non",
         "hold",
         "sans",
@@ -110,6 +118,13 @@ _NEG_MULTI = frozenset(
         ("shouldn", "t"),
         ("mustn", "t"),
         ("isn", "t"),
+        ("hasn", "t"),
+        ("hadn", "t"),
+        ("haven", "t"),
+        ("wasn", "t"),
+        ("aren", "t"),
+        ("allergic", "to"),  # "my son turned out to be allergic to dairy": what the dish avoids
+        ("intolerant", "to"),
         ("contains", "no"),
         ("nothing", "contains"),  # "so nothing here contains wheat"
         ("nothing", "here", "contains"),
