@@ -255,6 +255,7 @@ _VERBABLE = frozenset(
 _VERB_OBJECT = frozenset(
     ["the", "a", "an", "your", "each", "both", "it", "them", "its", "their", "this", "these", "those", "out", "up"]
     + ["generously", "with", "over", "on", "together", "every", "all", "half"]  # "Cream half of it"
+    + ["one", "two", "three", "four", "six", "eight", "twelve"]  # "Butter two 20 cm sandwich tins"
 )
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
 _VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"])
@@ -298,6 +299,7 @@ _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unli
 _COMPARE_NOUNS = frozenset(
     ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
     + ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
+    + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
 )
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
@@ -318,7 +320,8 @@ _REMOVED = frozenset(["removed", "discarded"])
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
 _NEG_CONTRAST = (
     r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t|do[ \t]+not"
-    r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no))\b"
+    r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no)"
+    r"|make[ \t]+(?:these|them|mine|ours|it|this)|switched|swapped)\b"  # ", so I make these with halal gelatine"
 )
 # "; nobody can tell", "; no one will notice", "; you won't miss it": the recipe differs and it does not show.
 _NOBODY_NOTICES = (
@@ -330,18 +333,23 @@ _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
     # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
-    r"|[^.!?\n;]{0,40}\b(?:makes?[ \t]+it|keeps?[ \t]+it|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick))\b"
+    r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
+    r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"  # "; trout takes their place"
+    r"|(?:i|we)[ \t]+(?:switched|swapped|changed)\b"  # "My abuela used evaporated milk; I switched to oat milk"
     r"|" + _NOBODY_NOTICES + ")"
 )
 _EXCLUDED_LATER_RE = re.compile(
-    r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:but[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
+    r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:(?:but|so)[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
 )
 _EXCLUSION_CUE_RE = re.compile(
-    r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has)\b"
+    r"\b(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has|make"
+    r"|switched|swapped)\b"
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
-    r"|;[^.!?\n;]{0,40}\b(?:makes?[ \t]+it|keeps?[ \t]+it|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick))\b"
+    r"|;[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
+    r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
+    r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
     r"|;[ \t]*" + _NOBODY_NOTICES
 )
 _ATTRIBUTION_RE = re.compile(
@@ -349,11 +357,15 @@ _ATTRIBUTION_RE = re.compile(
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
-    r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks)[ \t]"  # "In Sweden it simmers with salt pork"
+    r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
+    # what restaurants, stalls and shops do: "Restaurants finish their dal with ghee"
+    r"|\b(?:restaurants?|takeaways?|cafes|canteens|vendors|stalls|hawkers|bakeries|delis|pubs|caterers)\b"
+    r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"  # "In Sweden it simmers with salt pork"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
     r"|\b(?:most|many|plenty[ \t]+of|ordinary|always|every)\b"
     r"|\b(?:my|our)[ \t]+(?:[^\W_]+[ \t]+){0,2}(?:grand[^\W_]*|granny|gran|nan|nana|nonna|baba|babcia|mother|mum|mom|aunt|auntie"
+    r"|abuela|abuelita|oma|yiayia|nonno|nani|dadi|ammi|amma|paati|lola|bubbe|babushka|babcia|teta|halmeoni"
     r"|father|dad|family|childhood)\b)[^.!?\n;]*$"
 )
 # A warning about products: "check the packet, as some brands blend in wheat", "most supermarket soba
@@ -628,7 +640,7 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         if not (second and second.group(1) in _VERBABLE):
             return False
         nxt = _next_word(folded, second.end())
-    if nxt not in _VERB_OBJECT:
+    if nxt not in _VERB_OBJECT and not (nxt and nxt.isdigit()):  # "butter 2 ramekins"
         return False
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
