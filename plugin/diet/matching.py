@@ -547,6 +547,7 @@ class _Context:
         self.has_product_words = any(w in folded for w in _PRODUCT_CUES)  # "some brands ...": substring tests, no scan
         self.has_brackets = "(" in folded
         self.has_double_quotes = any(q in folded for q in _DOUBLE_QUOTES)  # most texts: no line scan per mention
+        self.has_other_kind = "kind" in folded or "one has" in folded or "ones have" in folded or "version" in folded
 
     def has_exclusion(self) -> bool:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
@@ -779,6 +780,20 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     # or said after it, in its clause: "The cheese you'll see in some restaurant versions isn't traditional; ours ..."
     clause_end = min((i for i in (folded.find(c, end) for c in ".!?\n;") if i >= 0), default=len(folded))
     return _ATTRIBUTION_RE.search(folded, end, clause_end) is not None
+
+
+# The reason this recipe uses a qualified product: "I use vegetarian Worcestershire sauce, as the usual kind has
+# anchovies", "because the regular one contains gelatine". What the other kind has is not in this recipe.
+_OTHER_KIND_RE = re.compile(
+    r"\b(?:as|because|since)[ \t]+(?:the[ \t]+|most[ \t]+)?(?:usual|regular|ordinary|normal|standard|traditional|classic"
+    r"|original|conventional)[ \t]+(?:kind|kinds|one|ones|version|versions|sort|type)[ \t]+(?:has|have|contains?|uses?"
+    r"|includes?|is[ \t]+made[ \t]+with|are[ \t]+made[ \t]+with)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
+)
+
+
+def _is_other_kind(folded: str, start: int) -> bool:
+    clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;:,") + 1
+    return _OTHER_KIND_RE.search(folded, clause_start, start) is not None
 
 
 def _is_product_caveat(folded: str, start: int) -> bool:
@@ -1096,6 +1111,7 @@ def _read_mention(
         (spaced and _suffix_clears(ftext, e))
         or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
+        or (ctx.has_other_kind and _is_other_kind(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)
         or (spaced and _DIFFERENT_AFTER_RE.match(ftext, e) is not None)
@@ -1124,11 +1140,24 @@ def _read_mention(
     if words and words[0] in _UNQUALIFIED:
         reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
         return reading
+    if words[:2] in _VERSION_OF and len(words) > 2 and words[2] not in _NOT_DIET_QUALIFIERS:
+        if _qualifier_clears(qualifiers, words[2:]):  # "My halal take on coq au vin": the dish made to the diet
+            reading.remaining, reading.exempt = (), True
+            return reading
+    if spaced and words[:1] == ["with"] and _WOULD_AFTER_RE.match(ftext, e) is not None:
+        reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
+        return reading
     cleared = _qualifier_clears(qualifiers, words)
     if cleared:
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+# "my halal take on coq au vin", "a vegan version of shepherd's pie": the dish as this recipe makes it for the diet
+_VERSION_OF = (["on", "take"], ["on", "twist"], ["on", "spin"], ["on", "riff"], ["of", "version"], ["of", "rendition"])
+# "with beef it would be a cottage pie", "with cream it'd be heavier": what the dish would be, not what it is
+_WOULD_AFTER_RE = re.compile(r"[ \t]+(?:it|this|that)(?:[ \t]+would|['\u2019]d)\b")
 
 
 # "tofu does the paneer's job", "tempeh takes the bacon's place": the mention names what another food stands in for
@@ -1649,6 +1678,16 @@ def _clear_by_halal_source(diet: str, readings: list[_Reading]) -> None:
             r.remaining = ()
 
 
+# Towns that name a food: "my landlady in Bologna", "the market in Gouda". Only capitalised, in prose, after "in"
+# or "near" (not "dip in Cheddar": cheeses and wines cooked "in" are left out of the set).
+_PLACES = frozenset(["bologna", "gouda", "edam", "roquefort", "wensleydale", "caerphilly", "parma", "bayonne"])
+_PLACE_LEAD_RE = re.compile(r"\b(?:in|near|around|visiting|visited|outside)[ \t]+$")
+
+
+def _is_place(ftext: str, start: int) -> bool:
+    return _PLACE_LEAD_RE.search(ftext, max(0, start - 12), start) is not None
+
+
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
     """Mentions of foods that ``diet`` forbids, ordered by position.
 
@@ -1694,5 +1733,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     for r in readings:
         if r.remaining:
             start, end = folded.span(*r.reported())
+            if text[start].isupper() and ftext[r.start : r.end] in _PLACES and _is_place(ftext, r.start):
+                continue
             violations.append(Violation(text[start:end], r.ingredient.name, r.remaining[0], start, end))
     return violations
