@@ -571,6 +571,24 @@ class _Context:
 _OUT_OF_LEADS = frozenset(["run", "ran", "re", "are", "running", "is"])  # "if you've run out of pine nuts"
 
 
+# Words after which "no" is English: "with no", "there's no", "contains no", "little or no".
+_NO_LEADS = frozenset(
+    ["with", "and", "or", "but", "so", "is", "are", "was", "were", "be", "s", "has", "have", "had", "need", "needs"]
+    + ["contains", "containing", "contain", "use", "uses", "add", "adds", "requires", "require", "includes", "want"]
+    + ["absolutely", "almost", "virtually", "practically", "zero", "yes", "there", "means", "say", "says", "said"]
+    + ["of", "for", "at", "in", "on", "to", "by", "from", "made", "cooked", "baked", "served", "it", "them", "just"]
+)
+
+
+def _is_particle_no(words: list[str]) -> bool:
+    """ "Saba no Misoni (Mackerel Simmered in Miso)": a name before "no" makes it the Japanese particle between two names
+    (only where an English gloss in brackets follows); the leads above make it a negation."""
+    if words[:1] != ["no"] or len(words) < 2:
+        return False
+    word = words[1]
+    return word not in _NO_LEADS and not word.endswith("ly") and not word.isdigit() and len(word) > 1
+
+
 def _is_negated(words: list[str]) -> bool:
     if words[:2] == ["of", "out"] and (len(words) == 2 or words[2] in _OUT_OF_LEADS):
         return True  # "Out of pine nuts? Walnuts work": a clause that opens with "out of" names what is missing
@@ -598,7 +616,7 @@ def _glosses_negated_name(ctx: _Context, start: int) -> bool:
     if opened < 1 or text[opened - 1] not in " \t" or ")" in text[opened:start] or "\n" in text[opened:start]:
         return False
     name = ctx.words_before(opened)  # the glossed name, then the words before it
-    return len(name) > 1 and _is_negated(name[1:])
+    return len(name) > 1 and _is_negated(name[1:]) and not _is_particle_no(name[1:])
 
 
 _GLOSS_LEAD_MAX = 25  # a gloss's food comes within a few words of its bracket: "(dried anchovies)"
@@ -1013,13 +1031,21 @@ def _mentions(text: str, m: Matcher) -> list[Mention]:
     return out
 
 
+def _bracket_follows(text: str, start: int) -> bool:
+    line_end = text.find("\n", start)
+    return text.find("(", start, line_end if line_end >= 0 else len(text)) >= 0
+
+
 def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) -> Callable[[int], bool]:
     """Memoised "is mention i negated?" (by its own context or a negated list)."""
     memo: dict[int, bool] = {}
 
     def own(i: int) -> bool:
         start = found[i][0]
-        return _is_negated(ctx.words_before(start)) or (ctx.has_brackets and _glosses_negated_name(ctx, start))
+        words = ctx.words_before(start)
+        if _is_negated(words):
+            return not (ctx.has_brackets and _is_particle_no(words) and _bracket_follows(ctx.text, start))
+        return ctx.has_brackets and _glosses_negated_name(ctx, start)
 
     def chained(i: int) -> bool:
         return i > 0 and _LIST_GAP_RE.fullmatch(ctx.text, found[i - 1][1], found[i][0]) is not None
