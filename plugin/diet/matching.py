@@ -283,6 +283,8 @@ _OMIT_VERBS = frozenset(["skip", "omit", "avoid", "exclude"])
 _GENERIC_HEADS = frozenset(
     ["sauce", "dressing", "marinade", "glaze", "paste", "mixture", "batter", "dough", "filling", "topping", "syrup"]
 )
+# What a recipe makes in the pan from its list: "the gravy" of a pie whose list has stock, flour and stout.
+_OWN_MIXTURES = frozenset(["gravy"])
 # Qualifiers that name a diet, which a title may apply to its dish ("Vegan Mac and Cheese"); plant and meat
 # words ("coconut", "beef") qualify only the word right after them.
 _NOT_DIET_QUALIFIERS = frozenset(
@@ -1270,14 +1272,18 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
     return out
 
 
-def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str, tuple[str, ...]]) -> None:
+def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str, tuple[str, ...]], rennet_always: bool) -> None:
     """ "X made with Y", "X from Y": a food whose verdict depends on what it is made of follows what the text says it
     is made of. "Marshmallows made with halal-certified bovine gelatine" and "broth from zabiha lamb bones" are
-    allowed; "Reblochon made with animal rennet" takes the rennet's offence."""
+    allowed; "Reblochon made with animal rennet" takes the rennet's offence, and so does any cheese where the diet
+    always forbids the rennet ("Cheddar (made with animal rennet)" for a vegetarian; for strict halal the rennet
+    carries it)."""
     for x, y in zip(readings, readings[1:]):
         gap = ftext[x.end : y.start]
         if ("from" not in gap and "made" not in gap) or len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
             continue
+        if gap.lstrip(" \t")[:1] == "(":
+            gap = gap.lstrip(" \t")[1:]  # "Cheddar (made with animal rennet)": a bracketed source says the same
         words = gap.split()
         lead = 2 if words[:1] == ["made"] and words[1:2] in (["with"], ["from"], ["using"]) else int(words[:1] == ["from"])
         rest = words[lead:]
@@ -1288,7 +1294,12 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
             if set(x.remaining) <= set(x.ingredient.maybe) or {_SOURCE_FAMILY.get(t, t) for t in x.remaining} <= said:
                 x.remaining, x.exempt = (), True
         elif not x.remaining and not x.exempt and y.remaining:
-            shared = tuple(t for t in y.remaining if t in x.ingredient.maybe)
+            # "Cheddar (made with animal rennet)": any cheese made with it takes the rennet's offence
+            shared = tuple(
+                t
+                for t in y.remaining
+                if t in x.ingredient.maybe or (rennet_always and t == "animal-rennet" and "dairy" in x.ingredient.tags)
+            )
             if shared:
                 x.remaining, x.offends = shared, True
 
@@ -1339,6 +1350,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             or (title_cleared and r.head in _GENERIC_HEADS)
             or (makes and _is_made_here(ftext, r))
             or r.head in title_heads
+            or (r.head in _OWN_MIXTURES and ftext[max(0, r.start - 4) : r.start] == "the ")
         )
     ]
     if not unlisted:
@@ -1378,6 +1390,8 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             r.remaining = ()
         elif makes and r.start >= title_end and _is_made_here(ftext, r):
             r.remaining, r.defines = (), True
+        elif r.head in _OWN_MIXTURES and ftext[max(0, r.start - 4) : r.start] == "the ":
+            r.remaining = ()  # "the stout gives the gravy its depth": the gravy the recipe makes from its list
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
@@ -1741,7 +1755,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     ]
     readings = _join_compounds(ftext, readings)
     if "from" in ftext or "made" in ftext:
-        _follow_sources(ftext, readings, offences)
+        _follow_sources(ftext, readings, offences, "animal rennet" in _offences(diet, False))
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
     _resolve_references(ftext, readings, lines)
