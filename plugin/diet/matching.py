@@ -335,7 +335,8 @@ _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
     # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
-    r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
+    r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
+    r"|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
     r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"  # "; trout takes their place"
     r"|(?:i|we)[ \t]+(?:switched|swapped|changed)\b"  # "My abuela used evaporated milk; I switched to oat milk"
     r"|" + _NOBODY_NOTICES + ")"
@@ -349,7 +350,8 @@ _EXCLUSION_CUE_RE = re.compile(
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
-    r"|;[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
+    r"|;[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
+    r"|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
     r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
     r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
     r"|;[ \t]*" + _NOBODY_NOTICES
@@ -359,10 +361,11 @@ _ATTRIBUTION_RE = re.compile(
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
+    # "In Sweden it simmers with salt pork", "In Swansea market these are fried in bacon fat"
     r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
     # what restaurants, stalls and shops do: "Restaurants finish their dal with ghee"
     r"|\b(?:restaurants?|takeaways?|cafes|canteens|vendors|stalls|hawkers|bakeries|delis|pubs|caterers)\b"
-    r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"  # "In Sweden it simmers with salt pork"
+    r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
     r"|\b(?:most|many|plenty[ \t]+of|ordinary|always|every)\b"
@@ -549,7 +552,7 @@ class _Context:
         self.has_product_words = any(w in folded for w in _PRODUCT_CUES)  # "some brands ...": substring tests, no scan
         self.has_brackets = "(" in folded
         self.has_double_quotes = any(q in folded for q in _DOUBLE_QUOTES)  # most texts: no line scan per mention
-        self.has_other_kind = "kind" in folded or "one has" in folded or "ones have" in folded or "version" in folded
+        self._other_kind: bool | None = None
 
     def has_exclusion(self) -> bool:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
@@ -559,6 +562,13 @@ class _Context:
                 _EXCLUSION_CUE_RE.search(text) is not None
             )
         return self._excludes
+
+    def has_other_kind(self) -> bool:
+        """Whether "the usual kind has" may be said: substring tests, once per text and only when asked."""
+        if self._other_kind is None:
+            text = self.text
+            self._other_kind = "kind" in text or " one" in text or "version" in text or "sort" in text or "type" in text
+        return self._other_kind
 
     def words_before(self, start: int) -> list[str]:
         words = self._cache.get(start)
@@ -1139,7 +1149,7 @@ def _read_mention(
         (spaced and _suffix_clears(ftext, e))
         or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
-        or (ctx.has_other_kind and _is_other_kind(ftext, s))
+        or (ctx.has_other_kind() and _is_other_kind(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)
         or (spaced and _DIFFERENT_AFTER_RE.match(ftext, e) is not None)
@@ -1168,11 +1178,17 @@ def _read_mention(
     if words and words[0] in _UNQUALIFIED:
         reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
         return reading
-    if words[:2] in _VERSION_OF and len(words) > 2 and words[2] not in _NOT_DIET_QUALIFIERS:
-        if _qualifier_clears(qualifiers, words[2:]):  # "My halal take on coq au vin": the dish made to the diet
-            reading.remaining, reading.exempt = (), True
-            return reading
-    if spaced and words[:1] == ["with"] and _WOULD_AFTER_RE.match(ftext, e) is not None:
+    if (
+        words
+        and words[0] in _VERSION_LEADS
+        and words[:2] in _VERSION_OF
+        and len(words) > 2
+        and words[2] not in _NOT_DIET_QUALIFIERS
+        and _qualifier_clears(qualifiers, words[2:])
+    ):
+        reading.remaining, reading.exempt = (), True  # "My halal take on coq au vin": the dish made to the diet
+        return reading
+    if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
         return reading
     cleared = _qualifier_clears(qualifiers, words)
@@ -1184,6 +1200,7 @@ def _read_mention(
 
 # "my halal take on coq au vin", "a vegan version of shepherd's pie": the dish as this recipe makes it for the diet
 _VERSION_OF = (["on", "take"], ["on", "twist"], ["on", "spin"], ["on", "riff"], ["of", "version"], ["of", "rendition"])
+_VERSION_LEADS = frozenset(["on", "of"])
 # "with beef it would be a cottage pie", "with cream it'd be heavier": what the dish would be, not what it is
 _WOULD_AFTER_RE = re.compile(r"[ \t]+(?:it|this|that)(?:[ \t]+would|['\u2019]d)\b")
 
@@ -1762,7 +1779,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
-    if diet == "halal" and strict and _HALAL_SOURCE_RE.search(ftext) is not None:
+    if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _HALAL_SOURCE_RE.search(ftext):
         _clear_by_halal_source(diet, readings)
     if "vanilla" in ftext:
         _clear_title_flavours(ftext, readings, lines)
