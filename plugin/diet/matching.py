@@ -394,10 +394,14 @@ _HYPERNYM_TAGS = {
     "crumbs": frozenset(["gluten-grain"]),  # "without pressing the crumbs on" after breadcrumbs
     "pasta": frozenset(["gluten-grain"]),  # "drain the pasta" after "gluten-free penne"
     "noodles": frozenset(["gluten-grain"]),
+    "whites": frozenset(["egg"]),  # "whisk the whites to soft peaks" after "6 eggs, separated"
+    "claws": frozenset(["shellfish"]),  # "twist off the claws" after "1 cooked lobster"
 }
+# Heads that refer only after "the": "the whites" (not "spring onion whites"), "the claws".
+_THE_ONLY_HEADS = frozenset(["whites", "claws"])
 # "the fat" is the fat a listed meat gave off ("fry the bacon until the fat runs"), but not in
 # "full-fat milk" or "low-fat": only after a determiner.
-_FAT_DETERMINER_RE = re.compile(r"\b(?:the|its|their|some|little|any|rendered|excess)[ \t]+$")
+_FAT_DETERMINER_RE = re.compile(r"\b(?:the|its|their|some|little|any|rendered|excess|layer[ \t]+of)[ \t]+$")
 # "sorghum flour", "chickpea (gram) flour", "jowar (sorghum) flour": flour named after what it is ground from.
 _FLOUR_SOURCE_GAP_RE = re.compile(r"[ \t\-]*(?:\([^()\n]{1,40}\)|\))?[ \t\-]*")
 # "kingfish steaks", "cauliflower steaks", "steaks of rohu", "steaks from the centre of the cauliflower":
@@ -1337,6 +1341,10 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         ftext[r.end : r.end + 1] == "-" or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 10), r.start)
     ):
         return []  # "full-fat milk", "low-fat yoghurt": an adjective
+    if r.head in _THE_ONLY_HEADS:
+        at = r.end - len(r.head)  # the head word itself: "the spring onion whites" is no bare "the whites"
+        if ftext[max(0, at - 4) : at] != "the " or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
+            return []
     found = [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
     if r.head == "meat" and all(x.ingredient.name == r.ingredient.name for x in found):
         # no meat but the listed crab or lobster: "pick out the white meat" is its flesh
