@@ -396,9 +396,11 @@ _HYPERNYM_TAGS = {
     "noodles": frozenset(["gluten-grain"]),
     "whites": frozenset(["egg"]),  # "whisk the whites to soft peaks" after "6 eggs, separated"
     "claws": frozenset(["shellfish"]),  # "twist off the claws" after "1 cooked lobster"
+    "bird": frozenset(["poultry"]),  # "spatchcock the bird" after "1 whole chicken"
+    "birds": frozenset(["poultry"]),
 }
 # Heads that refer only after "the": "the whites" (not "spring onion whites"), "the claws".
-_THE_ONLY_HEADS = frozenset(["whites", "claws"])
+_THE_ONLY_HEADS = frozenset(["whites", "claws", "bird", "birds"])
 # "the fat" is the fat a listed meat gave off ("fry the bacon until the fat runs"), but not in
 # "full-fat milk" or "low-fat": only after a determiner.
 _FAT_DETERMINER_RE = re.compile(r"\b(?:the|its|their|some|little|any|rendered|excess|layer[ \t]+of)[ \t]+$")
