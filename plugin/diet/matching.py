@@ -1419,6 +1419,12 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             r.remaining, r.defines = (), True
         elif r.head in _OWN_MIXTURES and ftext[max(0, r.start - 4) : r.start] == "the ":
             r.remaining = ()  # "the stout gives the gravy its depth": the gravy the recipe makes from its list
+    if dish_heads:  # the headnote speaks of the title dish: "Sorghum Flatbread" ... "Everyday bread on my aaji's farm"
+        note_end = ftext.find("\n", title_end + 1)
+        for r in readings:
+            if r.remaining and title_end < r.start < note_end and any(h.endswith(r.head) for h in dish_heads):
+                if not r.listed(lines):
+                    r.remaining = ()
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
