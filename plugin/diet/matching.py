@@ -1422,9 +1422,13 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     if dish_heads:  # the headnote speaks of the title dish: "Sorghum Flatbread" ... "Everyday bread on my aaji's farm"
         note_end = ftext.find("\n", title_end + 1)
         for r in readings:
-            if r.remaining and title_end < r.start < note_end and any(h.endswith(r.head) for h in dish_heads):
-                if not r.listed(lines):
-                    r.remaining = ()
+            if (
+                r.remaining
+                and title_end < r.start < note_end
+                and any(h.endswith(r.head) for h in dish_heads)
+                and not r.listed(lines)
+            ):
+                r.remaining = ()
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
