@@ -51,7 +51,19 @@ alarms on compliant recipes: tuning a round lifts the set it looks at to about 0
 Regenerate with `python -m plugin.tests.diet.realworld_benchmark --write`.
 
 """
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")
+SPLITS = (
+    "dev",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+    "heldout8",
+    "heldout9",
+    "heldout10",
+)
 BASELINE_REV = "1ad8a52"  # the oracle before issue 10 (after the restructure, same verdicts as before it)
 Span = tuple[int, int]
 
