@@ -475,7 +475,6 @@ class Matcher:
     surface: Mapping[str, str]
     ingredients: Mapping[str, Ingredient]
     qualifiers: Mapping[tuple[str, ...], frozenset[str]]
-    qualifier_words: frozenset[str]
     by_form: Mapping[str, Ingredient]  # surface form -> its ingredient: one lookup per mention
 
 
@@ -488,7 +487,6 @@ def _build(surface: Mapping[str, str], ingredients: Mapping[str, Ingredient]) ->
         surface=surface,
         ingredients=ingredients,
         qualifiers=qualifiers,
-        qualifier_words=frozenset(w for k in qualifiers for w in k),
         by_form={form: ingredients[name] for form, name in surface.items()},
     )
 
