@@ -290,14 +290,18 @@ def prepare_model(cfg: TrainConfig, model: Any, resume_file: Path | None) -> Non
     num_layers = len(model.layers) if cfg.num_layers == -1 else cfg.num_layers
     if num_layers > len(model.layers):
         raise TrainingError(f"num_layers={cfg.num_layers} but the model has {len(model.layers)} layers")
-    lora = adapter_config(cfg, "")["lora_parameters"]
-    linear_to_lora_layers(model, num_layers, lora, use_dora=cfg.fine_tune_type == "dora")
+    if cfg.fine_tune_type == "full":  # as mlx-lm's lora.py: the top layers' own weights train, no adapter
+        for layer in model.layers[-num_layers:]:
+            layer.unfreeze()
+    else:
+        lora = adapter_config(cfg, "")["lora_parameters"]
+        linear_to_lora_layers(model, num_layers, lora, use_dora=cfg.fine_tune_type == "dora")
     if resume_file is not None:
         model.load_weights(list(_resume_weights(cfg, model, resume_file).items()), strict=False)
 
 
 def _resume_weights(cfg: TrainConfig, model: Any, resume_file: Path) -> dict[str, Any]:
-    """The checkpoint's weights, after checking they are this model's LoRA weights (names and shapes)."""
+    """The checkpoint's weights, after checking they are this model's trainable weights (names and shapes)."""
     from mlx.utils import tree_flatten
 
     try:
@@ -310,7 +314,7 @@ def _resume_weights(cfg: TrainConfig, model: Any, resume_file: Path) -> dict[str
     if missing or unknown:
         example = f"missing {missing[0]}" if missing else f"unexpected {unknown[0]}"
         raise TrainingError(
-            f"{resume_file}: does not fit this model and config: {len(missing)} LoRA weights missing, "
+            f"{resume_file}: does not fit this model and config: {len(missing)} trained weights missing, "
             f"{len(unknown)} unexpected ({example}; num_layers={cfg.num_layers}, fine_tune_type={cfg.fine_tune_type})"
         )
     for name, shape in expected.items():

@@ -184,7 +184,7 @@ def test_resume_file_with_unrelated_keys_is_refused(tiny_config, trained: Path, 
     mx.save_safetensors(str(foreign), {"not.a.lora.weight": mx.zeros((2, 2))})
     assert _resume(tiny_config, foreign) == 2
     err = capsys.readouterr().err
-    assert f"error: {foreign}: does not fit this model and config:" in err and "LoRA weights missing" in err
+    assert f"error: {foreign}: does not fit this model and config:" in err and "trained weights missing" in err
 
 
 def test_resume_file_of_another_rank_is_refused(tiny_config, trained: Path, capsys) -> None:
@@ -242,3 +242,18 @@ def test_lr_schedule_drives_adam_and_a_resume_continues_it(tiny_config, tmp_path
     # Restarted, the schedule would be back in its warm-up at 12 (its value at step 3).
     assert saved_rate(12) == pytest.approx(expected(mx.array(11)).item())
     assert saved_rate(12) != pytest.approx(expected(mx.array(3)).item())
+
+
+def test_full_fine_tune_trains_the_top_layers_own_weights(tiny_config, tiny_model: Path, tmp_path: Path) -> None:
+    """`fine_tune_type: full` trains the top `num_layers` layers' weights (no LoRA), and a resume takes them."""
+    import mlx.core as mx
+
+    top = json.loads((tiny_model / "config.json").read_text())["num_hidden_layers"] - 1
+    assert train(tiny_config(iters=4, fine_tune_type="full", num_layers=1)) == 0
+    out = tmp_path / "adapter"
+    weights = mx.load(str(out / "adapters.safetensors"))
+    assert weights and not any("lora" in name for name in weights)
+    assert {name.split(".")[2] for name in weights} == {str(top)}, sorted(weights)[:5]
+    assert json.loads((out / "adapter_config.json").read_text())["fine_tune_type"] == "full"
+    resume = str(out / "0000004_adapters.safetensors")
+    assert train(tiny_config(iters=8, fine_tune_type="full", num_layers=1), "--resume-adapter-file", resume) == 0
