@@ -244,6 +244,10 @@ _EQUIPMENT = frozenset(
         "jars",
         "grill",  # "the raclette grill"
         "grills",
+        "mould",  # "financier moulds", "a jelly mould"
+        "moulds",
+        "mold",
+        "molds",
     ]
 )
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
@@ -314,6 +318,9 @@ _COMPARE_SKIP = frozenset(
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
+_GET_VERBS = frozenset(["get", "expect", "find"])
+_COMPARE_SECOND = _GET_VERBS | {"like"}
+_LOOK_VERBS = frozenset(["look", "looks", "looking", "looked", "resemble", "resembles", "feel", "feels", "taste", "tastes"])
 _TEXTURE_HEADS = frozenset(["curds"])
 _DETERMINERS = frozenset(["a", "an", "the", "some"])
 # "6 king scallops, roe removed": the food is taken away
@@ -321,7 +328,8 @@ _REMOVED = frozenset(["removed", "discarded"])
 # "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't",
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
 _NEG_CONTRAST = (
-    r"(?:we|i|this[ \t]+(?:one|version|recipe))[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t|do[ \t]+not"
+    r"(?:we|i|this[ \t]+(?:one|version|recipe))(?:'d)?[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t"
+    r"|do[ \t]+not|rather[ \t]+(?:not|leave|skip|go[ \t]+without)"  # "Some people add pancetta; I'd rather not"
     r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no)"
     r"|make[ \t]+(?:these|them|mine|ours|it|this)|switched|swapped)\b"  # ", so I make these with halal gelatine"
 )
@@ -336,15 +344,19 @@ _SELF_CONTRAST = (
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
     # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
     r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
-    r"|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
+    r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)"
     r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"  # "; trout takes their place"
     r"|(?:i|we)[ \t]+(?:switched|swapped|changed)\b"  # "My abuela used evaporated milk; I switched to oat milk"
     r"|" + _NOBODY_NOTICES + ")"
 )
 _EXCLUDED_LATER_RE = re.compile(
-    r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:(?:but|so)[ \t]+)?" + _NEG_CONTRAST + r"|;[ \t]*(?:but[ \t]+)?" + _SELF_CONTRAST + ")"
+    r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:(?:but|so)[ \t]+)?"
+    + _NEG_CONTRAST
+    + r"|(?:;|,[ \t]*but\b)[ \t]*(?:but[ \t]+)?"
+    + _SELF_CONTRAST
+    + ")"
 )
-_EXCLUSION_VERBS = r"[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has|make|switched|swapped)\b"
+_EXCLUSION_VERBS = r"(?:'d)?[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has|make|switched|swapped|rather)\b"
 # "we leave them out", "I never use", "this version doesn't": one pattern per subject, each opening with its literal
 # so re scans for it at C speed (one pattern opening with \b tried every position: 14 us a recipe)
 _EXCLUSION_CUE_RES = tuple(
@@ -353,15 +365,15 @@ _EXCLUSION_CUE_RES = tuple(
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
-    r"|;[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
-    r"|do(?:es)?[ \t]+the[ \t]+(?:work|job|trick)"
+    r"|(?:;|,[ \t]*but\b)[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
+    r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)"
     r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
     r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
     r"|;[ \t]*" + _NOBODY_NOTICES
 )
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
-    r"|\btraditional(?:ly)?\b|\boriginal\b|\busually\b|\boften\b|\bclassic\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     # "In Sweden it simmers with salt pork", "In Swansea market these are fried in bacon fat"
@@ -560,12 +572,13 @@ class _Context:
         self.has_brackets = "(" in folded
         self.has_double_quotes = any(q in folded for q in _DOUBLE_QUOTES)  # most texts: no line scan per mention
         self._other_kind: bool | None = None
+        self.blends = False  # a listed forbidden food is followed by "and": "pork and leek sausages" may be one food
 
     def has_exclusion(self) -> bool:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
         if self._excludes is None:
             text = self.text
-            self._excludes = (";" in text and _SELF_CONTRAST_CUE_RE.search(text) is not None) or (
+            self._excludes = ((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text) is not None) or (
                 any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
             )
         return self._excludes
@@ -608,11 +621,25 @@ def _is_particle_no(words: list[str]) -> bool:
     return word not in _NO_LEADS and not word.endswith("ly") and not word.isdigit() and len(word) > 1
 
 
+# Measures that may sit between a negation and the food, with "of": "instead of a splash of brandy".
+_MEASURES = frozenset(
+    ["splash", "splashes", "glug", "glugs", "dash", "dashes", "drop", "drops", "knob", "knobs", "pinch", "pinches"]
+    + ["dollop", "dollops", "spoonful", "spoonfuls", "tablespoon", "tablespoons", "teaspoon", "teaspoons", "tbsp", "tsp"]
+    + ["handful", "handfuls", "sprinkle", "sprinkling", "drizzle", "slice", "slices", "rasher", "rashers", "shot"]
+    + ["slug", "glass", "cup", "scattering", "grating", "squeeze", "sliver", "slivers", "bit", "bits", "piece", "pieces"]
+)
+_MEASURE_SIZES = frozenset(["few", "couple", "little", "good", "generous", "big", "small", "large", "healthy", "quick"])
+
+
 def _is_negated(words: list[str]) -> bool:
     if words[:2] == ["of", "out"] and (len(words) == 2 or words[2] in _OUT_OF_LEADS):
         return True  # "Out of pine nuts? Walnuts work": a clause that opens with "out of" names what is missing
     i = 0
-    while i < len(words) and i < 3 and words[i] in _NEG_FILLER:
+    if words and words[0] == "of" and len(words) > 2 and words[1] in _MEASURES:
+        # "rather than the usual splash of brandy", "without a few slices of pancetta": a measure of the food
+        i = 3 if words[2] in _MEASURE_SIZES else 2
+    lead = i
+    while i < len(words) and i < lead + 3 and words[i] in _NEG_FILLER:
         i += 1
     if i < len(words) and words[i] in _NEG_SINGLE:
         # "don't skip the fish sauce", "never omit the anchovies": two negations keep the food
@@ -744,6 +771,22 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
     return source.name not in offences and source is not PART and not _MEAT_TAGS & set(source.tags)
 
 
+def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str]) -> bool:
+    """ "1 dressed crab (about 200 g brown and white meat)", "1 lobster, claw meat picked": the meat of the seafood
+    named before it on its line."""
+    for j in range(i - 1, max(-1, i - 4), -1):  # "crab (brown and WHITE meat)": a word between may be a food form
+        prev = found[j][2]
+        gap = ftext[found[j][1] : found[i][0]]
+        if "\n" in gap or _MEAT_TAGS.intersection(prev.tags):
+            return False
+        if _SEAFOOD_TAGS.intersection(prev.tags):
+            return (gap.rfind("(") > gap.rfind(")")) or bool(words and words[0] in _FLESH_WORDS)
+    return False
+
+
+_FLESH_WORDS = frozenset(["white", "brown", "claw", "body", "leg", "tail", "picked"])
+
+
 def _names_a_kind(ftext: str, start: int, word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
     """ "mixed beans (kidney, black and pinto)": inside brackets after a food, a word names a kind of
     it when the two make a known food ("kidney beans")."""
@@ -761,6 +804,12 @@ def _names_a_kind(ftext: str, start: int, word: str, offences: Mapping[str, tupl
 def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
     flour" (sizes: ``_SIZED``)."""
+    if len(words) > 2 and (words[1] in _COMPARE_SECOND or words[2] == "like"):
+        if words[0] == "from" and words[1] in _GET_VERBS and "same" in words[2:6]:
+            return True  # "the same stickiness you'd get from honey": what another food gives, compared
+        at = 1 if words[1] == "like" else 2 if words[2] == "like" else 0
+        if at and at + 1 < len(words) and words[at + 1] in _LOOK_VERBS and not _NOT_SKIPPABLE.intersection(words[:at]):
+            return True  # "shred it to look like pulled chicken": one or two describing words after "look like"
     i = 0
     while i < len(words) and i < 3 and (words[i] in _COMPARE_SKIP or words[i] == "s"):
         i += 2 if words[i] == "s" else 1  # "like the goat's milk cajeta": a possessive is skipped with its owner
@@ -1144,6 +1193,8 @@ def _read_mention(
     own = _words_of(ftext[s:e])
     head = own[-1] if own else ""
     reading = _Reading(s, e, ing, bad, False, lines.listed(s), head, own, offends=True)
+    if reading.on_ingredient_line and ftext[e : e + 5] == " and ":
+        ctx.blends = True  # "6 pork and leek sausages" may be one food: _join_blends looks (few texts)
     words = ctx.words_before(s)
     spaced = ftext[e : e + 1] in _AFTER_GAP  # else no word after it can clear it
     if (spaced and _is_equipment(ftext, e)) or _is_verb(ftext, s, e, words):
@@ -1163,6 +1214,7 @@ def _read_mention(
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
+        or (head == "meat" and (len(own) == 1 or own[0] in _FLESH_WORDS) and _is_seafood_flesh(ftext, i, found, words))
     ):
         reading.remaining, reading.exempt = (), True
         return reading
@@ -1199,10 +1251,57 @@ def _read_mention(
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
         return reading
     cleared = _qualifier_clears(qualifiers, words)
+    if ctx.has_brackets and not cleared.issuperset(bad):
+        if ftext[e : e + 2] == " (" or ftext[e : e + 1] == "(":
+            cleared |= _bracketed_qualifier(ftext, e, qualifiers)
+        elif "(" in ftext[max(0, s - _GLOSS_LEAD_MAX) : s]:
+            cleared |= _glosses_qualified_name(ctx, s, qualifiers)
     if cleared:
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+# "300 g lemon curd (vegan)", "4 sausages (vegetarian brand)": a diet qualifier in brackets right after the food
+_BRACKET_AFTER_RE = re.compile(r"[ \t]*\(([^()\n,;]{1,30})[),;]")
+_BRACKET_QUALIFIER_TAIL = frozenset(
+    ["brand", "brands", "version", "kind", "type", "variety", "certified", "style", "one", "ones", "product"]
+)
+
+
+def _bracketed_qualifier(ftext: str, end: int, qualifiers: _QualifierMap) -> frozenset[str]:
+    m = _BRACKET_AFTER_RE.match(ftext, end)
+    if m is None:
+        return frozenset()
+    tokens = TOKEN_RE.findall(m.group(1))
+    for n in (2, 1):
+        key = tuple(tokens[:n])
+        if (
+            len(key) == n
+            and key in qualifiers
+            and key[0] not in _NOT_DIET_QUALIFIERS
+            and _BRACKET_QUALIFIER_TAIL.issuperset(tokens[n:])
+        ):
+            return qualifiers[key]
+    return frozenset()
+
+
+def _glosses_qualified_name(ctx: _Context, start: int, qualifiers: _QualifierMap) -> frozenset[str]:
+    """ "1 packet halal-certified jelly crystals (beef gelatine)": a bracketed gloss of a qualified name says what the
+    qualified product is made of, so the qualifier covers it (only a short noun phrase: "(pork for the meat-eaters)" is
+    a remark)."""
+    text = ctx.text
+    opened = text.rfind("(", max(0, start - _GLOSS_LEAD_MAX), start)
+    if opened < 1 or text[opened - 1] not in " \t" or ")" in text[opened:start] or "\n" in text[opened:start]:
+        return frozenset()
+    closed = text.find(")", start)
+    inside = text[opened + 1 : closed] if 0 <= closed - opened <= _GLOSS_MAX else ""
+    if not inside or "," in inside or "\n" in inside or not _GLOSS_LEADS.isdisjoint(TOKEN_RE.findall(inside)):
+        return frozenset()
+    name = ctx.words_before(opened)
+    if not (qualifiers.words - _NOT_DIET_QUALIFIERS).intersection(name[:4]):
+        return frozenset()
+    return _qualifier_clears(qualifiers, name)
 
 
 # "my halal take on coq au vin", "a vegan version of shepherd's pie": the dish as this recipe makes it for the diet
@@ -1245,6 +1344,7 @@ def _is_shaped(words: list[str]) -> bool:
 
 _SHAPING_VERBS = frozenset(
     ["shape", "shaped", "shaping", "form", "formed", "forming", "roll", "rolled", "rolling", "mould", "moulded"]
+    + ["slice", "sliced", "slicing"]  # "400 g firm tofu, sliced into 4 steaks"
     + ["mold", "molded", "divide", "divided", "cut", "pat", "patted", "press", "pressed"]
 )
 _MEAT_FORM_CATEGORIES = frozenset(["meat", "pork", "poultry"])
@@ -1294,6 +1394,44 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
             defines=not remaining and (prev.defines or r.defines),
         )
     return out
+
+
+def _join_blends(ftext: str, out: list[_Reading]) -> None:
+    """ "6 pork and leek sausages", "500 g beef and pork mince": on an ingredient line, a meat and another word before
+    a product made of ground meat are one food, the product; "the sausages" then refers to the whole of it."""
+    for k in range(len(out) - 1, 0, -1):  # from the end: a merge shortens the list behind k only
+        r = out[k]
+        if r.head not in _BLEND_HEADS:
+            continue
+        prev = out[k - 1]
+        if (
+            not prev.remaining
+            or prev.on_ingredient_line is not True
+            or not _MEAT_TAGS.intersection(prev.ingredient.tags)
+            or len(_words_of(ftext[r.start : r.end])) < 2
+            or _AND_GAP_RE.fullmatch(ftext, prev.end, r.start) is None
+        ):
+            continue
+        main = r if r.remaining else prev
+        del out[k]
+        out[k - 1] = _Reading(
+            prev.start,
+            r.end,
+            main.ingredient,
+            tuple(dict.fromkeys(prev.remaining + r.remaining)),
+            False,
+            True,
+            r.head,
+            tuple(dict.fromkeys(prev.words + r.words)),
+            True,
+            (prev.reported()[0], r.end),
+        )
+
+
+# What ground meat is made into: the head of "pork and apple sausages", "lamb and mint burgers".
+_BLEND_HEADS = frozenset(
+    ["sausages", "sausage", "mince", "burgers", "burger", "patties", "meatballs", "bangers", "chipolatas", "sausagemeat"]
+)
 
 
 def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str, tuple[str, ...]], rennet_always: bool) -> None:
@@ -1348,6 +1486,11 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         at = r.end - len(r.head)  # the head word itself: "the spring onion whites" is no bare "the whites"
         if ftext[max(0, at - 4) : at] != "the " or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
             return []
+    if r.head == "noodles":
+        # "100 g rice vermicelli" ... "the noodles": the listed noodles of any kind, where there are some
+        kinds = [x for x in readings if x is not r and (x.ingredient.name.endswith(_NOODLE_KINDS) or x.head in _NOODLE_KINDS)]
+        if kinds:
+            return kinds
     found = [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
     if r.head == "meat" and all(x.ingredient.name == r.ingredient.name for x in found):
         # no meat but the listed crab or lobster: "pick out the white meat" is its flesh
@@ -1356,6 +1499,7 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
 
 
 _SEAFOOD_TAGS = frozenset(["fish", "shellfish"])
+_NOODLE_KINDS = ("noodles", "vermicelli", "soba", "udon", "ramen", "somen")
 
 
 def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, title_cleared: frozenset[str]) -> None:
@@ -1365,8 +1509,13 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     title names the diet ("Vegan Mac and 'Cheese'").
     """
     title_end = _title_end(ftext, lines)
-    makes = "mak" in ftext or "form" in ftext  # a substring test saves a regex per mention in most texts
-    title_heads = {r.head for r in readings if r.start < title_end}
+    # a substring test saves a regex per mention in most texts
+    makes = "mak" in ftext or "form" in ftext or " to a" in ftext or "into a" in ftext
+    title_heads: set[str] = set()  # every word: "Pumpkin Seed Pesto Pasta" names the pesto too
+    for r in readings:
+        if r.start >= title_end:
+            break  # readings are in text order
+        title_heads.update(r.words)
     unlisted = [
         r
         for r in readings
@@ -1407,7 +1556,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
                 or misnamed
             ):
                 r.remaining = ()
-                dish_heads.add(r.head)
+                dish_heads.update(r.words)  # "Pumpkin Seed Pesto Pasta" ... "toss the pesto"
                 if misnamed:
                     misnamed_dishes.add(r.ingredient.name)
         elif r.ingredient.name in misnamed_dishes:
@@ -1438,11 +1587,24 @@ _MISNAMED_RE = re.compile(r"\b(?:despite|in[ \t]+spite[ \t]+of)[ \t]+(?:its|the|
 _MADE_HERE_RE = re.compile(
     r"\b(?:make|makes|making|form|forms|forming)[ \t]+(?:into[ \t]+)?(?:a|an|your)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
 )
+# "simmer into a gravy", "blend with the cashews and oat milk to a silky cheese sauce": what a step turns its food into
+_INTO_A_RE = re.compile(r"[ \t](?:to|into)[ \t]+(?:a|an)[ \t]+(?:[^\W_]+[ \t]+){0,2}$")
+_TURNING_VERB_RE = re.compile(
+    r"\b(?:blend|blended|blending|blitz|blitzed|whizz|whizzed|process|processed|simmer|simmered|simmering|reduce|reduced"
+    r"|whisk|whisked|beat|beaten|cook|cooked|bubble|thicken|thickened|stir|stirred|mash|mashed|puree|pureed|emulsify"
+    r"|emulsified|turn|turned|work|worked|boil|boiled)\b[^.;:!?\n]*$"
+)
 
 
 def _is_made_here(ftext: str, r: _Reading) -> bool:
     """A bare food the text says it makes ("to make a loose pesto"); a named kind ("a chicken stock") is not bare."""
-    return len(r.words) == 1 and _MADE_HERE_RE.search(ftext, max(0, r.start - 40), r.start) is not None
+    if not (len(r.words) == 1 or (len(r.words) == 2 and r.head in _GENERIC_HEADS)):  # "a silky cheese sauce"
+        return False
+    near = max(0, r.start - 40)
+    if _MADE_HERE_RE.search(ftext, near, r.start) is not None:
+        return True
+    at = _INTO_A_RE.search(ftext, near, r.start)
+    return at is not None and _TURNING_VERB_RE.search(ftext, max(0, at.start() - 80), at.start()) is not None
 
 
 def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
@@ -1541,11 +1703,18 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
     """
     # an allowed mention can only take an offence from a reading that has one: skip the rest cheaply
     live = {w for x in readings if x.remaining for w in x.words}
+    first_line_end = ftext.find("\n")  # a title's "Sausage" may mean the listed "sausages"
     referring = [
         r
         for r in readings
         if not (r.exempt or (r.offends and r.listed(lines)))
-        and (r.offends or r.head in live or r.head[:-1] in live or r.head in _HYPERNYM_TAGS)
+        and (
+            r.offends
+            or r.head in live
+            or r.head[:-1] in live
+            or r.head in _HYPERNYM_TAGS
+            or (r.start < first_line_end and r.head + "s" in live)
+        )
     ]
     if not referring:
         return
@@ -1580,6 +1749,8 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             kin = by_word.get(r.head, ())
             if r.head[-1:] == "s" and r.head[:-1] in by_word:  # "both milks"
                 kin = [*kin, *by_word[r.head[:-1]]]
+            elif not kin and r.head + "s" in by_word and (r.offends or r.start < title_end_at()):  # "Sausage" (title)
+                kin = by_word[r.head + "s"]
             longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(ftext, r, readings)
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
@@ -1637,6 +1808,9 @@ _CLAIM_CUES = {"vegan": ("vegan", "plant"), "vegetarian": ("vegetarian",), "pesc
 # "... for egg noodles if nobody is gluten-free": a condition on who eats it makes the sentence a suggestion
 _SUGGESTION_RE = re.compile(
     r"\b(?:non[ \t\-]?[^\W_]+|if[ \t]+(?:you|nobody|no[ \t]+one)|for[ \t]+those|anyone|serve|serving|offer)\b"
+    # "Tamari keeps it gluten-free; if that doesn't matter, ordinary soy sauce works too": the diet made optional
+    r"|\b(?:doesn.?t|does[ \t]+not|don.?t|do[ \t]+not)[ \t]+matter\b"
+    r"|\b(?:isn.?t|is[ \t]+not|not)[ \t]+(?:a|an)[ \t]+(?:concern|issue|worry)\b"
 )
 
 
@@ -1794,6 +1968,8 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
         for i, (s, e, ing) in enumerate(found)
     ]
     readings = _join_compounds(ftext, readings)
+    if ctx.blends:
+        _join_blends(ftext, readings)
     if "from" in ftext or "made" in ftext:
         _follow_sources(ftext, readings, offences, "animal rennet" in _offences(diet, False))
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
