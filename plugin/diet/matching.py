@@ -232,6 +232,8 @@ _EQUIPMENT = frozenset(
         "stand",  # "ham stand"
         "flute",  # "champagne flutes"
         "flutes",
+        "coupe",  # "champagne coupes"
+        "coupes",
         "basket",  # "fish basket", "bread basket"
         "baskets",
         "setting",  # "the tagliatelle setting" of a pasta machine
@@ -285,7 +287,7 @@ _POSTFIX_SWAP_RE = re.compile(
 _OMIT_VERBS = frozenset(["skip", "omit", "avoid", "exclude"])
 # Step words that name the dish's own composite, not a listed item: "the sauce" after "soy sauce".
 _GENERIC_HEADS = frozenset(
-    ["sauce", "dressing", "marinade", "glaze", "paste", "mixture", "batter", "dough", "filling", "topping", "syrup"]
+    ["sauce", "dressing", "marinade", "glaze", "paste", "mixture", "batter", "dough", "filling", "topping", "syrup", "curry"]
 )
 # What a recipe makes in the pan from its list: "the gravy" of a pie whose list has stock, flour and stout.
 _OWN_MIXTURES = frozenset(["gravy"])
@@ -418,7 +420,10 @@ _HYPERNYM_TAGS = {
 _THE_ONLY_HEADS = frozenset(["whites", "claws", "bird", "birds"])
 # "the fat" is the fat a listed meat gave off ("fry the bacon until the fat runs"), but not in
 # "full-fat milk" or "low-fat": only after a determiner.
-_FAT_DETERMINER_RE = re.compile(r"\b(?:the|its|their|some|little|any|rendered|excess|layer[ \t]+of)[ \t]+$")
+_FAT_DETERMINER_RE = re.compile(
+    r"\b(?:the|its|their|some|little|any|rendered|excess|layer[ \t]+of)[ \t]+"
+    r"(?:(?:hot|melted|smoking|sizzling|remaining|reserved|spare|liquid)[ \t]+)?$"  # "into the hot fat"
+)
 # "sorghum flour", "chickpea (gram) flour", "jowar (sorghum) flour": flour named after what it is ground from.
 _FLOUR_SOURCE_GAP_RE = re.compile(r"[ \t\-]*(?:\([^()\n]{1,40}\)|\))?[ \t\-]*")
 # "kingfish steaks", "cauliflower steaks", "steaks of rohu", "steaks from the centre of the cauliflower":
@@ -429,6 +434,7 @@ _MEAT_TAGS = frozenset(["meat", "pork", "poultry"])
 _RESULT_HEADS = frozenset(["flour", "powder", "paste", "crumb", "crumbs", "breadcrumbs", "meal", "butter", "cream", "sausage"])
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
+_PHRASE_LEADS = frozenset(["off", "on", "of", "the", "in", "with"])  # a form that opens with these is no modifier's head
 
 
 @dataclass(frozen=True, slots=True)
@@ -1365,7 +1371,12 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
     out: list[_Reading] = []
     for r in readings:
         prev = out[-1] if out else None
-        if prev is None or prev.end > r.start or not _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start):
+        if (
+            prev is None
+            or prev.end > r.start
+            or not _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start)
+            or r.words[0] in _PHRASE_LEADS  # "lift the fillets off the bones": a new phrase, not a compound
+        ):
             out.append(r)
             continue
         if prev.lead_cleared:
@@ -1479,7 +1490,7 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
     if not tags:
         return []
     if r.head == "fat" and (
-        ftext[r.end : r.end + 1] == "-" or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 10), r.start)
+        ftext[r.end : r.end + 1] == "-" or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 20), r.start)
     ):
         return []  # "full-fat milk", "low-fat yoghurt": an adjective
     if r.head in _THE_ONLY_HEADS:
@@ -1499,6 +1510,11 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
 
 
 _SEAFOOD_TAGS = frozenset(["fish", "shellfish"])
+_FLESH_TAGS = frozenset(["meat", "pork", "poultry", "fish", "shellfish"])  # what a bare cut ("the fillets") is cut from
+_NOT_FLESH_HEADS = frozenset(
+    ["stock", "broth", "sauce", "powder", "fat", "gravy", "paste", "oil", "cube", "cubes", "bouillon", "lard", "dripping"]
+    + ["gelatine", "gelatin", "flakes", "granules", "extract"]
+)
 _NOODLE_KINDS = ("noodles", "vermicelli", "soba", "udon", "ramen", "somen")
 
 
@@ -1714,6 +1730,7 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             or r.head[:-1] in live
             or r.head in _HYPERNYM_TAGS
             or (r.start < first_line_end and r.head + "s" in live)
+            or (r.ingredient is PART and len(r.words) == 1 and ftext[max(0, r.start - 4) : r.start] == "the ")
         )
     ]
     if not referring:
@@ -1752,12 +1769,27 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             elif not kin and r.head + "s" in by_word and (r.offends or r.start < title_end_at()):  # "Sausage" (title)
                 kin = by_word[r.head + "s"]
             longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(ftext, r, readings)
+            # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
+            # (not "the cutlets" of tofu cut "into cutlets", nor a listed stock or fat)
+            if not longer and r.ingredient is PART and f"into {r.head}" not in ftext[: r.start]:
+                longer = [
+                    x
+                    for x in readings
+                    if x.remaining and _FLESH_TAGS & set(x.ingredient.tags) and x.head not in _NOT_FLESH_HEADS and x.listed(lines)
+                ]
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
             if not longer and size == 2 and r.head in _RENDERED:  # "the bacon fat" after "halal beef bacon"
                 longer = [x for x in by_head.get(r.words[0], ()) if x.listed(lines)]
             if not longer and r.head in _HYPERNYM_TAGS:
                 longer = _hypernym_referents(ftext, r, readings)
+            if not longer and r.offends and r.start > title_end_at():
+                # 'Tofu "Fish" Fingers' ... "kids who never touch fish fingers": the title's cleared word names it
+                longer = [
+                    x
+                    for x in readings
+                    if x.start < title_end_at() and not x.remaining and len(x.words) < size and r.words[: len(x.words)] == x.words
+                ]
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
             continue  # nothing it could refer to would change its verdict
         if r.listed(lines):
