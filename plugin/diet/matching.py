@@ -333,7 +333,9 @@ _NEG_CONTRAST = (
     r"(?:we|i|this[ \t]+(?:one|version|recipe))(?:'d)?[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t"
     r"|do[ \t]+not|rather[ \t]+(?:not|leave|skip|go[ \t]+without)"  # "Some people add pancetta; I'd rather not"
     r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no)"
-    r"|make[ \t]+(?:these|them|mine|ours|it|this)|switched|swapped)\b"  # ", so I make these with halal gelatine"
+    r"|make[ \t]+(?:these|them|mine|ours|it|this)|switched|swapped"  # ", so I make these with halal gelatine"
+    # "Many nonnas start this with pancetta; I start with olive oil"
+    r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b"
 )
 # "; nobody can tell", "; no one will notice", "; you won't miss it": the recipe differs and it does not show.
 _NOBODY_NOTICES = (
@@ -341,14 +343,19 @@ _NOBODY_NOTICES = (
 )
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
+# "..., but sunflower seeds make a nut-free version just as good": another food makes this recipe's version
+_MAKES_A_VERSION = r"makes?[ \t]+(?:a|an)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:version|one|swap|alternative)"
 _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
     # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
     r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
-    r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)"
-    r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"  # "; trout takes their place"
+    r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
+    + _MAKES_A_VERSION
+    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"  # "; trout takes their place"
     r"|(?:i|we)[ \t]+(?:switched|swapped|changed)\b"  # "My abuela used evaporated milk; I switched to oat milk"
+    # another named kind takes its place: "My nan's were made with beef suet; the vegetable kind works as well"
+    r"|the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
     r"|" + _NOBODY_NOTICES + ")"
 )
 _EXCLUDED_LATER_RE = re.compile(
@@ -358,7 +365,20 @@ _EXCLUDED_LATER_RE = re.compile(
     + _SELF_CONTRAST
     + ")"
 )
-_EXCLUSION_VERBS = r"(?:'d)?[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has|make|switched|swapped|rather)\b"
+# The same contrast said in the next sentence, with a plain exclusion or a stated start: "Many nonnas start this with
+# pancetta. I start with olive oil.", "Most versions add lardons. Mine begins with leeks.", "Most cooks add bacon. We leave
+# it out." (not "I use ...", which may go on to use it: "Traditionally it is finished with cream. I use double cream.").
+# Read only where the text says "I/we/this one" + such a verb somewhere (the has_exclusion cues).
+_NEXT_SENTENCE_CONTRAST_RE = re.compile(
+    r"[^.!?\n;]{0,100}[.!?][ \t]+(?:but[ \t]+)?(?:(?:we|i|mine|ours|this[ \t]+(?:one|version|recipe))(?:'d)?[ \t]+"
+    r"(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t|do[ \t]+not|does[ \t]+not|skip|omit|never"
+    r"|rather[ \t]+(?:not|leave|skip|go[ \t]+without)|switched|swapped|has[ \t]+(?:neither|none|no)"
+    r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b)"
+)
+_EXCLUSION_VERBS = (
+    r"(?:'d)?[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has|make|switched|swapped|rather"
+    r"|start|starts|begin|begins)\b"
+)
 # "we leave them out", "I never use", "this version doesn't": one pattern per subject, each opening with its literal
 # so re scans for it at C speed (one pattern opening with \b tried every position: 14 us a recipe)
 _EXCLUSION_CUE_RES = tuple(
@@ -366,11 +386,14 @@ _EXCLUSION_CUE_RES = tuple(
     for subject, lead, rest in (("we", "we", ""), ("i", "i", ""), ("this", "this", r"[ \t]+(?:one|version|recipe)"))
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
-    r";[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
+    r"(?:;|,[ \t]*but\b)[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b"
+    r"|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
     r"|(?:;|,[ \t]*but\b)[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
-    r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)"
-    r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
+    r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
+    + _MAKES_A_VERSION
+    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
     r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
+    r"|;[ \t]*the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
     r"|;[ \t]*" + _NOBODY_NOTICES
 )
 _ATTRIBUTION_RE = re.compile(
@@ -385,7 +408,7 @@ _ATTRIBUTION_RE = re.compile(
     r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
-    r"|\b(?:most|many|plenty[ \t]+of|ordinary|always|every)\b"
+    r"|\b(?:most|many|plenty[ \t]+of|lots[ \t]+of|a[ \t]+lot[ \t]+of|ordinary|always|every)\b"
     r"|\b(?:my|our)[ \t]+(?:[^\W_]+[ \t]+){0,2}(?:grand[^\W_]*|granny|gran|nan|nana|nonna|baba|babcia|mother|mum|mom|aunt|auntie"
     r"|abuela|abuelita|oma|yiayia|nonno|nani|dadi|ammi|amma|paati|lola|bubbe|babushka|babcia|teta|halmeoni"
     r"|father|dad|family|childhood)\b)[^.!?\n;]*$"
@@ -584,8 +607,8 @@ class _Context:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
         if self._excludes is None:
             text = self.text
-            self._excludes = ((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text) is not None) or (
-                any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
+            self._excludes = ((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text) is not None) or any(
+                cue.search(text) is not None for cue in _EXCLUSION_CUE_RES
             )
         return self._excludes
 
@@ -765,6 +788,24 @@ def _is_source_flour(ftext: str, i: int, found: _Found, offences: Mapping[str, t
     return prev.name not in offences and _FLOUR_SOURCE_GAP_RE.fullmatch(ftext, pe, found[i][0]) is not None
 
 
+# Flatbreads made of one allowed flour: "chickpea flatbread" (socca), "jowar roti", "gram flour flatbread". Leavened
+# breads ("corn bread", "potato bread") mix in wheat and are left out.
+_FLATBREADS = frozenset(["flatbread", "roti"])
+_BREAD_SOURCES = frozenset(
+    ["chickpea", "chickpeas", "gram", "besan", "rice", "millet", "jowar", "bajra", "ragi", "teff", "cassava", "sorghum"]
+    + ["lentil", "lentils", "makki", "maize", "akki", "nachni", "corn"]
+)
+
+
+def _is_source_bread(words: list[str]) -> bool:
+    """The words before it (nearest first) name its one allowed flour: "chickpea (gram) flour flatbread", "makki di roti"."""
+    if words[:1] in (["di"], ["ki"], ["ka"]):
+        words = words[1:]
+    if words[:1] == ["flour"]:
+        words = words[1:]
+    return bool(words) and words[0] in _BREAD_SOURCES
+
+
 def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
     """ "kingfish steaks", "steaks of rohu", "steaks from the cauliflower": a slice of an allowed, non-meat food."""
     s, e, _ = found[i]
@@ -864,7 +905,7 @@ _READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
 
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
-    if _EXCLUDED_LATER_RE.match(folded, end) is None:
+    if _EXCLUDED_LATER_RE.match(folded, end) is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
     if _ATTRIBUTION_RE.search(folded, clause_start, start) is not None:
@@ -1206,7 +1247,7 @@ def _read_mention(
     if (spaced and _is_equipment(ftext, e)) or _is_verb(ftext, s, e, words):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
-    if _is_quoted(ftext, s, e, ctx.has_double_quotes):
+    if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     if (
@@ -1224,6 +1265,16 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt = (), True
         return reading
+    if head in _CONTEXT_HEADS:  # one set test for the few heads read below
+        if ing.name in _FLATBREADS and _is_source_bread(words):
+            reading.remaining, reading.exempt, reading.defines = (), True, True  # "chickpea flatbread": the title's dish
+            return reading
+        if head in _MADE_DISHES and len(own) <= 2 and i and _is_made_for(ftext, words, found[i - 1][1], s):
+            reading.remaining, reading.exempt = (), True  # "150 ml red wine for the gravy": what it is made from decides
+            return reading
+        if len(own) == 1 and head in _FOOD_GROUPS and _is_eaters_condition(words):
+            reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...": a condition on the eaters
+            return reading
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
@@ -1266,6 +1317,50 @@ def _read_mention(
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+# Dishes a recipe makes from what it names before them: "150 ml red wine for the gravy", "use beef stock for a richer
+# gravy", "pork shoulder, cut into cubes for the carnitas", "the juice of 4 lemons for the curd". Those foods carry the
+# verdict; the dish word only implies them (decision 2). Dishes whose classic form adds an unnamed forbidden food
+# (pesto, custard, mayonnaise) are left out.
+_MADE_DISHES = frozenset(["gravy", "carnitas", "curd"])
+_FOR_DETERMINERS = frozenset(["the", "a", "your", "my", "our", "this"])
+
+
+def _is_made_for(ftext: str, words: list[str], prev_end: int, start: int) -> bool:
+    """ "for the gravy", "for a richer gravy", right after a food named in the same clause."""
+    k = next((n for n in range(3) if words[n : n + 1] and words[n] in _FOR_DETERMINERS), -1)
+    if k < 0 or words[k + 1 : k + 2] != ["for"]:
+        return False
+    gap = ftext[prev_end:start]
+    return len(gap) <= 60 and not any(c in gap for c in ".;:!?\n")
+
+
+# Words naming a whole food group, which a condition on the eaters names as their diet: "If you eat dairy, a spoonful
+# of soured cream is lovely" (the soured cream is the food; "If you eat bacon, ..." names a food and stays).
+_FOOD_GROUPS = frozenset(["dairy", "meat", "fish", "seafood", "shellfish", "gluten", "nuts", "pork", "eggs", "wheat"])
+_EATERS_LEADS = frozenset(["if", "when", "whoever", "anyone"])
+_CONTEXT_HEADS = _MADE_DISHES | _FOOD_GROUPS | frozenset(["flatbread", "flatbreads", "roti", "rotis"])
+
+
+def _is_eaters_condition(words: list[str]) -> bool:
+    """ "if you eat", "if you do eat", "if your family eats", "anyone who can eat": the eaters' diet as a condition."""
+    if not words or words[0] not in ("eat", "eats"):
+        return False
+    rest = words[1:4]
+    if rest[:1] in (["do"], ["does"], ["can"]):
+        rest = words[2:5]
+    return (
+        len(rest) >= 2
+        and rest[0] in ("you", "everyone", "they", "family", "guests", "kids")
+        and rest[1] in _EATERS_LEADS
+        or (len(rest) >= 3 and rest[1] == "your" and rest[2] in _EATERS_LEADS)
+    )
+
+
+# A quoted name that opens with what it is made of is that material's product, not a plant stand-in for another food:
+# 'seitan ("wheat meat")' is wheat, unlike 'jackfruit "pulled pork"' or 'cauliflower "couscous"'.
+_MATERIAL_LEADS = frozenset(["wheat", "gluten", "barley", "rye", "spelt"])
 
 
 # "300 g lemon curd (vegan)", "4 sausages (vegetarian brand)": a diet qualifier in brackets right after the food
@@ -1361,7 +1456,7 @@ _SHAPE_SIZES = frozenset(["small", "little", "mini", "thin", "thick", "long", "f
 _UNQUALIFIED = frozenset(["ordinary", "regular", "normal", "conventional"])
 
 
-def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
+def _join_compounds(ftext: str, readings: list[_Reading], qualifiers: _QualifierMap) -> list[_Reading]:
     """Adjacent mentions on one line are one phrase: "pork shoulder steaks", "8 sheets pork gelatine".
 
     The phrase keeps every offence of its parts and the words a later bare mention may use to
@@ -1377,6 +1472,12 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
             or not _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start)
             or r.words[0] in _PHRASE_LEADS  # "lift the fillets off the bones": a new phrase, not a compound
         ):
+            out.append(r)
+            continue
+        if r.exempt and len(r.words) == 1 and _FREE_AFTER_RE.match(ftext, r.end):
+            # "keeps this gravy gluten-free": said of the food before it, not a compound "gravy gluten"
+            freed = qualifiers.get((r.words[0], "free"), frozenset())
+            prev.remaining = tuple(t for t in prev.remaining if t not in freed)
             out.append(r)
             continue
         if prev.lead_cleared:
@@ -1405,6 +1506,9 @@ def _join_compounds(ftext: str, readings: list[_Reading]) -> list[_Reading]:
             defines=not remaining and (prev.defines or r.defines),
         )
     return out
+
+
+_FREE_AFTER_RE = re.compile(r"[ \t]*-?[ \t]*free\b")
 
 
 def _join_blends(ftext: str, out: list[_Reading]) -> None:
@@ -1528,10 +1632,18 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     # a substring test saves a regex per mention in most texts
     makes = "mak" in ftext or "form" in ftext or " to a" in ftext or "into a" in ftext
     title_heads: set[str] = set()  # every word: "Pumpkin Seed Pesto Pasta" names the pesto too
+    flour_breads: set[str] = set()
+    defined_title: set[str] = set()
     for r in readings:
         if r.start >= title_end:
             break  # readings are in text order
         title_heads.update(r.words)
+        if r.defines and not r.remaining:
+            defined_title.update(r.words)  # 'Cashew Mac and Cheese' ... "the cheese sauce" is that dish's sauce
+            if r.ingredient.name in _FLATBREADS:
+                flour_breads.update(r.words)  # a title flatbread named for its flour: "Jowar Bhakri (Sorghum Flatbread)"
+    if flour_breads:  # "Everyday bread on my aaji's farm"
+        title_heads.update(h[4:] for h in flour_breads if h.startswith("flat"))
     unlisted = [
         r
         for r in readings
@@ -1544,15 +1656,19 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             or (makes and _is_made_here(ftext, r))
             or r.head in title_heads
             or (r.head in _OWN_MIXTURES and ftext[max(0, r.start - 4) : r.start] == "the ")
+            or (len(r.words) == 2 and r.head in _GENERIC_HEADS and r.words[0] in defined_title)
         )
     ]
     if not unlisted:
         return
     listed = [r for r in readings if r.listed(lines)]
+    listed_offences = {t for r in listed for t in r.remaining}
+    for r in unlisted:  # "Lemon Curd Tart" over its listed eggs and butter: those carry it (decision 2)
+        if r.start < title_end and r.ingredient.name in _MADE_DISH_NAMES and set(r.remaining) <= listed_offences:
+            r.remaining = ()
     if len({lines.text.rfind("\n", 0, r.start) for r in listed}) < 3:
         return  # not a whole recipe with an ingredient list
-    listed_offences = {t for r in listed for t in r.remaining}
-    dish_heads: set[str] = set()  # title dishes cleared here: "Keep the pesto in a jar" is that dish
+    dish_heads: set[str] = set(flour_breads)  # title dishes cleared here: "Keep the pesto in a jar" is that dish
     # the text names the allowed version later ("shape into 8 sausages", 'tofu "feta"'): the title dish is that
     defined_later = {x.head for x in readings if x.defines and x.start >= title_end}
     # the title names the allowed version of the dish's kind: "Raclette Night with Vegan Cheese"
@@ -1578,7 +1694,9 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
         elif r.ingredient.name in misnamed_dishes:
             r.remaining = ()  # "Irish Honeycomb ... Despite its name, it contains no bee honeycomb"
         elif ftext[max(0, r.start - 4) : r.start] == "the " and (
-            r.head in dish_heads or (set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS)
+            r.head in dish_heads
+            or (set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS)
+            or (len(r.words) == 2 and r.head in _GENERIC_HEADS and r.words[0] in defined_title)
         ):
             r.remaining = ()
         elif makes and r.start >= title_end and _is_made_here(ftext, r):
@@ -1595,6 +1713,10 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
                 and not r.listed(lines)
             ):
                 r.remaining = ()
+
+
+# Title dishes named for how they are made from their list, not for one food: the listed components are the spans.
+_MADE_DISH_NAMES = frozenset(["lemon curd", "hollandaise", "carbonara", "gravy"])
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
@@ -1779,6 +1901,13 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
                 ]
         else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
             longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
+            if not longer and r.offends and r.start < first_line_end:
+                # a title's "Soba Noodle Salad" names the listed "100% buckwheat soba noodles" by its food words
+                named = tuple(ftext[slice(*r.reported())].split())
+                n = len(named)
+                if n < size:
+                    forms = (named, (*named[:-1], named[-1] + "s"))
+                    longer = [x for x in readings if len(x.words) > n and x.words[-n:] in forms and x.listed(lines)]
             if not longer and size == 2 and r.head in _RENDERED:  # "the bacon fat" after "halal beef bacon"
                 longer = [x for x in by_head.get(r.words[0], ()) if x.listed(lines)]
             if not longer and r.head in _HYPERNYM_TAGS:
@@ -1942,6 +2071,37 @@ def _follow_glosses(ftext: str, readings: list[_Reading], ctx: _Context, lines: 
     return added
 
 
+# A known meat glossed in brackets by a forbidden meat: "Grill the sucuk (spiced pork sausage)", "the kebab meat (pork
+# neck)". The gloss says which meat this one is, so the name (and its other bare uses) offends as the gloss does.
+_GLOSS_STOPS = frozenset(
+    ["instead", "of", "not", "no", "rather", "than", "unlike", "replacing", "replaces", "or", "and", "with", "like"]
+    + ["vs", "versus", "sub", "swap", "for", "use", "without", "free", "minus", "never", "but", "see", "about", "plus"]
+)
+
+
+def _follow_known_glosses(ftext: str, readings: list[_Reading]) -> None:
+    for r in readings:
+        if not (r.remaining and _FLESH_TAGS.intersection(r.ingredient.tags)):
+            continue
+        line_start = ftext.rfind("\n", 0, r.start) + 1
+        opened = ftext.rfind("(", line_start, r.start)
+        if opened < 0 or ")" in ftext[opened : r.start]:
+            continue
+        closed = ftext.find(")", r.end)
+        if closed < 0 or closed - opened > _GLOSS_MAX or "\n" in ftext[r.end : closed]:
+            continue
+        before = TOKEN_RE.findall(ftext, opened + 1, r.start)
+        after = TOKEN_RE.findall(ftext, r.end, closed)
+        if len(before) > 3 or len(after) > 1 or _GLOSS_STOPS.intersection(before) or _GLOSS_STOPS.intersection(after):
+            continue
+        named = next((x for x in readings if x.end <= opened and not ftext[x.end : opened].strip()), None)
+        if named is None or named.remaining or named.exempt or not _FLESH_TAGS.intersection(named.ingredient.tags):
+            continue
+        for x in readings:
+            if x.ingredient.name == named.ingredient.name and not x.remaining and not x.exempt and x.words == named.words:
+                x.remaining = r.remaining
+
+
 # A sentence that names the meat's source as halal: "Our butcher is zabiha and we buy all our meat there", "since the
 # halal butcher started curing his own beef bacon", "We only buy zabiha chicken". It states the text's meat as halal.
 _HALAL_WORD = r"(?:halal|zabiha|zabihah|dhabiha)"
@@ -1999,7 +2159,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
         else _allowed_reading(ftext, s, e, ing)  # most mentions: no context to read (the hot path of a check)
         for i, (s, e, ing) in enumerate(found)
     ]
-    readings = _join_compounds(ftext, readings)
+    readings = _join_compounds(ftext, readings, qualifiers)
     if ctx.blends:
         _join_blends(ftext, readings)
     if "from" in ftext or "made" in ftext:
@@ -2014,6 +2174,8 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
         _clear_by_halal_source(diet, readings)
     if "vanilla" in ftext:
         _clear_title_flavours(ftext, readings, lines)
+    if ctx.has_brackets:
+        _follow_known_glosses(ftext, readings)
     glossed = _follow_glosses(ftext, readings, ctx, lines) if ctx.has_brackets else []
     if glossed:
         readings = sorted(readings + glossed, key=lambda r: r.start)
