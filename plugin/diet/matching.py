@@ -322,7 +322,8 @@ _COMPARE_SKIP = frozenset(
 _SIZED = frozenset(["size", "sized", "shaped"])
 _GET_VERBS = frozenset(["get", "expect", "find"])
 _COMPARE_SECOND = _GET_VERBS | {"like"}
-_LOOK_VERBS = frozenset(["look", "looks", "looking", "looked", "resemble", "resembles", "feel", "feels", "taste", "tastes"])
+# not "feel": "If you feel like crispy bacon on top" is a wish for the food
+_LOOK_VERBS = frozenset(["look", "looks", "looking", "looked", "resemble", "resembles", "taste", "tastes"])
 _TEXTURE_HEADS = frozenset(["curds"])
 _DETERMINERS = frozenset(["a", "an", "the", "some"])
 # "6 king scallops, roe removed": the food is taken away
@@ -331,7 +332,8 @@ _REMOVED = frozenset(["removed", "discarded"])
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
 _NEG_CONTRAST = (
     r"(?:we|i|this[ \t]+(?:one|version|recipe))(?:'d)?[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t"
-    r"|do[ \t]+not|rather[ \t]+(?:not|leave|skip|go[ \t]+without)"  # "Some people add pancetta; I'd rather not"
+    # "Some people add pancetta; I'd rather not"
+    r"|do[ \t]+not|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)"
     r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no)"
     r"|make[ \t]+(?:these|them|mine|ours|it|this)|switched|swapped"  # ", so I make these with halal gelatine"
     # "Many nonnas start this with pancetta; I start with olive oil"
@@ -372,7 +374,7 @@ _EXCLUDED_LATER_RE = re.compile(
 _NEXT_SENTENCE_CONTRAST_RE = re.compile(
     r"[^.!?\n;]{0,100}[.!?][ \t]+(?:but[ \t]+)?(?:(?:we|i|mine|ours|this[ \t]+(?:one|version|recipe))(?:'d)?[ \t]+"
     r"(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t|do[ \t]+not|does[ \t]+not|skip|omit|never"
-    r"|rather[ \t]+(?:not|leave|skip|go[ \t]+without)|switched|swapped|has[ \t]+(?:neither|none|no)"
+    r"|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)|switched|swapped|has[ \t]+(?:neither|none|no)"
     r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b)"
 )
 _EXCLUSION_VERBS = (
@@ -684,6 +686,22 @@ def _is_negated(words: list[str]) -> bool:
     return False
 
 
+# A negation before the omitting word keeps the food: "don't leave out", "never make it without", "isn't ... without"
+_DOUBLE_NEGATIVE_RE = re.compile(
+    r"(?:\b(?:don|doesn|didn|isn|aren|wasn|can|won|wouldn|shouldn|couldn|mustn)[\u2019']?t|\bnever|\bnot)\b"
+    r"[^.!?;:\n,]{0,40}?\b(?:without|leave[ \t]+out|leave[ \t]+off|leaving[ \t]+out|skip|skipping|omit|omitting|forget)\b"
+    r"[^.!?;:\n,]*$"
+)
+_NEGATION_LEADS = ("'t", "\u2019t", "never", "not")
+
+
+def _is_double_negative(text: str, start: int) -> bool:
+    near = text[max(0, start - 90) : start]
+    if not any(lead in near for lead in _NEGATION_LEADS):  # a literal scan first: most negations have none before
+        return False
+    return _DOUBLE_NEGATIVE_RE.search(text, max(0, start - 90), start) is not None
+
+
 def _glosses_negated_name(ctx: _Context, start: int) -> bool:
     """ "do not add the myeolchi (dried anchovies)": a bracketed gloss right after a negated name is negated with it."""
     text = ctx.text
@@ -827,8 +845,22 @@ def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str]) -> bo
         if "\n" in gap or _MEAT_TAGS.intersection(prev.tags):
             return False
         if _SEAFOOD_TAGS.intersection(prev.tags):
-            return (gap.rfind("(") > gap.rfind(")")) or bool(words and words[0] in _FLESH_WORDS)
+            opened = gap.rfind("(")
+            in_bracket = opened > gap.rfind(")")
+            # "1 tin tuna (or leftover meat)", "200 g prawns and some leg meat": another food, not the seafood's flesh
+            outside = gap[:opened] if in_bracket else gap
+            gap_words = TOKEN_RE.findall(gap)
+            if (
+                not _OTHER_FOOD_GAP.isdisjoint(gap_words)
+                or any(c.isdigit() for c in outside)
+                or ("and" in gap_words and not in_bracket)  # "(brown and white meat)" is its flesh
+            ):
+                return False
+            return in_bracket or bool(words and words[0] in _FLESH_WORDS)
     return False
+
+
+_OTHER_FOOD_GAP = frozenset(["or", "nor", "plus", "leftover", "leftovers", "other", "extra", "any", "some", "also"])
 
 
 _FLESH_WORDS = frozenset(["white", "brown", "claw", "body", "leg", "tail", "picked"])
@@ -905,14 +937,48 @@ _READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
 
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
-    if _EXCLUDED_LATER_RE.match(folded, end) is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
+    later = _EXCLUDED_LATER_RE.match(folded, end)
+    if later is not None and _EXCLUDED_NEG_RE.match(folded, end) is None and not _names_substitute(folded, end, later.end()):
+        later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
+    if later is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
+    if _REMOVES_RE.search(folded, clause_start, start) is not None:
+        return False  # "Many cooks fish out the anchovies; I'd rather not": what others remove, this one keeps
     if _ATTRIBUTION_RE.search(folded, clause_start, start) is not None:
         return True
     # or said after it, in its clause: "The cheese you'll see in some restaurant versions isn't traditional; ours ..."
     clause_end = min((i for i in (folded.find(c, end) for c in ".!?\n;") if i >= 0), default=len(folded))
     return _ATTRIBUTION_RE.search(folded, end, clause_end) is not None
+
+
+# The same clause with an exclusion ("; we leave them out"), not a self contrast, which must name the substitute
+_EXCLUDED_NEG_RE = re.compile(r"[^.!?\n;]{0,100}[;,(][ \t]*(?:(?:but|so)[ \t]+)?" + _NEG_CONTRAST)
+# What others take out of the dish: "Many cooks fish out the anchovies", "Most recipes drain off the bacon fat"
+_REMOVES_RE = re.compile(
+    r"\b(?:drain|drains|strip|strips|remove|removes|discard|discards|skim|skims|(?:fish|fishes|pick|picks|lift|lifts|take"
+    r"|takes|leave|leaves)[ \t]+out)\b"
+)
+# A self contrast about more of the same food names no substitute: ", but it makes this", "; here I stir in a big knob"
+_SAME_FOOD_SUBJECTS = frozenset(["it", "that", "they", "them", "extra", "more"])
+_SAME_FOOD_MEASURES = _MEASURES | frozenset(["knob", "knobs", "grating", "gratings", "lot", "amount", "helping"])
+
+
+def _names_substitute(folded: str, end: int, stop: int) -> bool:
+    """The self-contrast clause after the mention opens with another food, not "it", "extra" or a bare measure."""
+    sep = max(folded.rfind(";", end, stop), folded.rfind(",", end, stop))
+    clause_end = min((i for i in (folded.find(c, stop) for c in ".!?\n;") if i >= 0), default=len(folded))
+    words = TOKEN_RE.findall(folded[sep + 1 : clause_end])
+    while words and words[0] in ("but", "here", "i", "we"):
+        words = words[1:]
+    if words and words[0] in _SAME_FOOD_SUBJECTS:
+        return False
+    for i, w in enumerate(words):
+        if w in _SAME_FOOD_SUBJECTS and w not in ("it", "them"):
+            return False  # "a little extra", "some more"
+        if w in _SAME_FOOD_MEASURES and words[i + 1 : i + 2] != ["of"]:
+            return False  # "a generous grating makes it sing", not "a squeeze of lemon does the job"
+    return True
 
 
 # The reason this recipe uses a qualified product: "I use vegetarian Worcestershire sauce, as the usual kind has
@@ -1159,6 +1225,8 @@ def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) ->
         start = found[i][0]
         words = ctx.words_before(start)
         if _is_negated(words):
+            if _is_double_negative(ctx.text, start):
+                return False  # "don't leave out the few slices of pancetta", "isn't a trifle without a glug of sherry"
             return not (ctx.has_brackets and _is_particle_no(words) and _bracket_follows(ctx.text, start))
         return ctx.has_brackets and _glosses_negated_name(ctx, start)
 
@@ -1397,12 +1465,28 @@ def _glosses_qualified_name(ctx: _Context, start: int, qualifiers: _QualifierMap
         return frozenset()
     closed = text.find(")", start)
     inside = text[opened + 1 : closed] if 0 <= closed - opened <= _GLOSS_MAX else ""
-    if not inside or "," in inside or "\n" in inside or not _GLOSS_LEADS.isdisjoint(TOKEN_RE.findall(inside)):
+    if not inside or "," in inside or "\n" in inside:
         return frozenset()
+    inside_words = TOKEN_RE.findall(inside)
+    if not (_GLOSS_LEADS.isdisjoint(inside_words) and _GLOSS_CONTENT_WORDS.isdisjoint(inside_words)):
+        return frozenset()  # "(contains parmesan)", "(may contain egg)", "(pork-based)": what is in it, not its name
     name = ctx.words_before(opened)
-    if not (qualifiers.words - _NOT_DIET_QUALIFIERS).intersection(name[:4]):
+    # only a qualifier that makes the food itself acceptable ("halal ... (beef gelatine)"); one that says the product
+    # is free of it ("vegan marshmallows (pork gelatine)", "dairy-free chocolate (milk)") is contradicted by the gloss
+    if not (qualifiers.words - _NOT_DIET_QUALIFIERS - _global_qualifier_words()).intersection(name[:4]):
         return frozenset()
     return _qualifier_clears(qualifiers, name)
+
+
+@functools.cache
+def _global_qualifier_words() -> frozenset[str]:
+    """Words of the qualifiers every diet shares ("vegan", "dairy free", "tofu"): each says what a product lacks."""
+    return frozenset(w for phrase in matcher().qualifiers for w in phrase)
+
+
+_GLOSS_CONTENT_WORDS = frozenset(
+    ["contains", "contain", "containing", "may", "made", "has", "have", "includes", "include", "including", "based"]
+)
 
 
 # "my halal take on coq au vin", "a vegan version of shepherd's pie": the dish as this recipe makes it for the diet
@@ -1587,6 +1671,19 @@ _SOURCE_GAP_STOPS = frozenset(".,;:!?()\n")
 _SOURCE_FAMILY = {"meat": "animal", "poultry": "animal", "pork": "animal"}
 
 
+def _after_the(ftext: str, start: int) -> bool:
+    """ "the noodles", "the gravy": the word "the" right before the mention."""
+    return ftext[max(0, start - 4) : start] == "the "
+
+
+_QUANTITY_BEFORE_RE = re.compile(r"[\d\u00bc-\u00be\u2150-\u215e][\d/.,]*[ \t]*(?:[^\W\d_]+[ \t]+)?$")
+
+
+def _after_quantity(ftext: str, start: int) -> bool:
+    """ "add 200 g noodles", "2 cups noodles": an amount of its own, so more of the food, not a reference."""
+    return _QUANTITY_BEFORE_RE.search(ftext, max(0, start - 16), start) is not None
+
+
 def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> list[_Reading]:
     """ "the meat", "the cheese", "the fat": the other mentions of that kind of food."""
     # "the grated cheese" is still the bare kind: a form whose ingredient is its head word's
@@ -1599,9 +1696,11 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         return []  # "full-fat milk", "low-fat yoghurt": an adjective
     if r.head in _THE_ONLY_HEADS:
         at = r.end - len(r.head)  # the head word itself: "the spring onion whites" is no bare "the whites"
-        if ftext[max(0, at - 4) : at] != "the " or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
+        if not _after_the(ftext, at) or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
             return []
     if r.head == "noodles":
+        if len(r.words) > 1 or _after_quantity(ftext, r.start):
+            return []  # "150 g wheat noodles", "add 200 g noodles": a kind, or more noodles, not the listed ones
         # "100 g rice vermicelli" ... "the noodles": the listed noodles of any kind, where there are some
         kinds = [x for x in readings if x is not r and (x.ingredient.name.endswith(_NOODLE_KINDS) or x.head in _NOODLE_KINDS)]
         if kinds:
@@ -1644,6 +1743,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
                 flour_breads.update(r.words)  # a title flatbread named for its flour: "Jowar Bhakri (Sorghum Flatbread)"
     if flour_breads:  # "Everyday bread on my aaji's farm"
         title_heads.update(h[4:] for h in flour_breads if h.startswith("flat"))
+    title_words = {w.strip(_QUOTES) for w in title_heads} if title_cleared else set()  # 'Mac and "Cheese"'
     unlisted = [
         r
         for r in readings
@@ -1652,10 +1752,10 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
         and not r.listed(lines)
         and (
             r.start < title_end
-            or (title_cleared and r.head in _GENERIC_HEADS)
+            or (title_cleared and r.head in _GENERIC_HEADS and (len(r.words) == 1 or r.words[0] in title_words))
             or (makes and _is_made_here(ftext, r))
             or r.head in title_heads
-            or (r.head in _OWN_MIXTURES and ftext[max(0, r.start - 4) : r.start] == "the ")
+            or (r.head in _OWN_MIXTURES and _after_the(ftext, r.start))
             or (len(r.words) == 2 and r.head in _GENERIC_HEADS and r.words[0] in defined_title)
         )
     ]
@@ -1693,15 +1793,20 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
                     misnamed_dishes.add(r.ingredient.name)
         elif r.ingredient.name in misnamed_dishes:
             r.remaining = ()  # "Irish Honeycomb ... Despite its name, it contains no bee honeycomb"
-        elif ftext[max(0, r.start - 4) : r.start] == "the " and (
+        elif _after_the(ftext, r.start) and (
             r.head in dish_heads
-            or (set(r.remaining) <= title_cleared and r.head in _GENERIC_HEADS)
+            # "the cheese sauce" of 'Vegan Mac and "Cheese"', not "the prawn curry" of "Vegan Chickpea Curry"
+            or (
+                set(r.remaining) <= title_cleared
+                and r.head in _GENERIC_HEADS
+                and (len(r.words) == 1 or r.words[0] in title_words)
+            )
             or (len(r.words) == 2 and r.head in _GENERIC_HEADS and r.words[0] in defined_title)
         ):
             r.remaining = ()
         elif makes and r.start >= title_end and _is_made_here(ftext, r):
             r.remaining, r.defines = (), True
-        elif r.head in _OWN_MIXTURES and ftext[max(0, r.start - 4) : r.start] == "the ":
+        elif r.head in _OWN_MIXTURES and _after_the(ftext, r.start):
             r.remaining = ()  # "the stout gives the gravy its depth": the gravy the recipe makes from its list
     if dish_heads:  # the headnote speaks of the title dish: "Sorghum Flatbread" ... "Everyday bread on my aaji's farm"
         note_end = ftext.find("\n", title_end + 1)
@@ -1727,10 +1832,15 @@ _MADE_HERE_RE = re.compile(
 )
 # "simmer into a gravy", "blend with the cashews and oat milk to a silky cheese sauce": what a step turns its food into
 _INTO_A_RE = re.compile(r"[ \t](?:to|into)[ \t]+(?:a|an)[ \t]+(?:[^\W_]+[ \t]+){0,2}$")
-_TURNING_VERB_RE = re.compile(
+_TURNING_VERBS = (
     r"\b(?:blend|blended|blending|blitz|blitzed|whizz|whizzed|process|processed|simmer|simmered|simmering|reduce|reduced"
     r"|whisk|whisked|beat|beaten|cook|cooked|bubble|thicken|thickened|stir|stirred|mash|mashed|puree|pureed|emulsify"
-    r"|emulsified|turn|turned|work|worked|boil|boiled)\b[^.;:!?\n]*$"
+    r"|emulsified|turn|turned|work|worked|boil|boiled)\b"
+)
+_TURNING_VERB_RE = re.compile(_TURNING_VERBS + r"[^.;:!?\n]*$")
+_TURNING_VERB_BEFORE_RE = re.compile(  # "simmer into a gravy", "warm until it thickens into a pourable cheese sauce"
+    r"\b(?:blend|blitz|whizz|process|simmer|reduce|whisk|beat|cook|bubble|thicken|stir|mash|puree|emulsif(?:y|ie)|turn|work|boil)"
+    r"(?:s|es|ed|d|ing)?(?:[ \t]+(?:down|together))?[ \t]*$"
 )
 
 
@@ -1742,7 +1852,25 @@ def _is_made_here(ftext: str, r: _Reading) -> bool:
     if _MADE_HERE_RE.search(ftext, near, r.start) is not None:
         return True
     at = _INTO_A_RE.search(ftext, near, r.start)
-    return at is not None and _TURNING_VERB_RE.search(ftext, max(0, at.start() - 80), at.start()) is not None
+    if at is None or not _into_made_thing(ftext, r, at):
+        return False
+    if ftext[at.start() + 1 : at.start() + 3] == "to":  # "blend the cashews and milk to a silky cheese sauce"
+        return _TURNING_VERB_RE.search(ftext, max(0, at.start() - 80), at.start()) is not None
+    # "simmer into a gravy" makes it; "stir the spices into a yoghurt" puts them in it: "into" right after the verb
+    return _TURNING_VERB_BEFORE_RE.search(ftext, max(0, at.start() - 30), at.start()) is not None
+
+
+# What a step can turn its food into ("simmer into a gravy", "to a silky cheese sauce"), not a bought
+# condiment that something is stirred into ("into a little yoghurt", "into a splash of fish sauce")
+_INTO_MADE = frozenset(["gravy", "pesto", "caramel", "sauce", "puree", "paste", "dough", "batter", "cream", "butter"])
+_INTO_MADE_SAUCES = frozenset(["cheese", "white", "cream", "butter", "pan", "brown"])
+_INTO_GAP_STOPS = _MEASURES | _MEASURE_SIZES | {"of"}
+
+
+def _into_made_thing(ftext: str, r: _Reading, at: re.Match[str]) -> bool:
+    if r.head not in _INTO_MADE or (len(r.words) == 2 and r.words[0] not in _INTO_MADE_SAUCES):
+        return False
+    return _INTO_GAP_STOPS.isdisjoint(ftext[at.start() : r.start].split())
 
 
 def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
@@ -1852,7 +1980,7 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             or r.head[:-1] in live
             or r.head in _HYPERNYM_TAGS
             or (r.start < first_line_end and r.head + "s" in live)
-            or (r.ingredient is PART and len(r.words) == 1 and ftext[max(0, r.start - 4) : r.start] == "the ")
+            or (r.ingredient is PART and len(r.words) == 1 and _after_the(ftext, r.start))
         )
     ]
     if not referring:
@@ -1885,7 +2013,7 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
         if size == 1:
             if r.head in _GENERIC_HEADS:
                 continue  # "the sauce" is the dish's own sauce, not the listed soy sauce
-            kin = by_word.get(r.head, ())
+            kin = by_word.get(r.head, ()) if r.head != "noodles" or not _after_quantity(ftext, r.start) else ()
             if r.head[-1:] == "s" and r.head[:-1] in by_word:  # "both milks"
                 kin = [*kin, *by_word[r.head[:-1]]]
             elif not kin and r.head + "s" in by_word and (r.offends or r.start < title_end_at()):  # "Sausage" (title)
@@ -1913,12 +2041,15 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             if not longer and r.head in _HYPERNYM_TAGS:
                 longer = _hypernym_referents(ftext, r, readings)
             if not longer and r.offends and r.start > title_end_at():
-                # 'Tofu "Fish" Fingers' ... "kids who never touch fish fingers": the title's cleared word names it
+                # 'Tofu "Fish" Fingers' ... "kids who never touch fish fingers": the title's cleared word names it,
+                # on the headnote line only, after a comparison or negation ("nothing like", "never"); never a step
                 longer = [
                     x
                     for x in readings
                     if x.start < title_end_at() and not x.remaining and len(x.words) < size and r.words[: len(x.words)] == x.words
                 ]
+                if longer and not _in_contrasting_headnote(ftext, title_end_at(), r):
+                    longer = []
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
             continue  # nothing it could refer to would change its verdict
         if r.listed(lines):
@@ -1929,7 +2060,7 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
         heads = [x for x in longer if x.listed(lines)] or [x for x in longer if x.start < title_end_at() and not x.remaining]
         if (
             not heads
-            and ftext[max(0, r.start - 4) : r.start] == "the "
+            and _after_the(ftext, r.start)
             and not any(x.listed(lines) for x in readings)
             and not _is_equipment(ftext, r.end)
         ):
@@ -1940,6 +2071,25 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
+
+
+# "Nothing like the fish sticks from the freezer aisle", "kids who never touch fish fingers": the headnote compares
+_HEADNOTE_CONTRAST_WORDS = frozenset(
+    ["nothing", "never", "not", "unlike", "than", "no", "instead", "without", "t", "rather", "like", "miss", "fooled"]
+)
+
+
+def _in_contrasting_headnote(ftext: str, title_end: int, r: _Reading) -> bool:
+    """The mention is on the line right after the title, after a comparison or negation word in that line."""
+    if not title_end:
+        return False
+    note_end = ftext.find("\n", title_end + 1)
+    if note_end >= 0 and r.start > note_end:
+        return False
+    line = ftext[title_end + 1 : r.start]
+    if is_ingredient_line(line) or _STEP_LINE_RE.match(line):
+        return False
+    return not _HEADNOTE_CONTRAST_WORDS.isdisjoint(TOKEN_RE.findall(line))
 
 
 # What cooking a listed food leaves in the pan is that food: "the bacon fat" is the listed beef bacon's
