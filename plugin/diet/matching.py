@@ -1028,6 +1028,7 @@ class _Lines:
     def __init__(self, text: str) -> None:
         self.text = text
         self._memo: dict[int, bool] = {}
+        self._sentence_end: dict[int, int] = {}  # line start -> where the line's second sentence begins
 
     def _in_list_block(self, start: int, line: str) -> bool:
         """A plain line right under an ingredient line (through other plain lines) is part of the list."""
@@ -1048,10 +1049,16 @@ class _Lines:
         """Whether a sentence ends before ``pos`` on its line: "200 g vegan chorizo, crumbled. Fry the chorizo
         until crisp" lists the chorizo once; the second sentence is a step written on the same line."""
         start = self.text.rfind("\n", 0, pos) + 1
-        return any(
-            len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS
-            for m in _SENTENCE_END_RE.finditer(self.text, start, pos)
-        )
+        first = self._sentence_end.get(start)
+        if first is None:  # once per line: where its first sentence ends (past the text when none does)
+            end = self.text.find("\n", start)
+            ends = (
+                m.end()
+                for m in _SENTENCE_END_RE.finditer(self.text, start, end if end >= 0 else len(self.text))
+                if len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS
+            )
+            first = self._sentence_end[start] = next(ends, len(self.text) + 1)
+        return first < pos  # the next sentence's first letter comes before pos
 
     def listed(self, pos: int) -> bool:
         """On an ingredient line, before any sentence that follows the listing on the same line."""
