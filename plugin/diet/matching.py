@@ -2015,7 +2015,10 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
     for r in referring:
         same = listed_bad.get(r.ingredient.name) if r.offends else None
         if same:
-            if all(not x.remaining for x in same):
+            # "the flour" is the listed sorghum flour; "50 g wheat flour" names a food of its own
+            if all(not x.remaining for x in same) and (
+                r.start < first_line_end or any(_names_no_more(r.words, x.words) for x in same)
+            ):  # a title joins the dish's foods ("Pesto Pasta Salad"): it names what is listed
                 r.remaining = ()
             continue
         size = len(r.words)
@@ -2080,6 +2083,24 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
+
+
+def _names_no_more(words: tuple[str, ...], listed: tuple[str, ...]) -> bool:
+    """A later mention adds no food to the listed phrase: "the melted butter" is the listed vegan butter, "50 g wheat
+    flour" or "plain flour" after "sorghum flour" is a flour of its own."""
+    known = {w.removesuffix("s") for w in listed}
+    extra = [w for w in words if w.removesuffix("s") not in known]
+    if words[-1:] == ("flour",) and not _WHEAT_FLOUR_WORDS.isdisjoint(extra):
+        return False
+    by_form = detection().by_form
+    return not any((ing := by_form.get(w)) is not None and ing is not PART and ing.tags for w in extra)
+
+
+# What makes a bare "flour" wheat flour: "plain flour", "strong white flour", "self-raising flour", "00 flour"
+_WHEAT_FLOUR_WORDS = frozenset(
+    ["plain", "all-purpose", "all", "purpose", "strong", "white", "wholemeal", "wholewheat", "self-raising"]
+    + ["self-rising", "raising", "rising", "00", "maida", "atta", "bread", "cake", "pastry", "semolina"]
+)
 
 
 # "Nothing like the fish sticks from the freezer aisle", "kids who never touch fish fingers": the headnote compares
