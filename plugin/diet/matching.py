@@ -1623,16 +1623,16 @@ def _join_blends(ftext: str, out: list[_Reading]) -> None:
         main = r if r.remaining else prev
         del out[k]
         out[k - 1] = _Reading(
-            prev.start,
-            r.end,
-            main.ingredient,
-            tuple(dict.fromkeys(prev.remaining + r.remaining)),
-            False,
-            True,
-            r.head,
-            tuple(dict.fromkeys(prev.words + r.words)),
-            True,
-            (prev.reported()[0], r.end),
+            start=prev.start,
+            end=r.end,
+            ingredient=main.ingredient,
+            remaining=tuple(dict.fromkeys(prev.remaining + r.remaining)),
+            exempt=False,
+            on_ingredient_line=True,
+            head=r.head,
+            words=tuple(dict.fromkeys(prev.words + r.words)),
+            offends=True,
+            span=(prev.reported()[0], r.end),
         )
 
 
