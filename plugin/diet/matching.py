@@ -459,7 +459,7 @@ _MEAT_TAGS = frozenset(["meat", "pork", "poultry"])
 _RESULT_HEADS = frozenset(["flour", "powder", "paste", "crumb", "crumbs", "breadcrumbs", "meal", "butter", "cream", "sausage"])
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
-_PHRASE_LEADS = frozenset(["off", "on", "of", "the", "in", "with"])  # a form that opens with these is no modifier's head
+_PHRASE_LEADS = frozenset(["off", "on", "with"])  # a form that opens with these is no modifier's head
 
 
 @dataclass(frozen=True, slots=True)
@@ -1685,7 +1685,8 @@ def _after_the(ftext: str, start: int) -> bool:
     return ftext[max(0, start - 4) : start] == "the "
 
 
-_QUANTITY_BEFORE_RE = re.compile(r"[\d\u00bc-\u00be\u2150-\u215e][\d/.,]*[ \t]*(?:[^\W\d_]+[ \t]+)?$")
+_DIGIT = r"[\d\u00bc-\u00be\u2150-\u215e]"  # a digit or a vulgar fraction ("½")
+_QUANTITY_BEFORE_RE = re.compile(_DIGIT + r"[\d/.,]*[ \t]*(?:[^\W\d_]+[ \t]+)?$")
 
 
 def _after_quantity(ftext: str, start: int) -> bool:
@@ -1976,10 +1977,18 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
     line. "600 ml oat milk" ... "whisk in the milk", "300 g pork sausages" ... "grill the sausages":
     a head word of an ingredient line. The title refers forward to the list like the steps do.
     """
-    # an allowed mention can only take an offence from a reading that has one: skip the rest cheaply
-    live = {w for x in readings if x.remaining for w in x.words}
     first_line_end = ftext.find("\n")  # a title's "Sausage" may mean the listed "sausages"
-    referring = [
+    referring = _referring(ftext, readings, lines, first_line_end)
+    if referring:
+        refs = _References(ftext, readings, lines, first_line_end)
+        for r in referring:
+            refs.resolve(r)
+
+
+def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_end: int) -> list[_Reading]:
+    """The mentions whose verdict a referent could change: skip the rest cheaply."""
+    live = {w for x in readings if x.remaining for w in x.words}  # an allowed mention can only take an offence
+    return [
         r
         for r in readings
         if not (r.exempt or (r.offends and r.listed(lines)))
@@ -1992,97 +2001,131 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
             or (r.ingredient is PART and len(r.words) == 1 and _after_the(ftext, r.start))
         )
     ]
-    if not referring:
-        return
-    by_head: dict[str, list[_Reading]] = {}
-    by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs" (phrases only)
-    for x in readings:
-        by_head.setdefault(x.head, []).append(x)
-        if len(x.words) > 1:
-            for w in x.words:
-                by_word.setdefault(w, []).append(x)
-    title_end: list[int] = []  # computed on first need: few mentions fall back to the title
 
-    def title_end_at() -> int:
-        if not title_end:
-            title_end.append(_title_end(ftext, lines))
-        return title_end[0]
 
-    listed_bad: dict[str, list[_Reading]] = {}
-    for x in readings:
-        if x.offends and not x.not_food and x.listed(lines):
-            listed_bad.setdefault(x.ingredient.name, []).append(x)
-    for r in referring:
-        same = listed_bad.get(r.ingredient.name) if r.offends else None
+class _References:
+    """The readings of one text indexed for finding what a bare mention refers to."""
+
+    def __init__(self, ftext: str, readings: list[_Reading], lines: _Lines, first_line_end: int) -> None:
+        self.ftext, self.readings, self.lines, self.first_line_end = ftext, readings, lines, first_line_end
+        self.by_head: dict[str, list[_Reading]] = {}
+        self.by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs" (phrases only)
+        self.listed_bad: dict[str, list[_Reading]] = {}
+        for x in readings:
+            self.by_head.setdefault(x.head, []).append(x)
+            if len(x.words) > 1:
+                for w in x.words:
+                    self.by_word.setdefault(w, []).append(x)
+            if x.offends and not x.not_food and x.listed(lines):
+                self.listed_bad.setdefault(x.ingredient.name, []).append(x)
+        self._title_end: int | None = None
+
+    @property
+    def title_end(self) -> int:
+        if self._title_end is None:  # computed on first need: few mentions fall back to the title
+            self._title_end = _title_end(self.ftext, self.lines)
+        return self._title_end
+
+    def resolve(self, r: _Reading) -> None:
+        same = self.listed_bad.get(r.ingredient.name) if r.offends else None
         if same:
-            # "the flour" is the listed sorghum flour; "50 g wheat flour" names a food of its own
-            if all(not x.remaining for x in same) and (
-                r.start < first_line_end or any(_names_no_more(r.words, x.words) for x in same)
-            ):  # a title joins the dish's foods ("Pesto Pasta Salad"): it names what is listed
+            if self._names_the_listed(r, same):
                 r.remaining = ()
-            continue
-        size = len(r.words)
-        if size == 1:
-            if r.head in _GENERIC_HEADS:
-                continue  # "the sauce" is the dish's own sauce, not the listed soy sauce
-            kin = by_word.get(r.head, ()) if r.head != "noodles" or not _after_quantity(ftext, r.start) else ()
-            if r.head[-1:] == "s" and r.head[:-1] in by_word:  # "both milks"
-                kin = [*kin, *by_word[r.head[:-1]]]
-            elif not kin and r.head + "s" in by_word and (r.offends or r.start < title_end_at()):  # "Sausage" (title)
-                kin = by_word[r.head + "s"]
-            longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(ftext, r, readings)
-            # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
-            # (not "the cutlets" of tofu cut "into cutlets", nor a listed stock or fat)
-            if not longer and r.ingredient is PART and f"into {r.head}" not in ftext[: r.start]:
-                longer = [
-                    x
-                    for x in readings
-                    if x.remaining and _FLESH_TAGS & set(x.ingredient.tags) and x.head not in _NOT_FLESH_HEADS and x.listed(lines)
-                ]
-        else:  # "the soy sauce" after "gluten-free soy sauce": the listed phrase ends with it
-            longer = [x for x in by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
-            if not longer and r.offends and r.start < first_line_end:
-                # a title's "Soba Noodle Salad" names the listed "100% buckwheat soba noodles" by its food words
-                named = tuple(ftext[slice(*r.reported())].split())
-                n = len(named)
-                if n < size:
-                    forms = (named, (*named[:-1], named[-1] + "s"))
-                    longer = [x for x in readings if len(x.words) > n and x.words[-n:] in forms and x.listed(lines)]
-            if not longer and size == 2 and r.head in _RENDERED:  # "the bacon fat" after "halal beef bacon"
-                longer = [x for x in by_head.get(r.words[0], ()) if x.listed(lines)]
-            if not longer and r.head in _HYPERNYM_TAGS:
-                longer = _hypernym_referents(ftext, r, readings)
-            if not longer and r.offends and r.start > title_end_at():
-                # 'Tofu "Fish" Fingers' ... "kids who never touch fish fingers": the title's cleared word names it,
-                # on the headnote line only, after a comparison or negation ("nothing like", "never"); never a step
-                longer = [
-                    x
-                    for x in readings
-                    if x.start < title_end_at() and not x.remaining and len(x.words) < size and r.words[: len(x.words)] == x.words
-                ]
-                if longer and not _in_contrasting_headnote(ftext, title_end_at(), r):
-                    longer = []
+            return
+        longer = self._word_referents(r) if len(r.words) == 1 else self._phrase_referents(r)
         if not longer or (not r.offends and not any(x.remaining for x in longer)):
-            continue  # nothing it could refer to would change its verdict
-        if r.listed(lines):
-            continue
-        if any(x is not r and x.ingredient.name == r.ingredient.name and x.listed(lines) for x in by_head[r.head]):
-            continue  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
-        # the list first; else a title that clears it ("Cauliflower Steaks" ... "brush the steaks")
-        heads = [x for x in longer if x.listed(lines)] or [x for x in longer if x.start < title_end_at() and not x.remaining]
-        if (
-            not heads
-            and _after_the(ftext, r.start)
-            and not any(x.listed(lines) for x in readings)
-            and not _is_equipment(ftext, r.end)
-        ):
-            # a snippet with no list: "roast 4 veal marrow bones and scoop out the marrow" refers to the food named before
-            heads = [x for x in longer if x.end <= r.start and x.remaining]
+            return  # nothing it could refer to would change its verdict
+        if r.listed(self.lines):
+            return
+        if any(x is not r and x.ingredient.name == r.ingredient.name and x.listed(self.lines) for x in self.by_head[r.head]):
+            return  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
+        heads = self._heads(r, longer)
         if heads:
             referent = next((x for x in heads if x.remaining), heads[0])
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
+
+    def _names_the_listed(self, r: _Reading, same: list[_Reading]) -> bool:
+        """An offending mention of a listed ingredient whose listed mentions are all cleared."""
+        # "the flour" is the listed sorghum flour; "50 g wheat flour" names a food of its own; a title joins
+        # the dish's foods ("Pesto Pasta Salad"): it names what is listed
+        return all(not x.remaining for x in same) and (
+            r.start < self.first_line_end or any(_names_no_more(r.words, x.words) for x in same)
+        )
+
+    def _word_referents(self, r: _Reading) -> list[_Reading]:
+        """What a one-word mention may mean: a longer listed phrase with that word, a hypernym's food, the flesh."""
+        if r.head in _GENERIC_HEADS:
+            return []  # "the sauce" is the dish's own sauce, not the listed soy sauce
+        by_word = self.by_word
+        kin = by_word.get(r.head, ()) if r.head != "noodles" or not _after_quantity(self.ftext, r.start) else ()
+        if r.head[-1:] == "s" and r.head[:-1] in by_word:  # "both milks"
+            kin = [*kin, *by_word[r.head[:-1]]]
+        elif not kin and r.head + "s" in by_word and (r.offends or r.start < self.title_end):  # "Sausage" (title)
+            kin = by_word[r.head + "s"]
+        longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(self.ftext, r, self.readings)
+        # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
+        # (not "the cutlets" of tofu cut "into cutlets", nor a listed stock or fat)
+        if not longer and r.ingredient is PART and f"into {r.head}" not in self.ftext[: r.start]:
+            longer = [x for x in self.readings if x.remaining and _is_listed_flesh(x, self.lines)]
+        return longer
+
+    def _phrase_referents(self, r: _Reading) -> list[_Reading]:
+        """What a phrase may mean: "the soy sauce" after "gluten-free soy sauce", the listed phrase ending with it."""
+        size = len(r.words)
+        longer = [x for x in self.by_head.get(r.head, ()) if len(x.words) > size and x.words[-size:] == r.words]
+        if not longer and r.offends and r.start < self.first_line_end:
+            longer = self._listed_for_title(r)
+        if not longer and size == 2 and r.head in _RENDERED:  # "the bacon fat" after "halal beef bacon"
+            longer = [x for x in self.by_head.get(r.words[0], ()) if x.listed(self.lines)]
+        if not longer and r.head in _HYPERNYM_TAGS:
+            longer = _hypernym_referents(self.ftext, r, self.readings)
+        if not longer and r.offends and r.start > self.title_end:
+            longer = self._cleared_title_word(r)
+        return longer
+
+    def _listed_for_title(self, r: _Reading) -> list[_Reading]:
+        """A title's "Soba Noodle Salad" names the listed "100% buckwheat soba noodles" by its food words."""
+        named = tuple(self.ftext[slice(*r.reported())].split())
+        n = len(named)
+        if n >= len(r.words):
+            return []
+        forms = (named, (*named[:-1], named[-1] + "s"))
+        return [x for x in self.readings if len(x.words) > n and x.words[-n:] in forms and x.listed(self.lines)]
+
+    def _cleared_title_word(self, r: _Reading) -> list[_Reading]:
+        """'Tofu "Fish" Fingers' ... "kids who never touch fish fingers": the title's cleared word names it, on the
+        headnote line only, after a comparison or negation ("nothing like", "never"); never a step."""
+        title_end = self.title_end
+        size = len(r.words)
+        longer = [
+            x
+            for x in self.readings
+            if x.start < title_end and not x.remaining and len(x.words) < size and r.words[: len(x.words)] == x.words
+        ]
+        if longer and not _in_contrasting_headnote(self.ftext, title_end, r):
+            return []
+        return longer
+
+    def _heads(self, r: _Reading, longer: list[_Reading]) -> list[_Reading]:
+        """The referents that decide: the list first; else a title that clears it ("Cauliflower Steaks" ... "brush
+        the steaks"); else, in a snippet with no list, the food named before ("roast 4 veal marrow bones and scoop
+        out the marrow")."""
+        lines = self.lines
+        heads = [x for x in longer if x.listed(lines)] or [x for x in longer if x.start < self.title_end and not x.remaining]
+        if (
+            not heads
+            and _after_the(self.ftext, r.start)
+            and not any(x.listed(lines) for x in self.readings)
+            and not _is_equipment(self.ftext, r.end)
+        ):
+            heads = [x for x in longer if x.end <= r.start and x.remaining]
+        return heads
+
+
+def _is_listed_flesh(x: _Reading, lines: _Lines) -> bool:
+    return bool(_FLESH_TAGS & set(x.ingredient.tags)) and x.head not in _NOT_FLESH_HEADS and x.listed(lines)
 
 
 def _names_no_more(words: tuple[str, ...], listed: tuple[str, ...]) -> bool:
@@ -2206,7 +2249,6 @@ _TITLE_FLAVOURS = frozenset(["vanilla"])
 # loukaniko"), though the vocabulary does not know it.
 _GLOSS_NAME_RE = re.compile(r"([^\W\d_]{3,})[ \t]*\($")  # the word just before the bracket
 # the quantity (and a short unit) before the name: the name is the line's whole food, not "groundnut PASTE"
-_DIGIT = r"[\d\u00bc-\u00be\u2150-\u215e]"
 _GLOSS_QUANTITY_RE = re.compile(
     rf"[ \t]*(?:[-*\u2022][ \t]*)?{_DIGIT}[\d\u00bc-\u00be\u2150-\u215e/. \t-]*(?:[^\W\d_]{{1,6}}\.?[ \t]+)?"
 )
