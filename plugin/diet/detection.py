@@ -83,7 +83,11 @@ def detection_vocabulary(detection_path: Path = DETECTION_PATH) -> tuple[Mapping
     ingredients[PART.name] = PART
     for word in _parts(detection_path):
         for form in (key(word), *inflections(key(word))):
-            _add(surface, form, PART.name)
+            owner = surface.get(form)
+            if form == key(word) and owner is not None and ingredients[owner].tags == ("off",) and not ingredients[owner].maybe:
+                surface[form] = PART.name  # a listed part Open Food Facts names with no verdict ("breasts")
+            else:
+                _add(surface, form, PART.name)
     return surface, ingredients
 
 

@@ -71,6 +71,7 @@ _NEG_FILLER = frozenset(
         "been",
         "actual",
         "contained",
+        "single",  # "without a single nut in them"
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -129,6 +130,8 @@ _NEG_MULTI = frozenset(
         ("nothing", "contains"),  # "so nothing here contains wheat"
         ("nothing", "here", "contains"),
         ("nothing", "in", "it", "contains"),
+        ("nothing", "comes", "from"),  # "nothing here comes from an animal": what the dish is free of
+        ("nothing", "here", "comes", "from"),
         ("instead", "of", "the"),
         ("no", "need", "for"),
         ("stand", "in", "for"),
@@ -250,14 +253,47 @@ _EQUIPMENT = frozenset(
         "moulds",
         "mold",
         "molds",
+        "whipper",  # "a cream whipper"
+        "whippers",
+        "tweezers",  # "fish bone tweezers"
+        "pliers",
+        "plane",  # "a cheese plane"
+        "planes",
+        "coddler",  # "egg coddlers"
+        "coddlers",
+        "stamp",  # "a ravioli stamp", "a bread stamp"
+        "stamps",
+        "chopper",  # "a nut chopper"
+        "choppers",
+        "paddle",  # "butter paddles"
+        "paddles",
+        "muslin",  # "a butter muslin"
+        "muslins",
+        "stuffer",  # "a sausage stuffer"
+        "stuffers",
     ]
 )
+_CAN_TOOL_RE = re.compile(r"-(?:can|bottle)[ \t]+[^\W_]+[ \t]+([^\W_]+)")
+# Tools that one more word of the food's name may stand before: "fish bone tweezers", "a roti jala mould"
+_FAR_TOOL_RE = re.compile(r"[ \t]+(?:tweezers|pliers|moulds?|molds?|stamps?)\b(?!-)")
+# Tools whose noun is also a food's measure or a dish's shape, so only after the food they are made for
+_EQUIPMENT_PAIRS = {"egg": frozenset(["cup", "cups"]), "gravy": frozenset(["boat", "boats"])}
+_PAIRED_TOOLS = frozenset(w for tools in _EQUIPMENT_PAIRS.values() for w in tools)
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
 # and what may follow them when they are verbs.
 _VERBABLE = frozenset(
     ["butter", "cream", "flour", "oil", "fish", "milk", "beef", "bread", "crumb", "egg", "scallop", "stuff", "sprinkle"]
     + ["lard"]  # "lard the venison with strips of pork fat": threading fat through lean meat
+    + ["egg wash", "egg-wash", "mince", "goose"]  # "Egg-wash the samosas", "Mince the garlic", "goose the heat up"
 )
+# Verbable words read as verbs only before these: "Mince the garlic" (not "Mince with onions", a title), "goose it up"
+_NARROW_VERBS = {
+    "mince": frozenset(["the", "a", "an", "your", "it", "them", "both", "all", "each", "finely", "together"]),
+    "goose": frozenset(["the", "it", "them", "things", "everything"]),
+}
+_UP_AFTER_RE = re.compile(r"(?:[ \t]+[^\W_]+){1,3}?[ \t]+up\b")  # "goose the heat up", "goose it up"
+# After "and", a verb takes its object: "make slits in the leg and lard the lamb", "and butter each ramekin"
+_AND_VERB_OBJECT = frozenset(["the", "each", "both", "your", "every"])
 _VERB_OBJECT = frozenset(
     ["the", "a", "an", "your", "each", "both", "it", "them", "its", "their", "this", "these", "those", "out", "up"]
     + ["generously", "with", "over", "on", "together", "every", "all", "half"]  # "Cream half of it"
@@ -308,6 +344,7 @@ _COMPARE_NOUNS = frozenset(
     ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
     + ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
+    + ["tang", "sweetness", "richness", "smokiness", "saltiness", "crunch", "funk", "umami"]  # "all the tang of a honey mustard"
 )
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
@@ -330,18 +367,35 @@ _DETERMINERS = frozenset(["a", "an", "the", "some"])
 _REMOVED = frozenset(["removed", "discarded"])
 # "Some cooks add anchovies; we leave them out", "many versions use red wine here; this one doesn't",
 # "Most recipes add Marsala; this one uses only coffee", "I used to add pistachios; now I use seeds".
-_NEG_CONTRAST = (
-    r"(?:we|i|this[ \t]+(?:one|version|recipe))(?:'d)?[ \t]+(?:leave[ \t]+(?:it|them)[ \t]+(?:out|off)|don.?t|doesn.?t"
+# The subject: "we", "I", "this one", "this plate" (not "this is", "this will": a verb, not a dish)
+_CONTRAST_SUBJECT = (
+    r"(?:we|i|this[ \t]+(?!(?:is|was|will|would|can|could|should|may|might|must|does|did|do|has|had|makes?|gives?|keeps?)\b)"
+    r"[^\W_]+)(?:'d)?[ \t]+"
+)
+# What this recipe leaves out: "we leave them out", "this one leaves both out", "this version swaps it for salmon"
+_NEG_CONTRAST_EXCLUDES = (
+    r"(?:leaves?[ \t]+(?:it|them|both|these|those|that)[ \t]+(?:out|off)|don.?t|doesn.?t"
     # "Some people add pancetta; I'd rather not"
     r"|do[ \t]+not|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)"
-    r"|does[ \t]+not|skip|omit|swap|replace|never|use|has[ \t]+(?:neither|none|no)"
-    r"|make[ \t]+(?:these|them|mine|ours|it|this)|switched|swapped"  # ", so I make these with halal gelatine"
+    r"|does[ \t]+not|skips?|omits?|swaps?|replaces?|never|has[ \t]+(?:neither|none|no)|switched|swapped)\b"
+)
+# What this recipe uses: it must name another food ("I use it too", "I use plenty" are the same food)
+_NEG_CONTRAST_USES = (
+    r"(?:uses?|makes?[ \t]+(?:these|them|mine|ours|it|this|(?:our|my)[ \t]+own)"  # ", so I make these with halal gelatine"
     # "Many nonnas start this with pancetta; I start with olive oil"
     r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b"
 )
+_NEG_CONTRAST = _CONTRAST_SUBJECT + "(?:" + _NEG_CONTRAST_EXCLUDES + "|" + _NEG_CONTRAST_USES + ")"
+# Where the contrast clause opens: "; we ...", ", but I ...", ", which is why we make our own", "; for my husband I use"
+_CONTRAST_LEAD = (
+    r"[;,(][ \t]*(?:(?:but|so|which[ \t]+is[ \t]+why)[ \t]+)?(?:for[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+){1,3}(?=(?:i|we)\b))?"
+)
+# "purists will tell you it has no place in a paella, and I agree" (not "..., but I love it")
+_NO_PLACE = r"[;,(][^.!?\n;]{0,40}\b(?:it|they)[ \t]+(?:has|have)[ \t]+no[ \t]+place\b(?![^.!?\n;]*\bbut\b)"
 # "; nobody can tell", "; no one will notice", "; you won't miss it": the recipe differs and it does not show.
 _NOBODY_NOTICES = (
-    r"(?:nobody|no[ \t]+one|you[ \t]+won.?t|you.?ll[ \t]+never|you[ \t]+can.?t)\b[^.!?\n;]{0,20}\b(?:tell|notice|miss|know)\b"
+    r"(?:nobody|no[ \t]+one|you[ \t]+won.?t|you.?ll[ \t]+never|you[ \t]+can.?t)\b[^.!?\n;]{0,20}"
+    r"\b(?:tell|notices?|noticed|miss|misses|missed|know|knows)\b"
 )
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
@@ -349,7 +403,8 @@ _NOBODY_NOTICES = (
 _MAKES_A_VERSION = r"makes?[ \t]+(?:a|an)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:version|one|swap|alternative)"
 _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
-    r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,60}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
+    r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,90}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
+    r"|(?:i|we)[ \t]+[^\W_]+[ \t]+(?:mine|ours)\b"  # "; I brush mine with avocado oil"
     # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
     r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
     r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
@@ -361,9 +416,13 @@ _SELF_CONTRAST = (
     r"|" + _NOBODY_NOTICES + ")"
 )
 _EXCLUDED_LATER_RE = re.compile(
-    r"[^.!?\n;]{0,100}(?:[;,(][ \t]*(?:(?:but|so)[ \t]+)?"
+    r"[^.!?\n;]{0,100}(?:"
+    + _CONTRAST_LEAD
     + _NEG_CONTRAST
-    + r"|(?:;|,[ \t]*but\b)[ \t]*(?:but[ \t]+)?"
+    + "|"
+    + _NO_PLACE
+    # "; mine always uses rice", ", but mine starts with leeks", ", mine always uses rice"
+    + r"|(?:;|,[ \t]*but\b|,(?=[ \t]*(?:mine|ours)\b))[ \t]*(?:but[ \t]+)?"
     + _SELF_CONTRAST
     + ")"
 )
@@ -378,35 +437,42 @@ _NEXT_SENTENCE_CONTRAST_RE = re.compile(
     r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b)"
 )
 _EXCLUSION_VERBS = (
-    r"(?:'d)?[ \t]+(?:leave|don|doesn|do|does|skip|omit|swap|replace|never|use|has|make|switched|swapped|rather"
-    r"|start|starts|begin|begins)\b"
+    r"(?:'d)?[ \t]+(?:leaves?|don|doesn|do|does|skips?|omits?|swaps?|replaces?|never|uses?|has|makes?|switched|swapped"
+    r"|rather|start|starts|begin|begins)\b"
 )
 # "we leave them out", "I never use", "this version doesn't": one pattern per subject, each opening with its literal
 # so re scans for it at C speed (one pattern opening with \b tried every position: 14 us a recipe)
 _EXCLUSION_CUE_RES = tuple(
     re.compile(subject + r"(?<!\w" + lead + ")" + rest + _EXCLUSION_VERBS)
-    for subject, lead, rest in (("we", "we", ""), ("i", "i", ""), ("this", "this", r"[ \t]+(?:one|version|recipe)"))
+    for subject, lead, rest in (("we", "we", ""), ("i", "i", ""), ("this", "this", r"[ \t]+[^\W_]+"))
 )
 _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r"(?:;|,[ \t]*but\b)[ \t]*(?:but[ \t]+)?(?:this|these|here|now|at[ \t]+home|ours|mine|my|our)\b"
-    r"|;[^.!?\n;]{0,60}\b(?:here|instead)\b"
+    r"|,[ \t]*(?:mine|ours)\b|;[ \t]*(?:i|we)[ \t]+[^\W_]+[ \t]+(?:mine|ours)\b"
+    r"|;[^.!?\n;]{0,90}\b(?:here|instead)\b"
     r"|(?:;|,[ \t]*but\b)[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
     r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
     + _MAKES_A_VERSION
     + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
     r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
     r"|;[ \t]*the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
-    r"|;[ \t]*" + _NOBODY_NOTICES
+    r"|;[ \t]*"
+    + _NOBODY_NOTICES
+    + r"|;[^.!?\n;]{0,40}\b(?:it|they)[ \t]+(?:has|have)[ \t]+no[ \t]+place\b"  # "; purists say it has no place in it"
 )
 _ATTRIBUTION_RE = re.compile(
-    r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands)\b"
+    r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands|families"
+    r"|households)\b"
+    # what other cooks and versions do, and what others say: "Roman cooks would drop", "Hawker versions are finished
+    # with", "A Roman would tell you", "purists will tell you"
+    r"|\b(?:cooks|chefs|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     # "In Sweden it simmers with salt pork", "In Swansea market these are fried in bacon fat"
     r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
     # what restaurants, stalls and shops do: "Restaurants finish their dal with ghee"
-    r"|\b(?:restaurants?|takeaways?|cafes|canteens|vendors|stalls|hawkers|bakeries|delis|pubs|caterers)\b"
+    r"|\b(?:restaurants?|takeaways?|cafes?|canteens?|vendors?|stalls?|hawkers?|bakeries|delis?|pubs?|caterers?)\b"
     r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
@@ -420,8 +486,11 @@ _ATTRIBUTION_RE = re.compile(
 _PRODUCT_CAVEAT_RE = re.compile(
     r"\b(?:some|many|most|other)[ \t]+(?:brands|supermarket|shop[ \t\-]bought|store[ \t\-]bought|commercial|packaged"
     r"|ready[ \t\-]made)\b[^.!?\n;:]*$"
+    # what ordinary products may contain, right before the food: "since ordinary processed cheese can contain animal rennet"
+    r"|\b(?:ordinary|regular|standard|conventional)[ \t]+(?:[^\W_]+[ \t]+){0,3}(?:can|may|might|often|sometimes)[ \t]+"
+    r"(?:also[ \t]+)?(?:contain|include|hide)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
 )
-_PRODUCT_CUES = ("brands", "supermarket", "bought", "commercial", "packaged", "ready")
+_PRODUCT_CUES = ("brands", "supermarket", "bought", "commercial", "packaged", "ready", "contain")
 # A bare word naming a kind of food may refer to the listed food of that kind: "the meat" after
 # "pork belly" (halal), "the rest of the cheese" after Gruyère (vegetarian).
 _HYPERNYM_TAGS = {
@@ -449,6 +518,11 @@ _FAT_DETERMINER_RE = re.compile(
     r"\b(?:the|its|their|some|little|any|rendered|excess|layer[ \t]+of)[ \t]+"
     r"(?:(?:hot|melted|smoking|sizzling|remaining|reserved|spare|liquid)[ \t]+)?$"  # "into the hot fat"
 )
+# "its fat", "their own fat": the fat of the food named just before it.
+_POSSESSIVE_FAT_RE = re.compile(r"\b(?:its|their)[ \t]+(?:own[ \t]+)?$")
+_OWN_FAT_AFTER_RE = re.compile(r"[ \t]*(?:$|[^\w \t]|(?:and|in|into|from|for|to|until|with|or|on|over|melts|runs|renders)\b)")
+# "stand the chops on their fat edge", "the fat side down": the side of a cut, named by its fat
+_FAT_SIDE_RE = re.compile(r"[ \t]+(?:edge|edges|side|sides|end|ends|cap|caps|rim)\b")
 # "sorghum flour", "chickpea (gram) flour", "jowar (sorghum) flour": flour named after what it is ground from.
 _FLOUR_SOURCE_GAP_RE = re.compile(r"[ \t\-]*(?:\([^()\n]{1,40}\)|\))?[ \t\-]*")
 # "kingfish steaks", "cauliflower steaks", "steaks of rohu", "steaks from the centre of the cauliflower":
@@ -459,6 +533,7 @@ _MEAT_TAGS = frozenset(["meat", "pork", "poultry"])
 _RESULT_HEADS = frozenset(["flour", "powder", "paste", "crumb", "crumbs", "breadcrumbs", "meal", "butter", "cream", "sausage"])
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
+_POSSESSIVE_GAP_RE = re.compile(r"(?:'s|s'|\u2019s|s\u2019)[ \t]+")
 _PHRASE_LEADS = frozenset(["off", "on", "with"])  # a form that opens with these is no modifier's head
 
 
@@ -611,8 +686,11 @@ class _Context:
         """Whether the text says anywhere that it leaves something out ("we leave them out"): one scan per text."""
         if self._excludes is None:
             text = self.text
-            self._excludes = ((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text) is not None) or any(
-                cue.search(text) is not None for cue in _EXCLUSION_CUE_RES
+            self._excludes = (
+                bool((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text))
+                or any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
+                or ", mine" in text  # "some families use bulgur, mine always uses rice"
+                or ", ours" in text
             )
         return self._excludes
 
@@ -733,11 +811,18 @@ def _qualifier_clears(qualifiers: _QualifierMap, words: list[str]) -> frozenset[
     return cleared
 
 
-def _is_equipment(folded: str, end: int) -> bool:
+def _is_equipment(folded: str, end: int, start: int = -1) -> bool:
     """'meat pounder', 'ice cream maker', 'milk pan': the ingredient names the tool's purpose."""
     nxt = _NEXT_WORD_RE.match(folded, end)
-    # "chicken pan-fried in butter": a hyphen makes the noun a verb's first half
-    return bool(nxt and nxt.group(1) in _EQUIPMENT and folded[nxt.end() : nxt.end() + 1] != "-")
+    if nxt is None:  # "a beer-can chicken stand": the stand for a dish named after the can
+        tool = _CAN_TOOL_RE.match(folded, end) if folded[end : end + 1] == "-" else None
+        return tool is not None and tool.group(1) in _EQUIPMENT
+    word = nxt.group(1)
+    if word in _EQUIPMENT:
+        return folded[nxt.end() : nxt.end() + 1] != "-"  # "chicken pan-fried in butter": a hyphen makes a verb
+    if word in _PAIRED_TOOLS:
+        return start >= 0 and word in _EQUIPMENT_PAIRS.get(folded[start:end], ())
+    return _FAR_TOOL_RE.match(folded, nxt.end()) is not None  # "fish bone tweezers": one word of its name between
 
 
 def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
@@ -756,8 +841,15 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         nxt = _next_word(folded, second.end())
     if nxt not in _VERB_OBJECT and not (nxt and nxt.isdigit()):  # "butter 2 ramekins"
         return False
+    narrow = _NARROW_VERBS.get(folded[start:end])
+    if narrow is not None and (nxt not in narrow or (folded[start:end] == "goose" and not _UP_AFTER_RE.match(folded, end))):
+        return False
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
+    if words and words[0] == "and" and nxt in _AND_VERB_OBJECT and _next_word(folded, end) == nxt:
+        return True  # "... all over the leg and lard the lamb with garlic slivers"
+    if nxt in ("it", "them") and folded[max(0, start - 2) : start] == ", ":
+        return True  # "Flour each slice, egg it in the beaten eggs": a verb between commas of a breading sequence
     if _CLAUSE_START_RE.search(folded, 0, start) or (words and words[0] in _VERB_LEAD):
         return True
     return _AFTER_CONDITION_RE.search(folded, max(0, start - 100), start) is not None
@@ -838,15 +930,22 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
     return source.name not in offences and source is not PART and not _MEAT_TAGS & set(source.tags)
 
 
-def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str]) -> bool:
+def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step: bool) -> bool:
     """ "1 dressed crab (about 200 g brown and white meat)", "1 lobster, claw meat picked": the meat of the seafood
-    named before it on its line."""
+    named before it on its line; in a step, "steam the clams open, then pick out the meat"; "2 young coconuts (buko),
+    meat scraped into strips": the flesh of a coconut."""
     for j in range(i - 1, max(-1, i - 4), -1):  # "crab (brown and WHITE meat)": a word between may be a food form
         prev = found[j][2]
         gap = ftext[found[j][1] : found[i][0]]
         if "\n" in gap or _MEAT_TAGS.intersection(prev.tags):
             return False
+        if gap[-2:] == ", " and "coconut" in ftext[found[j][0] : found[j][1]] and "and" not in gap:
+            after = _NEXT_WORD_RE.match(ftext, found[i][1])  # "meat scraped into strips", "meat grated"
+            return after is not None and after.group(1).endswith("ed")
         if _SEAFOOD_TAGS.intersection(prev.tags):
+            if step and words[:2] == ["the", "out"] and words[2:3] and words[2] in _EXTRACT_VERBS:
+                # "Steam the clams open in 200 ml water, then pick out the meat": in the same sentence
+                return not any(c in gap for c in ".;:!?") and _OTHER_FOOD_GAP.isdisjoint(TOKEN_RE.findall(gap))
             opened = gap.rfind("(")
             in_bracket = opened > gap.rfind(")")
             # "1 tin tuna (or leftover meat)", "200 g prawns and some leg meat": another food, not the seafood's flesh
@@ -866,6 +965,7 @@ _OTHER_FOOD_GAP = frozenset(["or", "nor", "plus", "leftover", "leftovers", "othe
 
 
 _FLESH_WORDS = frozenset(["white", "brown", "claw", "body", "leg", "tail", "picked"])
+_EXTRACT_VERBS = frozenset(["pick", "picking", "lift", "lifting", "scoop", "scooping", "take", "prise", "prize", "pull", "dig"])
 
 
 def _names_a_kind(ftext: str, start: int, word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
@@ -880,6 +980,42 @@ def _names_a_kind(ftext: str, start: int, word: str, offences: Mapping[str, tupl
         return False
     name = detection().surface.get(f"{word} {before[-1]}")
     return name is not None and name not in offences
+
+
+# "1 tin each kidney, black and pinto beans": each word of the list names a kind of the head noun at its end
+_KIND_LIST_RE = re.compile(r",[ \t]*((?:[^\W_]+[ \t]*,[ \t]*)*[^\W_]+)[ \t]+(?:and|or)[ \t]+([^\W_]+)[ \t]+([^\W_]+)")
+
+
+def _names_a_listed_kind(ftext: str, end: int, word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "kidney, black and pinto beans": the word and every other word of the list make an allowed food with the noun
+    that ends it ("kidney beans", "black beans"); "kidney, liver and pinto beans" does not."""
+    m = _KIND_LIST_RE.match(ftext, end)
+    if m is None:
+        return False
+    noun = m.group(3)
+    surface = detection().surface
+    kinds = [word, m.group(2), *TOKEN_RE.findall(m.group(1))]
+    for kind in kinds:
+        name = surface.get(f"{kind} {noun}")
+        if name is None or name in offences:
+            return False
+    return True
+
+
+_CREAM_OF_RE = re.compile(r"[ \t]+d[eiu][ \t]+")  # "Crema de Zapallo", "crema di zucca"
+
+
+def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "Crema de Zapallo (Peruvian Squash Soup)": a "cream of" dish named for its vegetable (decision 2), not cream;
+    "crema de leche" names a dairy food after "de" and stays."""
+    s, e, ing = found[i]
+    m = _CREAM_OF_RE.match(ftext, e)
+    if m is None:
+        return False
+    if i + 1 < len(found) and found[i + 1][0] == m.end():
+        after = offences.get(found[i + 1][2].name, ())
+        return not set(after) & set(offences.get(ing.name, ()))
+    return True
 
 
 def _is_comparison(words: list[str], head: str) -> bool:
@@ -940,7 +1076,11 @@ _READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
     later = _EXCLUDED_LATER_RE.match(folded, end)
-    if later is not None and _EXCLUDED_NEG_RE.match(folded, end) is None and not _names_substitute(folded, end, later.end()):
+    if (
+        later is not None
+        and _EXCLUDED_NEG_RE.match(folded, end) is None
+        and not _names_substitute(folded, start, end, later.end())
+    ):
         later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
     if later is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
@@ -955,7 +1095,9 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
 
 
 # The same clause with an exclusion ("; we leave them out"), not a self contrast, which must name the substitute
-_EXCLUDED_NEG_RE = re.compile(r"[^.!?\n;]{0,100}[;,(][ \t]*(?:(?:but|so)[ \t]+)?" + _NEG_CONTRAST)
+_EXCLUDED_NEG_RE = re.compile(
+    r"[^.!?\n;]{0,100}(?:" + _CONTRAST_LEAD + _CONTRAST_SUBJECT + _NEG_CONTRAST_EXCLUDES + "|" + _NO_PLACE + ")"
+)
 # What others take out of the dish: "Many cooks fish out the anchovies", "Most recipes drain off the bacon fat"
 _REMOVES_RE = re.compile(
     r"\b(?:drain|drains|strip|strips|remove|removes|discard|discards|skim|skims|(?:fish|fishes|pick|picks|lift|lifts|take"
@@ -963,24 +1105,61 @@ _REMOVES_RE = re.compile(
 )
 # A self contrast about more of the same food names no substitute: ", but it makes this", "; here I stir in a big knob"
 _SAME_FOOD_SUBJECTS = frozenset(["it", "that", "they", "them", "extra", "more"])
-_SAME_FOOD_MEASURES = _MEASURES | frozenset(["knob", "knobs", "grating", "gratings", "lot", "amount", "helping"])
+_SAME_FOOD_MEASURES = _MEASURES | frozenset(
+    ["knob", "knobs", "grating", "gratings", "lot", "lots", "amount", "helping", "plenty", "loads"]
+)
 
 
-def _names_substitute(folded: str, end: int, stop: int) -> bool:
-    """The self-contrast clause after the mention opens with another food, not "it", "extra" or a bare measure."""
+def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
+    """The self-contrast clause after the mention opens with another food, not "it", "extra" or a bare measure, and does
+    not name the mention's food again ("I use chorizo too")."""
     sep = max(folded.rfind(";", end, stop), folded.rfind(",", end, stop))
     clause_end = min((i for i in (folded.find(c, stop) for c in ".!?\n;") if i >= 0), default=len(folded))
     words = TOKEN_RE.findall(folded[sep + 1 : clause_end])
     while words and words[0] in ("but", "here", "i", "we"):
         words = words[1:]
+    if not _SAME_FOOD_AGAIN.isdisjoint(words[:4]) or _names_it_again(words, _words_of(folded[start:end])):
+        return False  # "I use it too", "I also add chorizo", "I use plenty of chorizo": more of the same food
+    if any(words[k + 1 : k + 2] in (["it"], ["them"]) for k, w in enumerate(words[:5]) if w in _WITH_WORDS):
+        return False  # "; I love mine with it": the same food again
+    if words[:2] in (["it", "is"], ["it", "s"]):  # "; here it is avocado, tomato and a vegan mayo": the food that it is
+        return _starts_food([w for w in words[2:5] if w not in _DETERMINERS], 0)
     if words and words[0] in _SAME_FOOD_SUBJECTS:
         return False
     for i, w in enumerate(words):
-        if w in _SAME_FOOD_SUBJECTS and w not in ("it", "them"):
-            return False  # "a little extra", "some more"
-        if w in _SAME_FOOD_MEASURES and words[i + 1 : i + 2] != ["of"]:
-            return False  # "a generous grating makes it sing", not "a squeeze of lemon does the job"
+        if w in _SAME_FOOD_SUBJECTS and w not in ("it", "them", "they", "that") and not _starts_food(words, i + 1):
+            return False  # "a little extra", "some more" (not "a little extra queso fresco")
+        if (
+            w in _SAME_FOOD_MEASURES
+            and (
+                (words[i + 1 : i + 2] != ["of"] and words[i - 1 : i] != ["every"])  # not the idiom "every bit as good"
+                or words[i + 2 : i + 3] in (["it"], ["them"])
+            )
+        ):
+            return False  # "a generous grating makes it sing", "I use plenty", "plenty of it"
     return True
+
+
+_SAME_FOOD_AGAIN = frozenset(["too", "also"])
+_WITH_WORDS = frozenset(["with", "in", "on", "of"])
+# Words before a food in the contrast clause that name it plainly, not another kind: "I use chorizo", "plenty of chorizo"
+_PLAIN_LEADS = _DETERMINERS | frozenset(
+    ["use", "uses", "add", "adds", "of", "with", "and", "more", "extra", "plain", "is", "s", "are"]
+)
+_PLAIN_LEADS |= frozenset(["ordinary", "regular", "real", "proper", "good", "fresh", "lots", "plenty", "start", "starts"])
+
+
+def _names_it_again(words: list[str], own: tuple[str, ...]) -> bool:
+    """The clause names the mention's food again, plainly ("I use chorizo as well"), not a kind of it ("a gluten-free soy
+    sauce", "beef chorizo")."""
+    n = len(own)
+    return any(tuple(words[k : k + n]) == own and (k == 0 or words[k - 1] in _PLAIN_LEADS) for k in range(len(words) - n + 1))
+
+
+def _starts_food(words: list[str], j: int) -> bool:
+    """A known food opens at ``words[j]``: "extra olive oil", "extra queso fresco"."""
+    by_form = detection().by_form
+    return j < len(words) and (words[j] in by_form or " ".join(words[j : j + 2]) in by_form)
 
 
 # The reason this recipe uses a qualified product: "I use vegetarian Worcestershire sauce, as the usual kind has
@@ -1226,6 +1405,11 @@ def _bracket_follows(text: str, start: int) -> bool:
     return text.find("(", start, line_end if line_end >= 0 else len(text)) >= 0
 
 
+_CLAUSE_VERB_AFTER_RE = re.compile(
+    r"[ \t]+(?:are|is|was|were|will|would|work|works|make|makes|do|does|can|go|goes|taste|tastes|give|gives)\b"
+)
+
+
 def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) -> Callable[[int], bool]:
     """Memoised "is mention i negated?" (by its own context or a negated list)."""
     memo: dict[int, bool] = {}
@@ -1240,7 +1424,11 @@ def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) ->
         return ctx.has_brackets and _glosses_negated_name(ctx, start)
 
     def chained(i: int) -> bool:
-        return i > 0 and _LIST_GAP_RE.fullmatch(ctx.text, found[i - 1][1], found[i][0]) is not None
+        if i <= 0 or _LIST_GAP_RE.fullmatch(ctx.text, found[i - 1][1], found[i][0]) is None:
+            return False
+        # "If you've run out of sunflower seeds, flaked almonds are lovely here too": after a bare comma, a food that a
+        # verb follows opens a clause of its own, not the negated list
+        return ctx.text[found[i][0] - 2 : found[i][0]] != ", " or _CLAUSE_VERB_AFTER_RE.match(ctx.text, found[i][1]) is None
 
     def negated(i: int) -> bool:
         # "no butter, milk or cream": a negation runs down a list, so walk
@@ -1320,8 +1508,9 @@ def _read_mention(
     if reading.on_ingredient_line and ftext[e : e + 5] == " and ":
         ctx.blends = True  # "6 pork and leek sausages" may be one food: _join_blends looks (few texts)
     words = ctx.words_before(s)
-    spaced = ftext[e : e + 1] in _AFTER_GAP  # else no word after it can clear it
-    if (spaced and _is_equipment(ftext, e)) or _is_verb(ftext, s, e, words):
+    after = ftext[e : e + 1]
+    spaced = after in _AFTER_GAP  # else no word after it can clear it
+    if (spaced and _is_equipment(ftext, e, s)) or _is_verb(ftext, s, e, words):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
     if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
@@ -1338,7 +1527,13 @@ def _read_mention(
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
-        or (head == "meat" and (len(own) == 1 or own[0] in _FLESH_WORDS) and _is_seafood_flesh(ftext, i, found, words))
+        or (after == "," and len(own) == 1 and _names_a_listed_kind(ftext, e, head, offences))
+        or (head == "crema" and len(own) == 1 and _is_cream_of_dish(ftext, i, found, offences))
+        or (
+            head == "meat"
+            and (len(own) == 1 or own[0] in _FLESH_WORDS)
+            and _is_seafood_flesh(ftext, i, found, words, not reading.on_ingredient_line)
+        )
     ):
         reading.remaining, reading.exempt = (), True
         return reading
@@ -1359,10 +1554,10 @@ def _read_mention(
     if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
-    if _is_stand_in(ftext, e, words):
+    if words and _is_stand_in(ftext, s, e, words):
         reading.remaining, reading.exempt, reading.defines = (), True, True  # a later bare mention means the stand-in
         return reading
-    if spaced and head in _IDIOM_VERBS and _next_word(ftext, e) == _IDIOM_VERBS[head] and (not words or words[0] in _SUBJECTS):
+    if spaced and head in _IDIOM_VERBS and _IDIOM_VERBS[head].match(ftext, e) and (not words or words[0] in _SUBJECTS):
         reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken Out Chili", "you chicken out"
         return reading
     if words[:2] in (["eat", "who"], ["eats", "who"]) or words[:3] == ["eat", "can", "who"]:
@@ -1371,20 +1566,15 @@ def _read_mention(
     if words and words[0] in _UNQUALIFIED:
         reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
         return reading
-    if (
-        words
-        and words[0] in _VERSION_LEADS
-        and words[:2] in _VERSION_OF
-        and len(words) > 2
-        and words[2] not in _NOT_DIET_QUALIFIERS
-        and _qualifier_clears(qualifiers, words[2:])
-    ):
+    if words and not _VERSION_NOUNS.isdisjoint(words) and _is_version_of(ftext, s, words, qualifiers):
         reading.remaining, reading.exempt = (), True  # "My halal take on coq au vin": the dish made to the diet
         return reading
     if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
         return reading
     cleared = _qualifier_clears(qualifiers, words)
+    if not cleared and len(words) > 1 and (words[0] == "or" or words[1] == "or"):
+        cleared = _qualified_alternative(ftext, i, found, ctx, qualifiers)
     if ctx.has_brackets and not cleared.issuperset(bad):
         if ftext[e : e + 2] == " (" or ftext[e : e + 1] == "(":
             cleared |= _bracketed_qualifier(ftext, e, qualifiers)
@@ -1447,6 +1637,23 @@ _BRACKET_QUALIFIER_TAIL = frozenset(
 )
 
 
+# "1 zabiha poussin or small chicken": the alternative after "or", with at most one describing word
+_OR_GAP_RE = re.compile(r"[ \t]+or[ \t]+(?:[^\W_]+[ \t]+)?")
+
+
+def _qualified_alternative(ftext: str, i: int, found: _Found, ctx: _Context, qualifiers: _QualifierMap) -> frozenset[str]:
+    """ "1 zabiha poussin or small chicken": a certification qualifier ("halal", "zabiha") covers an alternative of the
+    same kind of food. Qualifiers that say what a product lacks ("vegan cheese or cheddar") stay with their own food."""
+    s, _, ing = found[i]
+    ps, pe, prev = found[i - 1]
+    if _OR_GAP_RE.fullmatch(ftext, pe, s) is None or not set(prev.tags) & set(ing.tags):
+        return frozenset()
+    before = ctx.words_before(ps)
+    if not before or before[0] in _global_qualifier_words() or before[0] in _NOT_DIET_QUALIFIERS:
+        return frozenset()
+    return _qualifier_clears(qualifiers, before)
+
+
 def _bracketed_qualifier(ftext: str, end: int, qualifiers: _QualifierMap) -> frozenset[str]:
     m = _BRACKET_AFTER_RE.match(ftext, end)
     if m is None:
@@ -1501,6 +1708,7 @@ _GLOSS_CONTENT_WORDS = frozenset(
 # "my halal take on coq au vin", "a vegan version of shepherd's pie": the dish as this recipe makes it for the diet
 _VERSION_OF = (["on", "take"], ["on", "twist"], ["on", "spin"], ["on", "riff"], ["of", "version"], ["of", "rendition"])
 _VERSION_LEADS = frozenset(["on", "of"])
+_VERSION_NOUNS = frozenset(v[1] for v in _VERSION_OF)
 # "with beef it would be a cottage pie", "with cream it'd be heavier": what the dish would be, not what it is
 _WOULD_AFTER_RE = re.compile(r"[ \t]+(?:it|this|that)(?:[ \t]+would|['\u2019]d)\b")
 
@@ -1509,19 +1717,53 @@ _WOULD_AFTER_RE = re.compile(r"[ \t]+(?:it|this|that)(?:[ \t]+would|['\u2019]d)\
 _STAND_IN_AFTER_RE = re.compile(r"(?:['\u2019]s|s['\u2019])?[ \t]+(?:job|role|place|part)\b")
 _STAND_IN_GAP = frozenset(["'", "\u2019", " ", "s"])
 _STAND_IN_VERBS = frozenset(["do", "does", "doing", "did", "take", "takes", "taking", "took", "play", "plays", "playing"])
-# Words that make an ingredient word a verb when they come first: "Chicken Out Chili", "the night you chicken out".
-_IDIOM_VERBS = {"chicken": "out"}
+# Words that make an ingredient word a verb when they come first: "Chicken Out Chili", "the night you chicken out",
+# "when you want to wine and dine friends" (not "a bottle of red wine and dinner").
+_IDIOM_VERBS = {
+    food: re.compile(r"[ \t]+" + after.replace(" ", r"[ \t]+") + r"\b")
+    for food, after in (("chicken", "out"), ("wine", "and dine"))
+}
 _SUBJECTS = frozenset(["i", "you", "we", "they", "he", "she", "t", "never", "to", "might", "may", "will", "ll", "d"])
 
 
-def _is_stand_in(ftext: str, end: int, words: list[str]) -> bool:
+def _is_version_of(ftext: str, start: int, words: list[str], qualifiers: _QualifierMap) -> bool:
+    """ "a vegan version of", "a plant-based take on the classic braised pork belly bun": up to three describing words
+    (no "with", "and", ...) between the dish's own version and the food."""
+    k = next((k for k in range(4) if words[k : k + 1] and words[k] in _VERSION_LEADS), -1)
+    if k < 0 or words[k : k + 2] not in _VERSION_OF:
+        return False
+    if k and len(words) < k + 5:  # the six words read before a mention may cut the qualifier off: read its clause
+        lo = max(0, start - 100)
+        cut = max(ftext.rfind(c, lo, start) for c in ".!?;:,\n")
+        words = TOKEN_RE.findall(ftext, cut + 1 if cut >= 0 else lo, start)[::-1]
     return (
-        len(words) > 1
-        and words[0] == "the"
-        and words[1] in _STAND_IN_VERBS
-        and ftext[end : end + 1] in _STAND_IN_GAP
-        and _STAND_IN_AFTER_RE.match(ftext, end) is not None
+        words[k : k + 2] in _VERSION_OF
+        and len(words) > k + 2
+        and words[k + 2] not in _NOT_DIET_QUALIFIERS
+        and (_NOT_SKIPPABLE - {"the", "a", "an"}).isdisjoint(words[:k])
+        and bool(_qualifier_clears(qualifiers, words[k + 2 :]))
     )
+
+
+def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> bool:
+    w0 = words[0]
+    # "tofu does the paneer's job", "the tofu does paneer's job here"
+    lead = 0 if w0 in _STAND_IN_VERBS else 1 if w0 == "the" and len(words) > 1 and words[1] in _STAND_IN_VERBS else -1
+    if lead >= 0 and ftext[end : end + 1] in _STAND_IN_GAP:
+        after = _STAND_IN_AFTER_RE.match(ftext, end)
+        if after is not None and (lead or after.group(0)[:1] in "'\u2019"):
+            return True
+    # "coconut cream does the work of dairy", "the lentils do the job the beef mince usually does"
+    return not _WORK_WORDS.isdisjoint(words) and _STAND_IN_BEFORE_RE.search(ftext, max(0, start - 60), start) is not None
+
+
+_WORK_WORDS = frozenset(["work", "job"])
+
+
+_STAND_IN_BEFORE_RE = re.compile(
+    r"\b(?:do|does|doing|did)[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job)[ \t]+"
+    r"(?:of[ \t]+[^.;:!?\n,()]{0,25}|(?:that[ \t]+)?the[ \t]+)$"
+)
 
 
 def _is_shaped(words: list[str]) -> bool:
@@ -1546,7 +1788,7 @@ _SHAPE_SIZES = frozenset(["small", "little", "mini", "thin", "thick", "long", "f
 
 
 # Words that say a mention is the plain, unqualified food, so it cannot refer to a qualified one named before.
-_UNQUALIFIED = frozenset(["ordinary", "regular", "normal", "conventional"])
+_UNQUALIFIED = frozenset(["ordinary", "regular", "normal", "conventional", "supermarket"])  # "supermarket lamb will do"
 
 
 def _join_compounds(ftext: str, readings: list[_Reading], qualifiers: _QualifierMap) -> list[_Reading]:
@@ -1562,7 +1804,11 @@ def _join_compounds(ftext: str, readings: list[_Reading], qualifiers: _Qualifier
         if (
             prev is None
             or prev.end > r.start
-            or not _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start)
+            or not (
+                _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start)
+                # "6 lamb's kidneys", "pig's trotters": an animal's part, when both still offend (not "goat's milk")
+                or (prev.remaining and r.remaining and _POSSESSIVE_GAP_RE.fullmatch(ftext, prev.end, r.start))
+            )
             or r.words[0] in _PHRASE_LEADS  # "lift the fillets off the bones": a new phrase, not a compound
         ):
             out.append(r)
@@ -1576,8 +1822,13 @@ def _join_compounds(ftext: str, readings: list[_Reading], qualifiers: _Qualifier
         if prev.lead_cleared:
             r.remaining = ()  # what cleared the phrase's first word clears the phrase: "like pork carnitas"
         remaining = tuple(dict.fromkeys(r.remaining + prev.remaining))
-        # "zabiha lamb leg": the phrase is the lamb (cleared), not the part, so "the meat" can refer to it
-        main = prev if (r.ingredient is PART and prev.offends) or (prev.remaining and not r.remaining) else r
+        # "zabiha lamb leg", "lamb neck" (halal): the phrase is the lamb (cleared or allowed), not the part, so "the meat" can
+        # refer to it
+        main = (
+            prev
+            if (r.ingredient is PART and (prev.offends or prev.ingredient.tags)) or (prev.remaining and not r.remaining)
+            else r
+        )
         words = tuple(dict.fromkeys((prev.words if prev.offends else ()) + r.words))
         exempt = not remaining and (prev.exempt or r.exempt)
         span = (
@@ -1685,6 +1936,17 @@ def _after_the(ftext: str, start: int) -> bool:
     return ftext[max(0, start - 4) : start] == "the "
 
 
+# "the legs and breasts", "the tripe and feet": a part joined to a word after "the" is after "the" too.
+_PART_AFTER_THE_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+and[ \t]+)?$")
+
+
+def _part_after_the(ftext: str, start: int) -> bool:
+    """ "the cheeks", "the legs and breasts": a bare part named after "the" (alone or as the second of a pair)."""
+    return _after_the(ftext, start) or (
+        ftext[max(0, start - 5) : start] == " and " and _PART_AFTER_THE_RE.search(ftext, max(0, start - 30), start) is not None
+    )
+
+
 _DIGIT = r"[\d\u00bc-\u00be\u2150-\u215e]"  # a digit or a vulgar fraction ("½")
 _QUANTITY_BEFORE_RE = re.compile(_DIGIT + r"[\d/.,]*[ \t]*(?:[^\W\d_]+[ \t]+)?$")
 
@@ -1701,9 +1963,11 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
     if not tags:
         return []
     if r.head == "fat" and (
-        ftext[r.end : r.end + 1] == "-" or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 20), r.start)
+        ftext[r.end : r.end + 1] == "-"
+        or not _FAT_DETERMINER_RE.search(ftext, max(0, r.start - 20), r.start)
+        or _FAT_SIDE_RE.match(ftext, r.end) is not None
     ):
-        return []  # "full-fat milk", "low-fat yoghurt": an adjective
+        return []  # "full-fat milk", "low-fat yoghurt", "stand them on their fat edge": an adjective
     if r.head in _THE_ONLY_HEADS:
         at = r.end - len(r.head)  # the head word itself: "the spring onion whites" is no bare "the whites"
         if not _after_the(ftext, at) or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
@@ -1765,7 +2029,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             or (title_cleared and r.head in _GENERIC_HEADS and (len(r.words) == 1 or r.words[0] in title_words))
             or (makes and _is_made_here(ftext, r))
             or r.head in title_heads
-            or (r.head in _OWN_MIXTURES and _after_the(ftext, r.start))
+            or (r.head in _OWN_MIXTURES and len(r.words) == 1 and _after_the(ftext, r.start))
             or (len(r.words) == 2 and r.head in _GENERIC_HEADS and r.words[0] in defined_title)
         )
     ]
@@ -1816,7 +2080,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             r.remaining = ()
         elif makes and r.start >= title_end and _is_made_here(ftext, r):
             r.remaining, r.defines = (), True
-        elif r.head in _OWN_MIXTURES and _after_the(ftext, r.start):
+        elif r.head in _OWN_MIXTURES and len(r.words) == 1 and _after_the(ftext, r.start):
             r.remaining = ()  # "the stout gives the gravy its depth": the gravy the recipe makes from its list
     if dish_heads:  # the headnote speaks of the title dish: "Sorghum Flatbread" ... "Everyday bread on my aaji's farm"
         note_end = ftext.find("\n", title_end + 1)
@@ -1831,7 +2095,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
 
 
 # Title dishes named for how they are made from their list, not for one food: the listed components are the spans.
-_MADE_DISH_NAMES = frozenset(["lemon curd", "hollandaise", "carbonara", "gravy"])
+_MADE_DISH_NAMES = frozenset(["lemon curd", "hollandaise", "carbonara", "gravy", "marshmallows"])
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
@@ -1998,7 +2262,7 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
             or r.head[:-1] in live
             or r.head in _HYPERNYM_TAGS
             or (r.start < first_line_end and r.head + "s" in live)
-            or (r.ingredient is PART and len(r.words) == 1 and _after_the(ftext, r.start))
+            or (r.ingredient is PART and len(r.words) == 1 and _part_after_the(ftext, r.start))
         )
     ]
 
@@ -2027,6 +2291,8 @@ class _References:
         return self._title_end
 
     def resolve(self, r: _Reading) -> None:
+        if r.head == "fat" and len(r.words) == 1 and not r.offends and self._own_fat(r):
+            return
         same = self.listed_bad.get(r.ingredient.name) if r.offends else None
         if same:
             if self._names_the_listed(r, same):
@@ -2037,21 +2303,39 @@ class _References:
             return  # nothing it could refer to would change its verdict
         if r.listed(self.lines):
             return
-        if any(x is not r and x.ingredient.name == r.ingredient.name and x.listed(self.lines) for x in self.by_head[r.head]):
-            return  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
+        own = [x for x in self.by_head[r.head] if x is not r and x.ingredient.name == r.ingredient.name and x.listed(self.lines)]
+        if own:  # it refers to its own ingredient on the list ("For the sauce:" ... "the sauce")
+            if r.head == "fat":  # "the fat" is the listed "khlii, with its fat"
+                r.remaining = next((x.remaining for x in own if x.remaining), ())
+            return
         heads = self._heads(r, longer)
+        if len(heads) > 1 and len(r.words) == 1 and r.head in _BESIDE_HEADS:
+            heads = self._not_named_beside(r, heads)
         if heads:
             referent = next((x for x in heads if x.remaining), heads[0])
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
 
+    def _own_fat(self, r: _Reading) -> bool:
+        """ "khlii, with 2 tbsp of its fat", "crawfish tails, with their fat": the fat of the food just before it."""
+        if _POSSESSIVE_FAT_RE.search(self.ftext, max(0, r.start - 12), r.start) is None:
+            return False
+        if _OWN_FAT_AFTER_RE.match(self.ftext, r.end) is None:
+            return False  # "stand the chops on their fat edge": the fat side of the food, a describing word
+        before = [x for x in self.readings if x.end <= r.start and "\n" not in self.ftext[x.end : r.start]]
+        owner = max(before, key=lambda x: x.end, default=None)
+        if owner is None or not owner.remaining or r.start - owner.end > 40:
+            return False
+        r.remaining = owner.remaining
+        return True
+
     def _names_the_listed(self, r: _Reading, same: list[_Reading]) -> bool:
         """An offending mention of a listed ingredient whose listed mentions are all cleared."""
         # "the flour" is the listed sorghum flour; "50 g wheat flour" names a food of its own; a title joins
         # the dish's foods ("Pesto Pasta Salad"): it names what is listed
         return all(not x.remaining for x in same) and (
-            r.start < self.first_line_end or any(_names_no_more(r.words, x.words) for x in same)
+            r.start < self.first_line_end or any(_names_no_more(r.words, x.words, x.ingredient.name) for x in same)
         )
 
     def _word_referents(self, r: _Reading) -> list[_Reading]:
@@ -2067,9 +2351,44 @@ class _References:
         longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(self.ftext, r, self.readings)
         # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
         # (not "the cutlets" of tofu cut "into cutlets", nor a listed stock or fat)
-        if not longer and r.ingredient is PART and f"into {r.head}" not in self.ftext[: r.start]:
-            longer = [x for x in self.readings if x.remaining and _is_listed_flesh(x, self.lines)]
+        # (nor "the heart of this dish", "the hearts of the lettuces": a part "of" something named after it)
+        if (
+            not longer
+            and r.ingredient is PART
+            and f"into {r.head}" not in self.ftext[: r.start]
+            and self.ftext[r.end : r.end + 4] != " of "
+        ):
+            flesh = [x for x in self.readings if _is_listed_flesh(x, self.lines)]
+            # "the breasts" after pheasants (allowed) and bacon: whose breasts is unclear, so no verdict
+            longer = flesh if all(x.remaining for x in flesh) else []
+        if (
+            not longer
+            and r.offends
+            and r.start > self.title_end
+            and _EACH_LEAD_RE.search(self.ftext, max(0, r.start - 6), r.start)
+        ):
+            longer = self._cleared_title_dish(r)
         return longer
+
+    def _not_named_beside(self, r: _Reading, heads: list[_Reading]) -> list[_Reading]:
+        """ "tucking the black pudding in among the meat": a food named earlier in the sentence is set beside "the meat",
+        so the meat is another listed food (when there is one)."""
+        ftext = self.ftext
+        since = max(ftext.rfind(c, 0, r.start) for c in ".!?;\n") + 1
+        named = {y.ingredient.name for y in self.readings if since <= y.start < r.start}
+        return [x for x in heads if x.ingredient.name not in named] or heads
+
+    def _cleared_title_dish(self, r: _Reading) -> list[_Reading]:
+        """ "Celeriac Steaks" ... "serve each steak": the title's dish, cleared by what it is made of (its allowed modifier
+        is no word of the phrase, so the phrase lookups above miss it). Only after "the"/"each": "a steak" is another."""
+        head = r.head
+        heads = (head, head + "s", head[:-1]) if head.endswith("s") else (head, head + "s")
+        return [
+            x
+            for h in heads
+            for x in self.by_head.get(h, ())
+            if x.start < self.title_end and x.exempt and not x.remaining and x.ingredient.name == r.ingredient.name
+        ]
 
     def _phrase_referents(self, r: _Reading) -> list[_Reading]:
         """What a phrase may mean: "the soy sauce" after "gluten-free soy sauce", the listed phrase ending with it."""
@@ -2083,6 +2402,8 @@ class _References:
             longer = _hypernym_referents(self.ftext, r, self.readings)
         if not longer and r.offends and r.start > self.title_end:
             longer = self._cleared_title_word(r)
+            if not longer and _EACH_LEAD_RE.search(self.ftext, max(0, r.start - 6), r.start):
+                longer = self._cleared_title_dish(r)  # "Gluten-Free Fish Finger Sandwiches" ... "the fish fingers"
         return longer
 
     def _listed_for_title(self, r: _Reading) -> list[_Reading]:
@@ -2113,7 +2434,10 @@ class _References:
         the steaks"); else, in a snippet with no list, the food named before ("roast 4 veal marrow bones and scoop
         out the marrow")."""
         lines = self.lines
-        heads = [x for x in longer if x.listed(lines)] or [x for x in longer if x.start < self.title_end and not x.remaining]
+        heads = [x for x in longer if x.listed(lines)]
+        if not heads and not _ANOTHER_BEFORE_RE.search(self.ftext, max(0, r.start - 30), r.start):
+            # the title's dish, not "a grilled steak for the meat-eaters" (an indefinite article brings in another food)
+            heads = [x for x in longer if x.start < self.title_end and not x.remaining]
         if (
             not heads
             and _after_the(self.ftext, r.start)
@@ -2124,19 +2448,31 @@ class _References:
         return heads
 
 
+# Kinds a sentence can set beside a food it names ("the black pudding in among the meat"), unlike "the fat", which is
+# what the food named before gives off ("fry the lardons, then brown the chicken in the fat")
+_BESIDE_HEADS = frozenset(["meat", "fish"])
+_ANOTHER_BEFORE_RE = re.compile(r"\b(?:a|an|another|some)[ \t]+(?:[^\W_]+[ \t]+)?$")
+_EACH_LEAD_RE = re.compile(r"\b(?:the|each|every|both)[ \t]+$")
+
+
 def _is_listed_flesh(x: _Reading, lines: _Lines) -> bool:
     return bool(_FLESH_TAGS & set(x.ingredient.tags)) and x.head not in _NOT_FLESH_HEADS and x.listed(lines)
 
 
-def _names_no_more(words: tuple[str, ...], listed: tuple[str, ...]) -> bool:
-    """A later mention adds no food to the listed phrase: "the melted butter" is the listed vegan butter, "50 g wheat
-    flour" or "plain flour" after "sorghum flour" is a flour of its own."""
+def _names_no_more(words: tuple[str, ...], listed: tuple[str, ...], name: str = "") -> bool:
+    """A later mention adds no food to the listed phrase: "the melted butter" and "buttered rye" are the listed vegan
+    butter, "50 g wheat flour" or "plain flour" after "sorghum flour" is a flour of its own."""
     known = {w.removesuffix("s") for w in listed}
+    by_form = detection().by_form
+    if name and words[-1].removesuffix("s") not in known:
+        # "buttered rye": the words after the listed food's own word name what it is on, not another kind of it
+        last = max((k for k, w in enumerate(words) if getattr(by_form.get(w), "name", None) == name), default=-1)
+        if last >= 0:
+            words = words[: last + 1]
     extra = [w for w in words if w.removesuffix("s") not in known]
     if words[-1:] == ("flour",) and not _WHEAT_FLOUR_WORDS.isdisjoint(extra):
         return False
-    by_form = detection().by_form
-    return not any((ing := by_form.get(w)) is not None and ing is not PART and ing.tags for w in extra)
+    return not any((ing := by_form.get(w)) is not None and ing is not PART and ing.tags and ing.name != name for w in extra)
 
 
 # What makes a bare "flour" wheat flour: "plain flour", "strong white flour", "self-raising flour", "00 flour"
@@ -2179,12 +2515,13 @@ _CLAIM_WORDS = {
     "pescatarian": r"pescatarian",
     "gluten-free": r"gluten[ \t\-]free",
     "dairy-free": r"dairy[ \t\-]free",
-    "nut-free": r"nut[ \t\-]free|safe[ \t]+for[ \t]+(?:[^\W_]+[ \t]+){0,3}nut[ \t\-]allerg[^\W_]*",
+    # "safe for anyone with a nut allergy", "safe for a nut-free school"
+    "nut-free": r"nut[ \t\-]free|safe[ \t]+for[ \t]+(?:[^\W_]+[ \t]+){0,3}nut[ \t\-](?:allerg[^\W_]*|free[ \t]+[^\W_]+)",
 }
 _CLAIM_RES = {
     diet: re.compile(
         r"(?:^[ \t]*|[,;:(][ \t]*|\b(?:it|this|these|they|s|re|is|are|stays|remains|naturally|completely|totally|fully"
-        r"|entirely|still|also|100|so)[ \t]+)(?:" + words + r")(?=[ \t]*(?:[.,;:!?()]|$|(?:and|but|so|too|yet)\b))"
+        r"|entirely|still|also|100|so|but)[ \t]+)(?:" + words + r")(?=[ \t]*(?:[.,;:!?()]|$|(?:and|but|so|too|yet)\b))"
     )
     for diet, words in _CLAIM_WORDS.items()
 }
@@ -2303,7 +2640,7 @@ _GLOSS_STOPS = frozenset(
 
 def _follow_known_glosses(ftext: str, readings: list[_Reading]) -> None:
     for r in readings:
-        if not (r.remaining and _FLESH_TAGS.intersection(r.ingredient.tags)):
+        if not ((r.remaining or (r.offends and not r.exempt)) and _FLESH_TAGS.intersection(r.ingredient.tags)):
             continue
         line_start = ftext.rfind("\n", 0, r.start) + 1
         opened = ftext.rfind("(", line_start, r.start)
@@ -2316,12 +2653,34 @@ def _follow_known_glosses(ftext: str, readings: list[_Reading]) -> None:
         after = TOKEN_RE.findall(ftext, r.end, closed)
         if len(before) > 3 or len(after) > 1 or _GLOSS_STOPS.intersection(before) or _GLOSS_STOPS.intersection(after):
             continue
+        if not r.remaining:
+            _follow_cleared_gloss(ftext, readings, r, line_start, opened)
+            continue
         named = next((x for x in readings if x.end <= opened and not ftext[x.end : opened].strip()), None)
         if named is None or named.remaining or named.exempt or not _FLESH_TAGS.intersection(named.ingredient.tags):
             continue
         for x in readings:
             if x.ingredient.name == named.ingredient.name and not x.remaining and not x.exempt and x.words == named.words:
                 x.remaining = r.remaining
+
+
+# the rest of a dish name between its food word and the gloss: "Ayam Penyet (Smashed Fried Chicken)"
+_DISH_NAME_REST_RE = re.compile(r"(?:[ \t]+[^\W\d_]+){0,2}[ \t]*")
+
+
+def _follow_cleared_gloss(ftext: str, readings: list[_Reading], r: _Reading, line_start: int, opened: int) -> None:
+    """ "Ayam Penyet (Smashed Fried Chicken)" over "4 halal chicken leg quarters": the gloss's food is the listed, allowed
+    one (a reference cleared it), so the foreign word it translates is that food too, here and wherever the text uses it
+    ("smash each piece of ayam")."""
+    named = next(
+        (x for x in readings if line_start <= x.start and x.end <= opened and _DISH_NAME_REST_RE.fullmatch(ftext, x.end, opened)),
+        None,
+    )
+    if named is None or not named.remaining or named.exempt or not set(named.ingredient.tags) & set(r.ingredient.tags):
+        return
+    for x in readings:
+        if x.ingredient.name == named.ingredient.name and x.remaining and not x.exempt and x.words == named.words:
+            x.remaining = ()
 
 
 # A sentence that names the meat's source as halal: "Our butcher is zabiha and we buy all our meat there", "since the
@@ -2335,6 +2694,16 @@ _HALAL_SOURCE_RE = re.compile(
 
 
 _HALAL_SOURCED = frozenset(["meat", "poultry", "pork"])  # meat of a halal source (pork here only as a "maybe"); not gelatine
+
+
+def _says_halal_source(ftext: str) -> bool:
+    """A halal source stated, not denied: "no halal butcher nearby? supermarket braising steak will do" names none."""
+    return any(
+        _NO_SOURCE_BEFORE_RE.search(ftext, max(0, m.start() - 16), m.start()) is None for m in _HALAL_SOURCE_RE.finditer(ftext)
+    )
+
+
+_NO_SOURCE_BEFORE_RE = re.compile(r"\b(?:no|not|without|never|isn.?t|there.?s[ \t]+no)[ \t]+(?:a[ \t]+|an[ \t]+|any[ \t]+)?$")
 
 
 def _clear_by_halal_source(diet: str, readings: list[_Reading]) -> None:
@@ -2392,7 +2761,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
-    if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _HALAL_SOURCE_RE.search(ftext):
+    if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
         _clear_by_halal_source(diet, readings)
     if "vanilla" in ftext:
         _clear_title_flavours(ftext, readings, lines)
