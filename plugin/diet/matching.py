@@ -276,6 +276,11 @@ _EQUIPMENT = frozenset(
 _CAN_TOOL_RE = re.compile(r"-(?:can|bottle)[ \t]+[^\W_]+[ \t]+([^\W_]+)")
 # Tools that one more word of the food's name may stand before: "fish bone tweezers", "a roti jala mould"
 _FAR_TOOL_RE = re.compile(r"[ \t]+(?:tweezers|pliers|moulds?|molds?|stamps?)\b(?!-)")
+# Words that start a new phrase, not a word of the tool's name: "salmon roe using tweezers", "the marzipan into moulds"
+_FAR_TOOL_GAP_STOPS = frozenset(
+    ["into", "in", "with", "using", "onto", "on", "from", "for", "and", "or", "to", "by", "inside", "between", "through"]
+    + ["the", "a", "an", "some", "each", "your", "them", "it", "their", "its", "off", "over", "under", "at", "then", "out"]
+)
 # Tools whose noun is also a food's measure or a dish's shape, so only after the food they are made for
 _EQUIPMENT_PAIRS = {"egg": frozenset(["cup", "cups"]), "gravy": frozenset(["boat", "boats"])}
 _PAIRED_TOOLS = frozenset(w for tools in _EQUIPMENT_PAIRS.values() for w in tools)
@@ -822,7 +827,8 @@ def _is_equipment(folded: str, end: int, start: int = -1) -> bool:
         return folded[nxt.end() : nxt.end() + 1] != "-"  # "chicken pan-fried in butter": a hyphen makes a verb
     if word in _PAIRED_TOOLS:
         return start >= 0 and word in _EQUIPMENT_PAIRS.get(folded[start:end], ())
-    return _FAR_TOOL_RE.match(folded, nxt.end()) is not None  # "fish bone tweezers": one word of its name between
+    # "fish bone tweezers": one word of its name between (not "salmon roe using tweezers", "marzipan into moulds")
+    return word not in _FAR_TOOL_GAP_STOPS and _FAR_TOOL_RE.match(folded, nxt.end()) is not None
 
 
 def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
@@ -846,13 +852,31 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         return False
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
-    if words and words[0] == "and" and nxt in _AND_VERB_OBJECT and _next_word(folded, end) == nxt:
+    if words and words[0] == "and" and nxt in _AND_VERB_OBJECT and _next_word(folded, end) == nxt and _takes_object(folded, end):
         return True  # "... all over the leg and lard the lamb with garlic slivers"
     if nxt in ("it", "them") and folded[max(0, start - 2) : start] == ", ":
         return True  # "Flour each slice, egg it in the beaten eggs": a verb between commas of a breading sequence
     if _CLAUSE_START_RE.search(folded, 0, start) or (words and words[0] in _VERB_LEAD):
         return True
     return _AFTER_CONDITION_RE.search(folded, max(0, start - 100), start) is not None
+
+
+_NEXT_TWO_RE = re.compile(r"[ \t]+[^\W_]+[ \t]+([^\W_]+)")
+# What a verb after "and" may take as its object: a food or part ("lard the lamb", "and lard the joint") or a vessel
+# ("and butter each ramekin"); not a time or manner ("whisk the flour and milk the night before", "sear the mushrooms
+# and beef the same way", "season the tofu and fish both sides"), where the word is the food joined by "and"
+_VERB_VESSELS = frozenset(
+    ["tin", "tins", "pan", "pans", "dish", "dishes", "ramekin", "ramekins", "mould", "moulds", "mold", "molds", "tray"]
+    + ["trays", "pot", "pots", "cup", "cups", "bowl", "bowls", "slice", "slices", "loaf", "sheet", "sheets", "roast"]
+)
+
+
+def _takes_object(folded: str, end: int) -> bool:
+    m = _NEXT_TWO_RE.match(folded, end)
+    if m is None:
+        return False
+    obj = m.group(1)
+    return obj in _VERB_VESSELS or obj in detection().by_form or obj.removesuffix("s") in detection().by_form
 
 
 # "If you want more kick, beef the flavour up", "When hot, butter the pan": the main clause after a condition starts
@@ -1010,8 +1034,8 @@ def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, 
     "crema de leche" names a dairy food after "de" and stays."""
     s, e, ing = found[i]
     m = _CREAM_OF_RE.match(ftext, e)
-    if m is None:
-        return False
+    if m is None or ftext[:s].strip():
+        return False  # a dish's name opening the title: "Crema de Zapallo", not "top with crema de rancho" in a step
     if i + 1 < len(found) and found[i + 1][0] == m.end():
         after = offences.get(found[i + 1][2].name, ())
         return not set(after) & set(offences.get(ing.name, ()))
@@ -1076,12 +1100,13 @@ _READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     """ "Some cooks add anchovies; we leave them out": named as what others do, then excluded."""
     later = _EXCLUDED_LATER_RE.match(folded, end)
-    if (
-        later is not None
-        and _EXCLUDED_NEG_RE.match(folded, end) is None
-        and not _names_substitute(folded, start, end, later.end())
-    ):
-        later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
+    if later is not None:
+        neg = _EXCLUDED_NEG_RE.match(folded, end)
+        if neg is None:
+            if not _names_substitute(folded, start, end, later.end()):
+                later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
+        elif _excludes_another(folded, start, end, neg.end()):
+            later = None  # "Most carbonara uses guanciale; this pasta skips the cream": what it leaves out is another food
     if later is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
@@ -1092,6 +1117,22 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     # or said after it, in its clause: "The cheese you'll see in some restaurant versions isn't traditional; ours ..."
     clause_end = min((i for i in (folded.find(c, end) for c in ".!?\n;") if i >= 0), default=len(folded))
     return _ATTRIBUTION_RE.search(folded, end, clause_end) is not None
+
+
+_EXCLUDED_OBJECT_RE = re.compile(
+    r"[ \t]+(?:(?:use|add|include|put|need)[ \t]+)?(?:(?:the|a|an|any)[ \t]+)?([^\W_]+)(?:[ \t]+([^\W_]+))?"
+)
+
+
+def _excludes_another(folded: str, start: int, end: int, at: int) -> bool:
+    """The exclusion's object is another food: "this pasta skips the cream" (after guanciale), not "we skip the bacon"."""
+    m = _EXCLUDED_OBJECT_RE.match(folded, at)
+    if m is None:
+        return False
+    words = [w for w in m.groups() if w]
+    if not _starts_food(words, 0):
+        return False  # "we leave them out", "this one skips it"
+    return not _names_it_again(words, _words_of(folded[start:end])) and words[0] != _words_of(folded[start:end])[-1]
 
 
 # The same clause with an exclusion ("; we leave them out"), not a self contrast, which must name the substitute
@@ -1120,6 +1161,19 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
         words = words[1:]
     if not _SAME_FOOD_AGAIN.isdisjoint(words[:4]) or _names_it_again(words, _words_of(folded[start:end])):
         return False  # "I use it too", "I also add chorizo", "I use plenty of chorizo": more of the same food
+    if ("as", "well") in zip(words[:5], words[1:6]):
+        return False  # ", mine as well"
+    if "own" in words[:8] and not any(_starts_food(words, k) for k in range(words.index("own") + 1, len(words))):
+        return False  # ", which is why we make our own" names no other food: what goes into it is not said
+    # "; you won't miss it", "nobody misses the bacon" say it is gone; "; nobody notices it's there", "nobody noticed when
+    # I doubled it" say it is in
+    if (
+        words[:1] in (["nobody"], ["no"], ["you"])
+        and _NOBODY_CLAUSE_RE.match(" ".join(words))
+        and _NOT_MISSED_WORDS.isdisjoint(words)
+        and not any(_starts_food(words, k) for k in range(len(words)))
+    ):
+        return False
     if any(words[k + 1 : k + 2] in (["it"], ["them"]) for k, w in enumerate(words[:5]) if w in _WITH_WORDS):
         return False  # "; I love mine with it": the same food again
     if words[:2] in (["it", "is"], ["it", "s"]):  # "; here it is avocado, tomato and a vegan mayo": the food that it is
@@ -1140,7 +1194,12 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
     return True
 
 
-_SAME_FOOD_AGAIN = frozenset(["too", "also"])
+_SAME_FOOD_AGAIN = frozenset(["too", "also", "included", "likewise"])
+_NOBODY_CLAUSE_RE = re.compile(_NOBODY_NOTICES)
+# Words that say the food is gone from this version: "you won't miss it", "nobody can tell (the difference)"
+_NOT_MISSED_WORDS = frozenset(
+    ["tell", "miss", "misses", "missed", "missing", "difference", "without", "instead", "swap", "swapped"]
+)
 _WITH_WORDS = frozenset(["with", "in", "on", "of"])
 # Words before a food in the contrast clause that name it plainly, not another kind: "I use chorizo", "plenty of chorizo"
 _PLAIN_LEADS = _DETERMINERS | frozenset(
@@ -1554,8 +1613,11 @@ def _read_mention(
     if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
-    if words and _is_stand_in(ftext, s, e, words):
-        reading.remaining, reading.exempt, reading.defines = (), True, True  # a later bare mention means the stand-in
+    stand_in = _is_stand_in(ftext, s, e, words) if words else 0
+    if stand_in:
+        # after "tofu does the paneer's job" a later bare mention means the stand-in; after "mushrooms do the work of the
+        # bacon" a later "a rasher of bacon on top" may be the food itself
+        reading.remaining, reading.exempt, reading.defines = (), True, stand_in == 1
         return reading
     if spaced and head in _IDIOM_VERBS and _IDIOM_VERBS[head].match(ftext, e) and (not words or words[0] in _SUBJECTS):
         reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken Out Chili", "you chicken out"
@@ -1745,16 +1807,25 @@ def _is_version_of(ftext: str, start: int, words: list[str], qualifiers: _Qualif
     )
 
 
-def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> bool:
+def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> int:
+    """1: "tofu does the paneer's job" (a later bare mention means the stand-in); 2: "does the work of eggs"; 0: neither."""
     w0 = words[0]
     # "tofu does the paneer's job", "the tofu does paneer's job here"
     lead = 0 if w0 in _STAND_IN_VERBS else 1 if w0 == "the" and len(words) > 1 and words[1] in _STAND_IN_VERBS else -1
     if lead >= 0 and ftext[end : end + 1] in _STAND_IN_GAP:
         after = _STAND_IN_AFTER_RE.match(ftext, end)
         if after is not None and (lead or after.group(0)[:1] in "'\u2019"):
-            return True
+            return 1
     # "coconut cream does the work of dairy", "the lentils do the job the beef mince usually does"
-    return not _WORK_WORDS.isdisjoint(words) and _STAND_IN_BEFORE_RE.search(ftext, max(0, start - 60), start) is not None
+    if _WORK_WORDS.isdisjoint(words):
+        return 0
+    before = _STAND_IN_BEFORE_RE.search(ftext, max(0, start - 60), start)
+    if before is None:
+        return 0
+    if before.group(1) is not None:  # "does the work of eggs", not "does the work of crisping the bacon"
+        return 0 if _GERUND_RE.search(before.group(1)) else 2
+    # "do the job the pancetta usually does", not "does the job the bacon fat needs"
+    return 2 if _STAND_IN_DOES_AFTER_RE.match(ftext, end) is not None else 0
 
 
 _WORK_WORDS = frozenset(["work", "job"])
@@ -1762,7 +1833,11 @@ _WORK_WORDS = frozenset(["work", "job"])
 
 _STAND_IN_BEFORE_RE = re.compile(
     r"\b(?:do|does|doing|did)[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job)[ \t]+"
-    r"(?:of[ \t]+[^.;:!?\n,()]{0,25}|(?:that[ \t]+)?the[ \t]+)$"
+    r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|(?:that[ \t]+)?the[ \t]+)$"
+)
+_GERUND_RE = re.compile(r"[^\W_]{2,}ing\b")
+_STAND_IN_DOES_AFTER_RE = re.compile(
+    r"(?:[ \t]+(?:usually|normally|would|typically|often|traditionally|otherwise|always))*[ \t]+(?:does|did|do|would|plays)\b"
 )
 
 
@@ -2550,6 +2625,8 @@ def _clear_in_claims(ftext: str, diet: str, readings: list[_Reading], lines: _Li
             end = min(ends) if ends else len(ftext)
             sentence = ftext[start:end]
             said = claim.search(sentence)
+            if said and sentence[said.start() : said.start() + 4] in ("but ", "but\t") and not _LIKENESS_RE.search(sentence):
+                said = None  # "Top with hazelnuts, but safe for a nut-free household": only "everything you love about X, but"
             if said and not _STEP_LINE_RE.match(sentence) and not _SUGGESTION_RE.search(sentence):
                 # "Swap the couscous for quinoa to make it gluten-free, then scatter with pitta chips": a purpose
                 # clause covers only what comes before it
@@ -2567,6 +2644,8 @@ def _clear_in_claims(ftext: str, diet: str, readings: list[_Reading], lines: _Li
 
 
 _PURPOSE_RE = re.compile(r"\bto[ \t]+(?:make|keep)[ \t]+$")
+# What a ", but safe for a nut-free school" claim sets itself against: the food it is like, not what it contains
+_LIKENESS_RE = re.compile(r"\b(?:love|loves|like|about|taste|tastes|flavour|flavor|all[ \t]+the)\b")
 
 
 def _clear_title_flavours(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
