@@ -62,6 +62,8 @@ _NEG_FILLER = frozenset(
         "your",
         "need",  # "you don't NEED eggs or dairy"
         "refined",  # "no REFINED sugar"
+        "roast",  # "mushrooms instead of ROAST pork"
+        "roasted",
         "uses",  # "my neighbour never USES wine in hers"
         "used",
         # "Carbonara never HAD cream in it", "has never SEEN an egg", "there hasn't BEEN any ACTUAL meat in it"
@@ -125,6 +127,8 @@ _NEG_MULTI = frozenset(
         ("wasn", "t"),
         ("aren", "t"),
         ("allergic", "to"),  # "my son turned out to be allergic to dairy": what the dish avoids
+        ("allergy", "list", "includes"),  # "for my niece, whose allergy list includes coconut"
+        ("allergies", "include"),
         ("intolerant", "to"),
         ("contains", "no"),
         ("nothing", "contains"),  # "so nothing here contains wheat"
@@ -345,11 +349,13 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
-_COMPARE_NOUNS = frozenset(
-    ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
-    + ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
+_COMPARE_NOUNS = frozenset(["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"])
+# What a food tastes of is a comparison only with another food ("all the tang of a honey mustard", "the flavour of
+# bacon"): "soak up all the flavour of the chicken stock" names this recipe's own stock.
+_TASTE_NOUNS = frozenset(
+    ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
-    + ["tang", "sweetness", "richness", "smokiness", "saltiness", "crunch", "funk", "umami"]  # "all the tang of a honey mustard"
+    + ["tang", "sweetness", "richness", "smokiness", "saltiness", "crunch", "funk", "umami"]
 )
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
@@ -393,7 +399,8 @@ _NEG_CONTRAST_USES = (
 _NEG_CONTRAST = _CONTRAST_SUBJECT + "(?:" + _NEG_CONTRAST_EXCLUDES + "|" + _NEG_CONTRAST_USES + ")"
 # Where the contrast clause opens: "; we ...", ", but I ...", ", which is why we make our own", "; for my husband I use"
 _CONTRAST_LEAD = (
-    r"[;,(][ \t]*(?:(?:but|so|which[ \t]+is[ \t]+why)[ \t]+)?(?:for[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+){1,3}(?=(?:i|we)\b))?"
+    r"[;,(][ \t]*(?:(?:but|so|which[ \t]+is[ \t]+why)[ \t]+)?"
+    r"(?:for[ \t]+(?:[^\W_]+(?:['\u2019-][^\W_]+)*[ \t]+){1,4}(?=(?:i|we)\b))?"  # "; for my son's nut allergy we skip them"
 )
 # "purists will tell you it has no place in a paella, and I agree" (not "..., but I love it")
 _NO_PLACE = r"[;,(][^.!?\n;]{0,40}\b(?:it|they)[ \t]+(?:has|have)[ \t]+no[ \t]+place\b(?![^.!?\n;]*\bbut\b)"
@@ -441,6 +448,23 @@ _NEXT_SENTENCE_CONTRAST_RE = re.compile(
     r"|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)|switched|swapped|has[ \t]+(?:neither|none|no)"
     r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b)"
 )
+# "The street version is pounded with dried shrimp; this one leaves the shrimp out", "Plenty of restaurants add
+# cashew paste; at home I leave the cashews out": the food left out is named, and must be the mention's own
+# (not "...; this one leaves the onions out", which says nothing of the shrimp).
+_LEAVES_NAMED_OUT_RE = re.compile(
+    r"[^.!?\n;]{0,100}[;,][ \t]*(?:(?:but|so)[ \t]+)?(?:(?:at[ \t]+home|here)[ \t]+)?"
+    r"(?:we|i|mine|ours|this[ \t]+[^\W_]+)[ \t]+leaves?[ \t]+(?:the[ \t]+|all[ \t]+the[ \t]+)?([^\W_]+)[ \t]+(?:out|off)\b"
+)
+# "...a proper paella has rabbit in it. This one is all vegetables": the next sentence says what this recipe is made
+# of, and names another food (not "This one is all about the rabbit", "This one is all rabbit").
+_NEXT_SENTENCE_ALL_RE = re.compile(
+    r"[^.!?\n;]{0,200}[.!?][ \t]+(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+is[ \t]+all[ \t]+(?!about\b)([^\W_]+)"
+)
+# "Hanoi pho starts with beef bones and fish sauce. This one has neither:": both foods named, then refused outright
+_NEXT_SENTENCE_NEITHER_RE = re.compile(
+    r"[^.!?\n;]{0,100}[.!?][ \t]+(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+has[ \t]+(?:neither|none[ \t]+of[ \t]+"
+    r"(?:them|these|those|that))[ \t]*(?:[:;,.!?]|$)"
+)
 _EXCLUSION_VERBS = (
     r"(?:'d)?[ \t]+(?:leaves?|don|doesn|do|does|skips?|omits?|swaps?|replaces?|never|uses?|has|makes?|switched|swapped"
     r"|rather|start|starts|begin|begins)\b"
@@ -465,6 +489,7 @@ _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     + _NOBODY_NOTICES
     + r"|;[^.!?\n;]{0,40}\b(?:it|they)[ \t]+(?:has|have)[ \t]+no[ \t]+place\b"  # "; purists say it has no place in it"
 )
+_NEXT_SENTENCE_ALL_CUE_RE = re.compile(r"(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+is[ \t]+all[ \t]+(?!about\b)")
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands|families"
     r"|households)\b"
@@ -472,10 +497,10 @@ _ATTRIBUTION_RE = re.compile(
     # with", "A Roman would tell you", "purists will tell you"
     r"|\b(?:cooks|chefs|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
-    r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+[^\W_]+[ \t]+version\b"
+    r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     # "In Sweden it simmers with salt pork", "In Swansea market these are fried in bacon fat"
-    r"|(?<![^\n.!?;])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
+    r"|(?<![^\n.!?;|])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
     # what restaurants, stalls and shops do: "Restaurants finish their dal with ghee"
     r"|\b(?:restaurants?|takeaways?|cafes?|canteens?|vendors?|stalls?|hawkers?|bakeries|delis?|pubs?|caterers?)\b"
     r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"
@@ -684,6 +709,10 @@ class _Context:
         self.has_product_words = any(w in folded for w in _PRODUCT_CUES)  # "some brands ...": substring tests, no scan
         self.has_brackets = "(" in folded
         self.has_double_quotes = any(q in folded for q in _DOUBLE_QUOTES)  # most texts: no line scan per mention
+        # cues of the rarer rules, one substring test per text instead of one per mention
+        self.has_leave = "leave" in folded
+        self.has_all_the = "all the" in folded
+        self.has_allergy = "allerg" in folded or "intoleran" in folded
         self._other_kind: bool | None = None
         self.blends = False  # a listed forbidden food is followed by "and": "pork and leek sausages" may be one food
 
@@ -696,6 +725,7 @@ class _Context:
                 or any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
                 or ", mine" in text  # "some families use bulgur, mine always uses rice"
                 or ", ours" in text
+                or (" is all " in text and _NEXT_SENTENCE_ALL_CUE_RE.search(text) is not None)
             )
         return self._excludes
 
@@ -1066,7 +1096,9 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return True  # "unrelated to wheat", "similar to bread"
     if words[i] == "like":
         return not (i + 1 < len(words) and words[i + 1] in _EXAMPLE_HEADS)
-    return words[i] == "of" and i + 1 < len(words) and words[i + 1] in _COMPARE_NOUNS
+    if words[i] != "of" or i + 1 >= len(words):
+        return False
+    return words[i + 1] in _COMPARE_NOUNS or (words[i + 1] in _TASTE_NOUNS and "the" not in words[:i])
 
 
 def _is_prose(folded: str, start: int, reading: _Reading) -> bool:
@@ -1107,6 +1139,16 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
                 later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
         elif _excludes_another(folded, start, end, neg.end()):
             later = None  # "Most carbonara uses guanciale; this pasta skips the cream": what it leaves out is another food
+    if later is None and "leave" in folded[end : end + 140]:
+        named = _LEAVES_NAMED_OUT_RE.match(folded, end)
+        if named is not None and _same_word(named.group(1), _words_of(folded[start:end])[-1]):
+            later = named
+    if later is None and "neither" in folded[end : end + 140] and _NEXT_SENTENCE_NEITHER_RE.match(folded, end):
+        return True  # "X starts with beef bones and fish sauce. This one has neither:" the refusal names them both
+    if later is None and " all " in folded[end : end + 240]:
+        whole = _NEXT_SENTENCE_ALL_RE.match(folded, end)
+        if whole is not None and not _same_word(whole.group(1), _words_of(folded[start:end])[-1]):
+            later = whole
     if later is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
@@ -1117,6 +1159,48 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
     # or said after it, in its clause: "The cheese you'll see in some restaurant versions isn't traditional; ours ..."
     clause_end = min((i for i in (folded.find(c, end) for c in ".!?\n;") if i >= 0), default=len(folded))
     return _ATTRIBUTION_RE.search(folded, end, clause_end) is not None
+
+
+# "this one leaves the shrimp out", "at home I leave the cashews out": this recipe's cook leaves the food out (not
+# "I leave the butter out to soften", "leave the butter out overnight": left out of the fridge)
+_LEAVES_BEFORE_RE = re.compile(r"(?:\b(?:i|we|mine|ours)|\bthis[ \t]+[^\W_]+)[ \t]+leaves?[ \t]+(?:all[ \t]+)?(?:the[ \t]+)?$")
+# what follows "out"/"off" must end the saying ("leaves the shrimp out.", "out entirely, and uses capers"), not go on
+# with where or when ("off the rack", "out on the board", "out until the end") or use it later ("..., then fry it")
+_LEFT_OUT_AFTER_RE = re.compile(
+    r"[ \t]+(?:out|off)(?:[ \t]+(?:entirely|altogether|completely|here|too))?[ \t]*(?:$|[.;:!?)\n]|(?:,|[ \t]and\b)"
+    r"(?![^.!?\n;]*\b(?:then|until|till|later|while|overnight|to|so)\b)"
+    r"(?![^.!?\n;]*\b(?:add|fry|fri|crisp|cook|crumble|scatter|sprinkle|stir|fold|toss|serve|use|put|chop|slice|dice|grill)"
+    r"[a-z]*[ \t]+(?:it|them)\b))"
+)
+
+
+# "with all the smoky stickiness of grilled eel", "all the gooey comfort of the hazelnut kind": a likeness, named by a
+# quality of the food (not "fry in all the fat of the bacon", "all the juices of the roast")
+_QUALITY_OF_RE = re.compile(
+    r"(?:\bwith[ \t]+|(?<![^\n.!?|])[ \t]*)all[ \t]+the[ \t]+(?:[^\W_]+,?[ \t]+){0,3}"
+    r"(?:[^\W_]+ness|comfort|flavou?r|taste|savou?r|charm|appeal|joy|pleasure"
+    r"|satisfaction|indulgence|drama)[ \t]+of[ \t]+(?:(?:the|a|an|good|proper|real)[ \t]+)?(?:[^\W_]+(?:-[^\W_]+)*[ \t]+){0,2}$"
+)
+# "a peanut and tree-nut allergy", "a sesame or peanut intolerance": the first food of a pair named as a condition
+_ALLERGY_PAIR_RE = re.compile(
+    r"[ \t]+(?:and|or)[ \t]+[^\W_]+(?:-[^\W_]+)?[ \t\-]+(?:allergy|allergies|allergic|intolerance|intolerances|intolerant)\b"
+)
+
+
+def _is_quality_of(folded: str, start: int) -> bool:
+    """ "with all the ... of", or a sentence opening "All the ... of": a likeness (not "soak up all the stickiness of")"""
+    return _QUALITY_OF_RE.search(folded, max(0, start - 90), start) is not None
+
+
+def _is_left_out(folded: str, start: int, end: int) -> bool:
+    if _LEFT_OUT_AFTER_RE.match(folded, end) is None:
+        return False
+    return _LEAVES_BEFORE_RE.search(folded, max(0, start - 40), start) is not None
+
+
+def _same_word(word: str, head: str) -> bool:
+    """ "shrimp" and "shrimp", "cashews" and "cashew": one food named again."""
+    return word.rstrip("s") == head.rstrip("s")
 
 
 _EXCLUDED_OBJECT_RE = re.compile(
@@ -1159,9 +1243,9 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
     words = TOKEN_RE.findall(folded[sep + 1 : clause_end])
     while words and words[0] in ("but", "here", "i", "we"):
         words = words[1:]
-    if not _SAME_FOOD_AGAIN.isdisjoint(words[:4]) or _names_it_again(words, _words_of(folded[start:end])):
+    if not _SAME_FOOD_AGAIN.isdisjoint(words[:6]) or _names_it_again(words, _words_of(folded[start:end])):
         return False  # "I use it too", "I also add chorizo", "I use plenty of chorizo": more of the same food
-    if ("as", "well") in zip(words[:5], words[1:6]):
+    if any(p == ("as", "well") and (k == 0 or words[k - 1] != "just") for k, p in enumerate(zip(words[:8], words[1:9]))):
         return False  # ", mine as well"
     if "own" in words[:8] and not any(_starts_food(words, k) for k in range(words.index("own") + 1, len(words))):
         return False  # ", which is why we make our own" names no other food: what goes into it is not said
@@ -1203,7 +1287,7 @@ _NOT_MISSED_WORDS = frozenset(
 _WITH_WORDS = frozenset(["with", "in", "on", "of"])
 # Words before a food in the contrast clause that name it plainly, not another kind: "I use chorizo", "plenty of chorizo"
 _PLAIN_LEADS = _DETERMINERS | frozenset(
-    ["use", "uses", "add", "adds", "of", "with", "and", "more", "extra", "plain", "is", "s", "are"]
+    ["use", "uses", "add", "adds", "of", "with", "and", "more", "extra", "plain", "is", "s", "are", "has", "have"]
 )
 _PLAIN_LEADS |= frozenset(["ordinary", "regular", "real", "proper", "good", "fresh", "lots", "plenty", "start", "starts"])
 
@@ -1212,7 +1296,10 @@ def _names_it_again(words: list[str], own: tuple[str, ...]) -> bool:
     """The clause names the mention's food again, plainly ("I use chorizo as well"), not a kind of it ("a gluten-free soy
     sauce", "beef chorizo")."""
     n = len(own)
-    return any(tuple(words[k : k + n]) == own and (k == 0 or words[k - 1] in _PLAIN_LEADS) for k in range(len(words) - n + 1))
+    if any(tuple(words[k : k + n]) == own and (k == 0 or words[k - 1] in _PLAIN_LEADS) for k in range(len(words) - n + 1)):
+        return True
+    # "The dim sum version is filled with roast pork; this one has pork too": its head food, named plainly
+    return n > 1 and any(w == own[-1] and (k == 0 or words[k - 1] in _PLAIN_LEADS) for k, w in enumerate(words))
 
 
 def _starts_food(words: list[str], j: int) -> bool:
@@ -1582,6 +1669,9 @@ def _read_mention(
         or (ctx.has_other_kind() and _is_other_kind(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)
+        or (ctx.has_leave and ftext.find("leave", max(0, s - 24), s) >= 0 and _is_left_out(ftext, s, e))
+        or (ctx.has_all_the and ftext.find("all the", max(0, s - 90), s) >= 0 and _is_quality_of(ftext, s))
+        or (ctx.has_allergy and spaced and _ALLERGY_PAIR_RE.match(ftext, e) is not None)
         or (spaced and _DIFFERENT_AFTER_RE.match(ftext, e) is not None)
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
