@@ -336,6 +336,14 @@ _GENERIC_HEADS = frozenset(
 )
 # What a recipe makes in the pan from its list: "the gravy" of a pie whose list has stock, flour and stout.
 _OWN_MIXTURES = frozenset(["gravy"])
+# What a gravy is made of: without one of them in the text, "the gravy" is bought ("Fry the gravy to the pot.")
+_GRAVY_MAKINGS = ("stock", "broth", "flour", "cornstarch", "juices", "wine", "stout", "ale", "bouillon", "roux", "miso")
+
+
+def _makes_gravy(ftext: str) -> bool:
+    return any(w in ftext for w in _GRAVY_MAKINGS)
+
+
 # Qualifiers that name a diet, which a title may apply to its dish ("Vegan Mac and Cheese"); plant and meat
 # words ("coconut", "beef") qualify only the word right after them.
 _NOT_DIET_QUALIFIERS = frozenset(
@@ -2245,7 +2253,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             r.remaining = ()
         elif makes and r.start >= title_end and _is_made_here(ftext, r):
             r.remaining, r.defines = (), True
-        elif r.head in _OWN_MIXTURES and len(r.words) == 1 and _after_the(ftext, r.start):
+        elif r.head in _OWN_MIXTURES and len(r.words) == 1 and _after_the(ftext, r.start) and _makes_gravy(ftext):
             r.remaining = ()  # "the stout gives the gravy its depth": the gravy the recipe makes from its list
     if dish_heads:  # the headnote speaks of the title dish: "Sorghum Flatbread" ... "Everyday bread on my aaji's farm"
         note_end = ftext.find("\n", title_end + 1)
