@@ -1505,20 +1505,24 @@ def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient
     by_form = m.by_form
     found: _Found = []
     # re's Unicode word classes cost about 15% of a scan; ASCII text (the fast path of fold) has no other letters
-    regex = m.ascii_regex if folded.starts is None else _unicode_regex(m.pattern)
+    accented = folded.starts is not None
+    regex = _unicode_regex(m.pattern) if accented else m.ascii_regex
+    append = found.append
     for hit in regex.finditer(" " + text):  # the space is the boundary before a mention at the start
         form = hit[1]
         ing = by_form.get(form) or by_form.get(" ".join(TOKEN_RE.findall(form)))
         if ing is None:  # cannot happen for forms built from the surface map
             continue
-        s, e = hit.start(1) - 1, hit.end(1) - 1
-        if folded.starts is not None and form in _ACCENTED:  # "rosé": the accent that folding drops names the wine
+        s, e = hit.span(1)
+        s -= 1  # the leading space
+        e -= 1
+        if accented and form in _ACCENTED:  # "rosé": the accent that folding drops names the wine
             start, end = folded.span(s, e)
             if not folded.original[start:end].isascii():
                 ing = by_form.get(_ACCENTED[form], ing)
         if ing.not_followed_by and _next_word(text, e) in ing.not_followed_by and not _is_noun_use(text, s, found):
             continue  # "cream the butter": a verb, not an ingredient
-        found.append((s, e, ing))
+        append((s, e, ing))
     return found
 
 
@@ -2445,17 +2449,33 @@ class _References:
 
     def __init__(self, ftext: str, readings: list[_Reading], lines: _Lines, first_line_end: int) -> None:
         self.ftext, self.readings, self.lines, self.first_line_end = ftext, readings, lines, first_line_end
-        self.by_head: dict[str, list[_Reading]] = {}
-        self.by_word: dict[str, list[_Reading]] = {}  # "the chicken" may mean "halal chicken thighs" (phrases only)
         self.listed_bad: dict[str, list[_Reading]] = {}
         for x in readings:
-            self.by_head.setdefault(x.head, []).append(x)
-            if len(x.words) > 1:
-                for w in x.words:
-                    self.by_word.setdefault(w, []).append(x)
             if x.offends and not x.not_food and x.listed(lines):
                 self.listed_bad.setdefault(x.ingredient.name, []).append(x)
         self._title_end: int | None = None
+        # built on first need: most references resolve to a listed offending food (listed_bad) first
+        self._by_head: dict[str, list[_Reading]] | None = None
+        self._by_word: dict[str, list[_Reading]] | None = None
+
+    @property
+    def by_head(self) -> dict[str, list[_Reading]]:
+        if self._by_head is None:
+            self._by_head = {}
+            for x in self.readings:
+                self._by_head.setdefault(x.head, []).append(x)
+        return self._by_head
+
+    @property
+    def by_word(self) -> dict[str, list[_Reading]]:
+        """ "the chicken" may mean "halal chicken thighs" (phrases only)."""
+        if self._by_word is None:
+            self._by_word = {}
+            for x in self.readings:
+                if len(x.words) > 1:
+                    for w in x.words:
+                        self._by_word.setdefault(w, []).append(x)
+        return self._by_word
 
     @property
     def title_end(self) -> int:
