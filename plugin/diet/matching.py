@@ -1296,8 +1296,8 @@ _WITH_WORDS = frozenset(["with", "in", "on", "of"])
 # Words before a food in the contrast clause that name it plainly, not another kind: "I use chorizo", "plenty of chorizo"
 _PLAIN_LEADS = _DETERMINERS | frozenset(
     ["use", "uses", "add", "adds", "of", "with", "and", "more", "extra", "plain", "is", "s", "are", "has", "have"]
+    + ["ordinary", "regular", "real", "proper", "good", "fresh", "lots", "plenty", "start", "starts"]
 )
-_PLAIN_LEADS |= frozenset(["ordinary", "regular", "real", "proper", "good", "fresh", "lots", "plenty", "start", "starts"])
 
 
 def _names_it_again(words: list[str], own: tuple[str, ...]) -> bool:
