@@ -2,17 +2,22 @@
 
 "Valencians will tell you a proper paella has rabbit and snails in it ... This one is all vegetables": the
 headnote (the prose between the title and the first ingredient line) names foods the recipe never uses, in
-wordings no phrase list foresees (history, other cooks' versions, the region's habits, the writer's family).
-So a forbidden food that only the headnote names, with no offending food of the same kind anywhere in the
-title, the list, the steps or the notes, is not in the recipe when its sentence tells a story (other versions,
-other cooks, places, the past, hearsay) and neither offers the food to the cook (a swap, an option, a serving
-suggestion, "I add", "as well": the policy counts those as violations) nor gives an instruction. A sentence
-that only describes the dish ("A hearty bowl of rice and anchovies", as a model's preamble might) keeps it.
+wordings no phrase list foresees. So a forbidden food that only the headnote names, with no offending food of
+the same kind in the title, the list, the steps or the notes, is not in the recipe when its sentence tells of
+other cooks, places, versions or the past, unless
+- the sentence serves, offers or instructs ("traditionally served with", "you can swap", "Don't forget the
+  Parmesan"): the policy counts suggestions as violations, however they are told;
+- the headnote takes the story up in the writer's voice anywhere ("..., and so do I", "mine is no exception",
+  "that's how we still eat it", "the secret is ..."): then the story is this recipe's own;
+- the text is in the generator's format ("Recipe: ..."): a model's preamble describes the dish it wrote.
 
-Measured on the first scores of three blind sets, heldout15-17 (scored again with this rule on the oracle as it
-was then): false alarms on compliant recipes 21 -> 11, 17 -> 11 and 27 -> 14, span recall unchanged; on the
-tuned sets one labelled violation in 7,769 cases is lost ("my grandmother poured a drop of palinka into the
-hole", a tradition its writer counted as part of the recipe).
+Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
+oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
+and 27 -> 21 with span recall unchanged. A first, broader version (any story sentence without an offer) went
+to 11, 11 and 14, but a review found 72 leaks in 105 realistic probes ("Neapolitans finish it with Parmigiano,
+and so do I"; "A classic Caesar made the traditional way with anchovies" as a model's preamble); this version
+passes all 105. On the tuned sets it loses one labelled violation in 7,769 cases ("my grandmother poured a drop
+of palinka into the hole", a tradition its writer counted as part of the recipe).
 """
 
 from __future__ import annotations
@@ -21,116 +26,143 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from plugin.diet.textnorm import Folded
+
 
 class Mention(Protocol):
     start: int
     remaining: tuple[str, ...]
 
 
-# What makes a headnote sentence offer the food to the cook or say the recipe uses it: a swap, an option, a
-# condition on the eaters, an addition ("as well", "extra"), a pairing, and a verb of adding or serving said to
-# the cook (at the sentence's or clause's start) or by the writer ("I add", "we use"). A story is told in the
-# third person or the past ("Hawker versions are finished with butter", "home cooks add chorizo"); a sentence
-# that might be an offer keeps its violation.
-_W = r"[^\W\d_]*"
-_OFFER_VERBS = (
-    r"(?:add|finish|top|serve|scatter|sprinkl|garnish|drizzl|dip|spread|stir|us(?:e|ing)|includ|try|fold|swirl|crumbl|grat"
-    r"|toss|throw|put|pile|spoon|dollop|pair|match|offer|pass|bring)" + _W
-)
-_OFFER_RE = re.compile(
-    r"\b(?:swap"
-    + _W
-    + r"|substitut"
-    + _W
-    + r"|replac"
-    + _W
-    + r"|works?|option"
-    + _W
-    + r"|alternativ"
-    + _W
-    + r"|you[ \t]+(?:can|could|might|may|will[ \t]+want|want|like|prefer|eat|need)|feel[ \t]+free|if|unless"
-    r"|when[ \t]+(?:(?:i'm|i[ \t]+am|we're|we[ \t]+are|you're|you[ \t]+are|cooking|making)[ \t]+)?(?:not|no|for)"
-    r"|non[ \t\-]?[^\W\d_]+|meat[ \t\-]?eaters?|grown[ \t\-]?ups?|everyone[ \t]+else"
-    r"|sides?|alongside|also|too|plus|extra|as[ \t]+well|dollop"
-    r"|with[ \t]+(?:a|some)[ \t]+(?:spoonful|splash|drizzle|handful|sprinkl" + _W + r"|scatter" + _W + r"|slice|wedge|pot)"
-    r"|(?:great|good|lovely|delicious|perfect|wonderful|brilliant|nice|best|excellent|fantastic|gorgeous)"
-    r"[ \t]+(?:with|alongside|next)"
-    r"|go(?:es)?[ \t]+(?:well[ \t]+|nicely[ \t]+|beautifully[ \t]+)?with"
-    r"|this[ \t]+(?:one|version|recipe|dish)[ \t]+(?:has|gets|uses|calls|includes|adds)|mine[ \t]+(?:has|gets|uses)"
-    r"|(?:i|we|you|i'd|i'll|we'd|we'll)[ \t]+(?:(?:often|always|sometimes|usually|also|then|like[ \t]+to|love[ \t]+to)[ \t]+)?"
-    + _OFFER_VERBS
-    + r")\b"
-    # said to the cook: a verb of adding or serving that opens the sentence or a clause ("Top with feta", "..., then add")
-    r"|(?:^|[,:(]|\b(?:then|and|or|just|to))[ \t]*" + _OFFER_VERBS + r"\b(?![ \t]+\d)",
+_W = r"[^\W\d_]*"  # the rest of a word: "swap" + _W is swap, swaps, swapped, swapping
+
+
+def _words(*alternatives: str) -> str:
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
+# The recipe's own voice taking the food up, anywhere in the headnote: "..., and so do I", "mine is no exception",
+# "that's how we still eat it", "the secret is a knob of butter", "I never skip the Parmesan". Any of these keeps
+# every food the headnote names.
+_ENDORSE_RE = re.compile(
+    _words(
+        r"so[ \t]+(?:do|did|does|is|it[ \t]+is|should|will|have|has|am)(?![ \t]+(?:not|many|much))",
+        r"(?:as|i|we)[ \t]+do",
+        r"do[ \t]+(?:the[ \t]+same|too|likewise)",
+        r"same[ \t]+here",
+        r"no[ \t]+(?:exception|different)",
+        r"still",
+        r"(?:i|we|i've|we've|i[ \t]+have|we[ \t]+have|have)[ \t]+(?:(?:still|always)[ \t]+)?(?:kept|keep)",
+        r"(?:habit|tradition)[ \t]+(?:i|we)|gives?|giving|started[ \t]+(?:life|out)|began[ \t]+(?:life|as)",
+        r"(?:that|this|which|it)(?:'s|[ \t]+is|[ \t]+was)[ \t]+(?:how|the[ \t]+way|what)",
+        r"how[ \t]+(?:i|we|my|our)",
+        r"the[ \t]+way[ \t]+(?:i|we)",
+        r"(?:wouldn't|would[ \t]+not|can't|cannot)[ \t]+(?:have|imagine|resist|do)",
+        r"who[ \t]+am[ \t]+i",
+        r"(?:they|she|he)(?:'re|[ \t]+are|[ \t]+is|[ \t]+was)[ \t]+right",
+        r"recommend" + _W,
+        r"essential|secret|trick|key|must|need|needs|needed|insist" + _W,
+        r"makes?[ \t]+(?:it|all[ \t]+the[ \t]+difference|the[ \t]+dish)",
+        r"welcome|better|best|beats?|complete",
+        r"(?:isn't|is[ \t]+not|wouldn't[ \t]+be|not)[ \t]+[^.!?\n]{0,40}without",
+        r"(?:i|we|i've|we've|i'd|we'd|i'll|we'll|you|mine|ours)[ \t]+(?:(?:always|also|still|never|usually|often|now|too)[ \t]+)?"
+        r"(?:do|did|have|had|eat|ate|like|love|serve|served|use|used|add|added|make|made|follow|stick|swear|go|went|want"
+        r"|crumble|finish|top|scatter|skip|take|pour|put|grate|drizzle|stir|keep|kept|can't|cannot|won't|will|would)",
+        r"too|also|as[ \t]+well|plus",
+    ),
     re.I,
 )
-# What makes a sentence a story rather than a description of this dish: other versions, other cooks, places and
-# shops, the past, hearsay, names, comparisons and what the dish goes without. A sentence with none of these
-# ("A hearty dish of rice and anchovies", a model's preamble) describes the recipe and keeps its violation.
-_STORY_RE = re.compile(
-    r"\b(?:tradition"
-    + _W
-    + r"|classic"
-    + _W
-    + r"|original"
-    + _W
-    + r"|authentic"
-    + _W
-    + r"|proper|usual"
-    + _W
-    + r"|typical"
-    + _W
-    + r"|often|always|every|ways?|kind|style|most|many|some|plenty|other|others|people|folk|cooks"
-    r"|chefs?|famil"
-    + _W
-    + r"|versions?|recipes|restaurants?|shops?|supermarkets?|stalls?|street|hawker"
-    + _W
-    + r"|vendors?|markets?"
-    r"|bought|takeaways?|canteens?|cafes?|diners?|pubs?|grandm" + _W + r"|grandfather|grann(?:y|ies)|nan|nana|mum|mom"
-    r"|mother|father|dad|aunt" + _W + r"|uncle|friends?|neighbou?rs?|childhood|grew|growing|used[ \t]+to|was|were|had"
-    r"|did|tell|says?|said|calls?|called|known|named|name|means?|meant|like|unlike|instead|rather|without|no|never"
-    r"|nothing|neither|nor|not|none|skip"
-    + _W
-    + r"|leaves?|left|out|gone|went|where|region"
-    + _W
-    + r"|countr"
-    + _W
-    + r"|national|local"
-    + _W
-    + r"|everywhere|anywhere|somewhere|coast"
-    + _W
-    + r"|village"
-    + _W
-    + r"|town|city|home)\b"
+# What sets the headnote's story against this recipe: "..., but I leave it out", "This one is all vegetables",
+# "mine has neither", "instead", "these days it's olive oil". Without one, the story may be this dish's own.
+_CONTRAST_RE = re.compile(
+    _words(
+        r"but|instead|rather|unlike|without|minus|except|nor|neither|none|never|not|no|nothing|n't",
+        r"skip" + _W,
+        r"leav" + _W,
+        r"left|omit" + _W,
+        r"swap" + _W,
+        r"replac" + _W,
+        r"substitut" + _W,
+        r"stand" + _W + r"[ \t]+in|in[ \t]+place[ \t]+of|do(?:es)?[ \t]+the[ \t]+work",
+        r"(?:dairy|meat|gluten|nut|egg|fish|pork|alcohol)[ \t\-]free|vegan|vegetarian|plant[ \t\-]based|meatless|halal",
+        r"these[ \t]+days|nowadays|all[ \t]+vegetables?",
+        r"(?:this|my|our)[ \t]+(?:one|version|take|recipe)|mine|ours|here",
+    )
 )
-# An instruction is no story: "Add the anchovies.", "Then mix in some bacon", "1. Fry the bacon".
-_INSTRUCTION_RE = re.compile(
-    r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(?:then|now|next|finally|first|just)[ \t,]+)?(?:add|stir|mix|fry|top|boil|bake|roast|grill"
-    r"|cook|heat|put|place|season|serve|sprinkl|scatter|pour|whisk|beat|fold|chop|slice|dice|toss|blend|simmer|brown"
-    r"|sear|saute|melt|spread|drizzl|garnish|finish|combin|layer|arrang|cover|marinat|rub|coat|dust|dip|soak|mash|grat"
-    r"|crumbl|throw|tip|spoon|pile|fill|stuff|wrap|roll|use|try|swap|replac|substitut|keep|make|let|set|bring|return"
-    r"|remov|transfer|drain|rinse|peel|trim|cut|knead|shape|form|line|greas|preheat|warm|steam|poach|braise|stew|smoke"
-    r"|char|toast|dress|squeez|crush|grind|blitz|whip|chill|freez|store|cool|sear|glaze|baste|stir-fry)" + _W + r"\b",
+# A sentence that tells of other cooks, places, versions or the past; a model's one-line preamble ("A hearty bowl of
+# rice and anchovies") tells of none and keeps its violation.
+_STORY_RE = re.compile(
+    _words(
+        r"tradition" + _W,
+        r"classic" + _W,
+        r"original" + _W,
+        r"authentic" + _W,
+        r"usual" + _W,
+        r"typical" + _W,
+        r"often|most|many|some|plenty|other|others|people|folk|cooks|chefs|famil" + _W,
+        r"versions?|recipes|restaurants?|shops?|supermarkets?|stalls?|street|hawker" + _W,
+        r"vendors?|markets?|takeaways?|canteens?|cafes?|diners?|pubs?",
+        r"grandm" + _W,
+        r"grandfather|grann(?:y|ies)|nan|nana|mum|mom|mother|father|dad|aunt" + _W,
+        r"uncle|friends?|neighbou?rs?|childhood|grew|growing|used[ \t]+to|was|were|had",
+        r"tell|says?|said|calls?|called|known|named|means?|meant",
+        r"region" + _W,
+        r"countr" + _W,
+        r"national|local" + _W,
+        r"coast" + _W,
+        r"village" + _W,
+        r"town|city|ways?|house|houses|home|homes|kitchens?|starts?|begins?|built",
+    )
+)
+# A serving suggestion, an offer to the cook or an instruction stays a violation however it is told.
+_OFFER_RE = re.compile(
+    r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(?:then|now|next|finally|first|just)[ \t,]+)?[^\W\d_]+[ \t]+(?:the|it|them|a|an|some|with)\b"
+    r"|"
+    + _words(
+        r"serv" + _W,
+        r"eaten|eat|ate|topped|topping|finish" + _W,
+        r"comes?[ \t]+with|goes|go[ \t]+with|with[ \t]+(?:a|an|some)[ \t]+(?:dollop|spoonful|splash|drizzle|handful|glass|bowl"
+        r"|basket|slice|wedge|pot|knob|blob|grating|sprinkl" + _W + r"|scatter" + _W + r")",
+        r"alongside|sides?|accompan" + _W,
+        r"garnish" + _W,
+        r"pair" + _W,
+        r"option" + _W,
+        r"alternativ" + _W,
+        r"if|unless|non[ \t\-]?[^\W\d_]+|meat[ \t\-]?eaters?|grown[ \t\-]?ups?",
+        r"you[ \t]+(?:can|could|might|may|will|want|like|prefer|eat|need)|feel[ \t]+free|try",
+        r"works?",
+        r"don't[ \t]+forget|remember|do[ \t]+what|be[ \t]+sure|make[ \t]+sure|crack" + _W,
+    ),
     re.I,
 )
 _SENTENCE_STOP = ".!?;|\n"
 
 
 def clear_headnote_stories(
-    ftext: str, readings: Sequence[Mention], title_end: int, is_ingredient_line: Callable[[int], bool]
+    folded: Folded, readings: Sequence[Mention], title_end: int, is_ingredient_line: Callable[[int], bool]
 ) -> None:
     """Clear the forbidden foods that only the headnote's story names (see the module's docstring)."""
+    ftext = folded.text
+    if not title_end or ftext.startswith("recipe:", len(ftext) - len(ftext.lstrip())):
+        return  # no title to end the headnote; the generator's own format (its preamble describes the dish)
     told = [r for r in readings if r.remaining and r.start > title_end]
-    if not title_end or not told:
+    if not told:
         return
     list_start = _first_list_line(ftext, title_end, is_ingredient_line)
     if list_start < 0 or told[0].start >= list_start:
         return  # no list to set the headnote apart, or no forbidden food before it
+    note = ftext[title_end:list_start]
+    if _ENDORSE_RE.search(note):
+        return
     elsewhere = {t for r in readings if r.remaining and not title_end < r.start < list_start for t in r.remaining}
     for r in told:
         if r.start >= list_start:
             break  # readings are in text order
-        if elsewhere.isdisjoint(r.remaining) and _is_story(_sentence(ftext, r.start)):
+        start, end = _sentence(ftext, r.start)
+        sentence = ftext[start:end]
+        if _OFFER_RE.search(sentence) or not elsewhere.isdisjoint(r.remaining):
+            continue
+        if _STORY_RE.search(sentence) or _names_someone(folded.original[slice(*folded.span(start, end))]):
             r.remaining = ()
 
 
@@ -147,11 +179,16 @@ def _first_list_line(ftext: str, title_end: int, is_ingredient_line: Callable[[i
     return -1
 
 
-def _sentence(ftext: str, pos: int) -> str:
+def _sentence(ftext: str, pos: int) -> tuple[int, int]:
     start = max(ftext.rfind(c, 0, pos) for c in _SENTENCE_STOP) + 1
     ends = [i for i in (ftext.find(c, pos) for c in _SENTENCE_STOP) if i >= 0]
-    return ftext[start : min(ends) if ends else len(ftext)]
+    return start, min(ends) if ends else len(ftext)
 
 
-def _is_story(sentence: str) -> bool:
-    return not _INSTRUCTION_RE.match(sentence) and not _OFFER_RE.search(sentence) and bool(_STORY_RE.search(sentence))
+# A capitalised word inside a sentence names a place, a people or a person: "in Sweden these come with salt pork",
+# "the way they make it in Hanoi". The sentence's first word and "I" say nothing.
+_NAME_RE = re.compile(r"(?<=[ \t(\"'\u2018\u201c])(?!I\b|I'|I\u2019)[A-Z][^\W\d_]+")
+
+
+def _names_someone(sentence: str) -> bool:
+    return _NAME_RE.search(sentence.strip()) is not None

@@ -2959,7 +2959,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
-    clear_headnote_stories(ftext, readings, _title_end(ftext, lines), lines.is_ingredient_line)
+    clear_headnote_stories(folded, readings, _title_end(ftext, lines), lines.is_ingredient_line)
     if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
         _clear_by_halal_source(diet, readings)
     if "vanilla" in ftext:
