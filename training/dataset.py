@@ -17,7 +17,7 @@ from typing import Any
 from plugin.atomic import write_jsonl
 from plugin.diet.chat import PHI3, ChatTemplate, from_model_dir
 from plugin.diet.errors import InputError, SuiteError
-from plugin.diet.scenarios import Sample, unique_samples
+from plugin.diet.scenarios import NO_PROTEIN_RATE, Sample, unique_samples
 from plugin.runtime import embedded
 from training import run_profiles
 from training.config import TrainConfig, load_config
@@ -32,10 +32,17 @@ def to_record(sample: Sample, template: ChatTemplate, fmt: str) -> dict[str, Any
     return {"text": template.apply_chat_template(sample.messages(), tokenize=False, add_generation_prompt=False)}
 
 
-def write_splits(out: Path, counts: dict[str, int], seed: int, template: ChatTemplate, fmt: str = "text") -> dict[str, int]:
+def write_splits(
+    out: Path,
+    counts: dict[str, int],
+    seed: int,
+    template: ChatTemplate,
+    fmt: str = "text",
+    no_protein_rate: float = NO_PROTEIN_RATE,
+) -> dict[str, int]:
     if fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    samples = unique_samples(sum(counts[s] for s in SPLITS), seed)
+    samples = unique_samples(sum(counts[s] for s in SPLITS), seed, no_protein_rate)
     written, start = {}, 0
     for split in SPLITS:
         chunk = samples[start : start + counts[split]]
@@ -68,6 +75,17 @@ def ensure_data(cfg: TrainConfig, template: ChatTemplate, say: Callable[[str], N
     return True
 
 
+def _rate(value: str) -> float:
+    """argparse type for a share between 0 and 1."""
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {value!r}")
+    return rate
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.dataset", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="cpu", choices=sorted(run_profiles.RUN_PROFILES), help="run profile")
@@ -75,12 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="output folder (default: the config's data)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="text: the seed's rendered records; chat: messages")
     parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--no-protein-rate",
+        type=_rate,
+        default=NO_PROTEIN_RATE,
+        help=f"share of pantries with no allowed protein, so the answer must do without one (default {NO_PROTEIN_RATE})",
+    )
     args = parser.parse_args(argv)
     try:
         cfg = load_config(args.config or run_profiles.get(args.profile).config)
         out = Path(args.out) if args.out else cfg.data_dir
         seed = cfg.seed if args.seed is None else args.seed
-        written = write_splits(out, cfg.data_counts, seed, template_for(cfg.model), args.format)
+        written = write_splits(out, cfg.data_counts, seed, template_for(cfg.model), args.format, args.no_protein_rate)
     except SuiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

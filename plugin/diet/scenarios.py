@@ -122,14 +122,14 @@ def _pantry(selected: list[str], diet: str, rng: random.Random, protein: bool) -
     return pantry
 
 
-def make_sample(diet: str, rng: random.Random) -> Sample:
+def make_sample(diet: str, rng: random.Random, no_protein_rate: float = NO_PROTEIN_RATE) -> Sample:
     for _ in range(100):
         dish = rng.choice(DISHES)
         bases = [b for b in dish.bases if _allowed(b, diet)]
         if not bases:
             continue
         base = rng.choice(bases)
-        protein = rng.random() >= NO_PROTEIN_RATE
+        protein = rng.random() >= no_protein_rate
         fills = _fill_roles(dish, diet, rng, base, protein)
         if fills is None:
             continue
@@ -166,20 +166,20 @@ def check_sample(sample: Sample) -> None:
         raise SynthesisBug(f"bad synthetic answer for {s}: {'; '.join(problems)}\n{sample.answer}")
 
 
-def generate(count: int, seed: int, offset: int = 0) -> Iterator[Sample]:
+def generate(count: int, seed: int, offset: int = 0, no_protein_rate: float = NO_PROTEIN_RATE) -> Iterator[Sample]:
     """``count`` samples with the diets balanced round-robin."""
     rng = random.Random(f"{seed}:{offset}")
     for i in range(count):
-        yield make_sample(DIET_CHOICES[(i + offset) % len(DIET_CHOICES)], rng)
+        yield make_sample(DIET_CHOICES[(i + offset) % len(DIET_CHOICES)], rng, no_protein_rate)
 
 
-def unique_samples(total: int, seed: int) -> list[Sample]:
+def unique_samples(total: int, seed: int, no_protein_rate: float = NO_PROTEIN_RATE) -> list[Sample]:
     """Samples with distinct (pantry, request), so valid never repeats a train scenario."""
     seen: set[tuple[frozenset[str], str]] = set()
     out: list[Sample] = []
     offset = 0
     while len(out) < total:
-        for sample in generate(total - len(out), seed, offset):
+        for sample in generate(total - len(out), seed, offset, no_protein_rate):
             key = (frozenset(sample.scenario.pantry), sample.scenario.request)
             if key not in seen:
                 seen.add(key)

@@ -159,3 +159,12 @@ def test_an_unset_schedule_keeps_older_fingerprints(tmp_path: Path, monkeypatch:
     older = TrainConfig.to_dict  # what a config's fields were before the key: every field but lr_schedule
     monkeypatch.setattr(TrainConfig, "to_dict", lambda self: {k: v for k, v in older(self).items() if k != "lr_schedule"})
     assert fp.fingerprint(cpu, "x") == now
+
+
+def test_dataset_rejects_a_no_protein_rate_outside_0_1(capsys) -> None:
+    from training import dataset
+
+    with pytest.raises(SystemExit) as exc:
+        dataset.main(["--no-protein-rate", "1.5"])
+    assert exc.value.code == 2
+    assert "argument --no-protein-rate: expected a share between 0 and 1, got '1.5'" in capsys.readouterr().err
