@@ -53,7 +53,8 @@ _ENDORSE_RE = re.compile(
         r"no[ \t]+(?:exception|different)",
         r"still",
         r"(?:i|we|i've|we've|i[ \t]+have|we[ \t]+have|have)[ \t]+(?:(?:still|always)[ \t]+)?(?:kept|keep)",
-        r"(?:habit|tradition)[ \t]+(?:i|we)|gives?|giving|started[ \t]+(?:life|out)|began[ \t]+(?:life|as)",
+        r"(?:gives?|give|giving)(?![^.;!?\n]{0,40}\b(?:same|without|instead)\b)",  # not the stand-in giving "the same crunch"
+        r"(?:habit|tradition)[ \t]+(?:i|we)|started[ \t]+(?:life|out)|began[ \t]+(?:life|as)",
         r"(?:that|this|which|it)(?:'s|[ \t]+is|[ \t]+was)[ \t]+(?:how|the[ \t]+way|what)",
         r"how[ \t]+(?:i|we|my|our)",
         r"the[ \t]+way[ \t]+(?:i|we)",
@@ -114,6 +115,17 @@ _STORY_RE = re.compile(
         r"town|city|ways?|house|houses|home|homes|kitchens?|starts?|begins?|built",
     )
 )
+# A bought product tells a story only when the sentence turns away from it: "Ordinary soy sauce contains wheat, so I
+# season this with tamari instead", "Bottled teriyaki sauce is made with wheat, so make your own" (not "A good bottled
+# fish sauce makes a real difference here", a recommendation).
+_BOUGHT_RE = re.compile(_words(r"ordinary|regular|bottled|bought|jarred|packet|commercial|brands?|shop|store"))
+_AVOID_RE = re.compile(
+    _words(
+        r"instead|rather|avoid" + _W,
+        r"without|(?:wheat|gluten|dairy|nut|egg|meat)[ \t\-]free|(?:your|our|my)[ \t]+own",
+        r"so[ \t]+(?:i|we|this|these|it|make|use|buy|choose|check|look)",
+    )
+)
 # A serving suggestion, an offer to the cook or an instruction stays a violation however it is told.
 _OFFER_RE = re.compile(
     r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(?:then|now|next|finally|first|just)[ \t,]+)?[^\W\d_]+[ \t]+(?:the|it|them|a|an|some|with)\b"
@@ -124,6 +136,10 @@ _OFFER_RE = re.compile(
         r"comes?[ \t]+with|goes|go[ \t]+with|with[ \t]+(?:a|an|some)[ \t]+(?:dollop|spoonful|splash|drizzle|handful|glass|bowl"
         r"|basket|slice|wedge|pot|knob|blob|grating|sprinkl" + _W + r"|scatter" + _W + r")",
         r"alongside|sides?|accompan" + _W,
+        # how the eaters load their plates: "The kids always pile theirs with sour cream"
+        r"(?:pil|load|smother|scatter|sprinkl|dollop|drizzl|spoon|heap|slather|spread)"
+        + _W
+        + r"[ \t]+(?:[^\W\d_]+[ \t]+){0,2}?(?:with|over|on)",
         r"garnish" + _W,
         r"pair" + _W,
         r"option" + _W,
@@ -131,6 +147,8 @@ _OFFER_RE = re.compile(
         r"if|unless|non[ \t\-]?[^\W\d_]+|meat[ \t\-]?eaters?|grown[ \t\-]?ups?",
         r"you[ \t]+(?:can|could|might|may|will|want|like|prefer|eat|need)|feel[ \t]+free|try",
         r"works?",
+        r"just[ \t]+as[ \t]+(?:good|nice|well|tasty)|(?:is|are)[ \t]+fine|will[ \t]+do|perfectly[ \t]+good|shortcut",
+        r"makes?[ \t]+(?:a|this|it)|perfect[ \t]+for|difference|everyone[ \t]+else|on[ \t]+top|extra",
         r"don't[ \t]+forget|remember|do[ \t]+what|be[ \t]+sure|make[ \t]+sure|crack" + _W,
     ),
     re.I,
@@ -162,7 +180,8 @@ def clear_headnote_stories(
         sentence = ftext[start:end]
         if _OFFER_RE.search(sentence) or not elsewhere.isdisjoint(r.remaining):
             continue
-        if _STORY_RE.search(sentence) or _names_someone(folded.original[slice(*folded.span(start, end))]):
+        told_of = _STORY_RE.search(sentence) or (_BOUGHT_RE.search(sentence) and _AVOID_RE.search(sentence))
+        if told_of or _names_someone(folded.original[slice(*folded.span(start, end))]):
             r.remaining = ()
 
 

@@ -287,12 +287,17 @@ _FAR_TOOL_GAP_STOPS = frozenset(
     + ["the", "a", "an", "some", "each", "your", "them", "it", "their", "its", "off", "over", "under", "at", "then", "out"]
 )
 # Tools whose noun is also a food's measure or a dish's shape, so only after the food they are made for
-_EQUIPMENT_PAIRS = {"egg": frozenset(["cup", "cups"]), "gravy": frozenset(["boat", "boats"])}
+_EQUIPMENT_PAIRS = {
+    "egg": frozenset(["cup", "cups"]),
+    "gravy": frozenset(["boat", "boats"]),
+    "bread": frozenset(["bin", "bins"]),  # "keeps for 2 days in a bread bin"
+}
 _PAIRED_TOOLS = frozenset(w for tools in _EQUIPMENT_PAIRS.values() for w in tools)
 # Ingredient words that double as verbs ("Butter the pan", "fish out the bay leaves", "beef up the sauce"),
 # and what may follow them when they are verbs.
 _VERBABLE = frozenset(
     ["butter", "cream", "flour", "oil", "fish", "milk", "beef", "bread", "crumb", "egg", "scallop", "stuff", "sprinkle"]
+    + ["beefs"]  # "the smoked paprika beefs up the flavour"
     + ["lard"]  # "lard the venison with strips of pork fat": threading fat through lean meat
     + ["egg wash", "egg-wash", "mince", "goose"]  # "Egg-wash the samosas", "Mince the garlic", "goose the heat up"
 )
@@ -358,7 +363,10 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
-_COMPARE_NOUNS = frozenset(["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"])
+_COMPARE_NOUNS = frozenset(
+    ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
+    + ["relation", "relative", "relatives", "cousin"]  # "buckwheat is no relation of wheat": kinship, not the food
+)
 # What a food tastes of is a comparison only with another food ("all the tang of a honey mustard", "the flavour of
 # bacon"): "soak up all the flavour of the chicken stock" names this recipe's own stock.
 _TASTE_NOUNS = frozenset(
@@ -380,7 +388,10 @@ _SIZED = frozenset(["size", "sized", "shaped"])
 _GET_VERBS = frozenset(["get", "expect", "find"])
 _COMPARE_SECOND = _GET_VERBS | {"like"}
 # not "feel": "If you feel like crispy bacon on top" is a wish for the food
-_LOOK_VERBS = frozenset(["look", "looks", "looking", "looked", "resemble", "resembles", "taste", "tastes"])
+_LOOK_VERBS = frozenset(
+    ["look", "looks", "looking", "looked", "resemble", "resembles", "taste", "tastes"]
+    + ["eat", "eats", "chew", "chews"]  # "a bracket fungus that really does eat like tender chicken"
+)
 _TEXTURE_HEADS = frozenset(["curds"])
 _DETERMINERS = frozenset(["a", "an", "the", "some"])
 # "6 king scallops, roe removed": the food is taken away
@@ -783,6 +794,8 @@ _MEASURES = frozenset(
     + ["handful", "handfuls", "sprinkle", "sprinkling", "drizzle", "slice", "slices", "rasher", "rashers", "shot"]
     + ["slug", "glass", "cup", "scattering", "grating", "squeeze", "sliver", "slivers", "bit", "bits", "piece", "pieces"]
 )
+# A bottle is a measure only for a substitution: "instead of a bottle of wine" (not "you don't need a bottle of wine")
+_SWAP_MEASURES = frozenset(["bottle", "bottles"])
 _MEASURE_SIZES = frozenset(["few", "couple", "little", "good", "generous", "big", "small", "large", "healthy", "quick"])
 
 
@@ -793,6 +806,10 @@ def _is_negated(words: list[str]) -> bool:
     if words and words[0] == "of" and len(words) > 2 and words[1] in _MEASURES:
         # "rather than the usual splash of brandy", "without a few slices of pancetta": a measure of the food
         i = 3 if words[2] in _MEASURE_SIZES else 2
+    elif words and words[0] == "of" and len(words) > 2 and words[1] in _SWAP_MEASURES:
+        at = 3 if words[2] in _DETERMINERS else 2
+        if words[at : at + 2] == ["of", "instead"] or words[at : at + 2] == ["than", "rather"]:
+            return True
     lead = i
     while i < len(words) and i < lead + 3 and words[i] in _NEG_FILLER:
         i += 1
@@ -891,6 +908,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         return False
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
+    if nxt == "up" and folded[end - 1] == "s":
+        return True  # "the smoked paprika beefs up the flavour": a verb with its subject, no noun reads "beefs up"
     if words and words[0] == "and" and nxt in _AND_VERB_OBJECT and _next_word(folded, end) == nxt and _takes_object(folded, end):
         return True  # "... all over the leg and lard the lamb with garlic slivers"
     if nxt in ("it", "them") and folded[max(0, start - 2) : start] == ", ":
@@ -1000,15 +1019,16 @@ def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step:
     for j in range(i - 1, max(-1, i - 4), -1):  # "crab (brown and WHITE meat)": a word between may be a food form
         prev = found[j][2]
         gap = ftext[found[j][1] : found[i][0]]
-        if "\n" in gap or _MEAT_TAGS.intersection(prev.tags):
-            return False
+        if "\n" in gap or _MEAT_TAGS.intersection(prev.tags) or (";" in gap and j < i - 1):
+            return False  # "...; shred the hock and pick out the meat": another mention in a later clause
         if gap[-2:] == ", " and "coconut" in ftext[found[j][0] : found[j][1]] and "and" not in gap:
             after = _NEXT_WORD_RE.match(ftext, found[i][1])  # "meat scraped into strips", "meat grated"
             return after is not None and after.group(1).endswith("ed")
         if _SEAFOOD_TAGS.intersection(prev.tags):
             if step and words[:2] == ["the", "out"] and words[2:3] and words[2] in _EXTRACT_VERBS:
                 # "Steam the clams open in 200 ml water, then pick out the meat": in the same sentence
-                return not any(c in gap for c in ".;:!?") and _OTHER_FOOD_GAP.isdisjoint(TOKEN_RE.findall(gap))
+                # "...; pick out the meat": a semicolon joins the step's clauses, a full stop ends the sentence
+                return not any(c in gap for c in ".:!?") and _OTHER_FOOD_GAP.isdisjoint(TOKEN_RE.findall(gap))
             opened = gap.rfind("(")
             in_bracket = opened > gap.rfind(")")
             # "1 tin tuna (or leftover meat)", "200 g prawns and some leg meat": another food, not the seafood's flesh
@@ -1107,6 +1127,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return not (i + 1 < len(words) and words[i + 1] in _EXAMPLE_HEADS)
     if words[i] != "of" or i + 1 >= len(words):
         return False
+    if words[i + 1] == "depth":  # "all the depth of a coq au vin", not "a 2 cm depth of lard"
+        return words[i + 2 : i + 4] in (["the", "all"], ["same", "the"])
     return words[i + 1] in _COMPARE_NOUNS or (words[i + 1] in _TASTE_NOUNS and "the" not in words[:i])
 
 
@@ -1361,6 +1383,7 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.title_end: int | None = None  # where the title line ends (_title_end), once found
         self._memo: dict[int, bool] = {}
         self._sentence_end: dict[int, int] = {}  # line start -> where the line's second sentence begins
 
@@ -2344,6 +2367,7 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             and defined.get(name, len(lines.text)) < r.start
             and name not in listed_bad
             and not r.listed(lines)
+            and not _after_genuine(lines.text, r.start)
         ):
             r.remaining = ()
 
@@ -2354,6 +2378,14 @@ _PIECES = frozenset(["bits", "pieces", "chunks", "strips", "cubes", "slices"])
 
 def _title_end(ftext: str, lines: _Lines) -> int:
     """End of the title line, or 0 when the text has no title (one line, an ingredient line or a sentence first)."""
+    if ftext is lines.text:  # several passes ask for the text's own title: found once per text
+        if lines.title_end is None:
+            lines.title_end = _find_title_end(ftext, lines)
+        return lines.title_end
+    return _find_title_end(ftext, lines)
+
+
+def _find_title_end(ftext: str, lines: _Lines) -> int:
     first_end = ftext.find("\n")
     first = ftext[:first_end].strip() if first_end > 0 else ""
     if not first or first[-1] in ".!?" or lines.is_ingredient_line(0):
@@ -2433,7 +2465,7 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
     return [
         r
         for r in readings
-        if not (r.exempt or (r.offends and r.listed(lines)))
+        if not (r.exempt or (r.offends and (r.listed(lines) or _after_genuine(ftext, r.start))))
         and (
             r.offends
             or r.head in live
@@ -2443,6 +2475,15 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
             or (r.ingredient is PART and len(r.words) == 1 and _part_after_the(ftext, r.start))
         )
     ]
+
+
+# "Vegan 'parmesan' ... a few shavings of real Parmesan work too": the genuine article refers to no plant version
+_GENUINE_RE = re.compile(r"\b(?:real|regular|ordinary|normal|actual)[ \t]+$")
+
+
+def _after_genuine(ftext: str, start: int) -> bool:
+    """ "real Parmesan", "ordinary butter": the word before ends in l, r or y before any regex is tried."""
+    return start > 4 and ftext[start - 2] in "lry" and _GENUINE_RE.search(ftext, max(0, start - 10), start) is not None
 
 
 class _References:
