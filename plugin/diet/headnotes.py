@@ -133,7 +133,8 @@ _OFFER_RE = re.compile(
     + _words(
         r"serv" + _W,
         r"eaten|eat|ate|topped|topping|finish" + _W,
-        r"comes?[ \t]+with|goes|go[ \t]+with|with[ \t]+(?:a|an|some)[ \t]+(?:dollop|spoonful|splash|drizzle|handful|glass|bowl"
+        r"comes?[ \t]+with|goes|go[ \t]+with",
+        r"with[ \t]+(?:a|an|some)[ \t]+(?:dollop|spoonful|splash|drizzle|handful|glass|bowl"
         r"|basket|slice|wedge|pot|knob|blob|grating|sprinkl" + _W + r"|scatter" + _W + r")",
         r"alongside|sides?|accompan" + _W,
         # how the eaters load their plates: "The kids always pile theirs with sour cream"
@@ -153,6 +154,8 @@ _OFFER_RE = re.compile(
     ),
     re.I,
 )
+# "No fish goes into this one": what goes into no dish is no offer
+_NOTHING_GOES_RE = re.compile(r"\b(?:no|nothing|never)[ \t]+(?:[^\W\d_]+[ \t]+)?goes\b")
 _SENTENCE_STOP = ".!?;|\n"
 
 
@@ -177,7 +180,7 @@ def clear_headnote_stories(
         if r.start >= list_start:
             break  # readings are in text order
         start, end = _sentence(ftext, r.start)
-        sentence = ftext[start:end]
+        sentence = _NOTHING_GOES_RE.sub(" ", ftext[start:end])
         if _OFFER_RE.search(sentence) or not elsewhere.isdisjoint(r.remaining):
             continue
         told_of = _STORY_RE.search(sentence) or (_BOUGHT_RE.search(sentence) and _AVOID_RE.search(sentence))

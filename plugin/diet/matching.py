@@ -908,6 +908,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         return False
     if words and words[0] == "and" and (nxt in _PHRASAL_PARTICLES or _next_word(folded, end) in ("it", "them")):
         return True
+    if words and words[0] == "and" and folded[start:end] == "cream" and _CREAM_HALF_RE.match(folded, end):
+        return True  # "pour in the oat milk and cream half of the soup with a stick blender"
     if nxt == "up" and folded[end - 1] == "s":
         return True  # "the smoked paprika beefs up the flavour": a verb with its subject, no noun reads "beefs up"
     if words and words[0] == "and" and nxt in _AND_VERB_OBJECT and _next_word(folded, end) == nxt and _takes_object(folded, end):
@@ -916,10 +918,14 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "Flour each slice, egg it in the beaten eggs": a verb between commas of a breading sequence
     if _CLAUSE_START_RE.search(folded, 0, start) or (words and words[0] in _VERB_LEAD):
         return True
+    if nxt in _TOOL_VERB_OBJECTS and _AFTER_TOOL_RE.search(folded, max(0, start - 80), start):
+        return True
     return _AFTER_CONDITION_RE.search(folded, max(0, start - 100), start) is not None
 
 
 _NEXT_TWO_RE = re.compile(r"[ \t]+[^\W_]+[ \t]+([^\W_]+)")
+# "and cream half of the soup": blending part of a dish smooth, not "the milk and cream half of the time"
+_CREAM_HALF_RE = re.compile(r"[ \t]+half[ \t]+of[ \t]+the[ \t]+(?:soup|sauce|mixture|batch|stew|chowder|beans)\b")
 # What a verb after "and" may take as its object: a food or part ("lard the lamb", "and lard the joint") or a vessel
 # ("and butter each ramekin"); not a time or manner ("whisk the flour and milk the night before", "sear the mushrooms
 # and beef the same way", "season the tofu and fish both sides"), where the word is the food joined by "and"
@@ -940,6 +946,9 @@ def _takes_object(folded: str, end: int) -> bool:
 # "If you want more kick, beef the flavour up", "When hot, butter the pan": the main clause after a condition starts
 # with the verb.
 _AFTER_CONDITION_RE = re.compile(r"(?:^|[.!?;:\n])[ \t]*(?:if|when|once)\b[^.!?;:\n,]{0,80},[ \t]*$")
+# "Using a larding needle, lard the beef": after a clause naming the tool, a verb with a plain object
+_AFTER_TOOL_RE = re.compile(r"(?:^|[.!?;:\n])[ \t]*using[ \t]+(?:a|an|the|your)\b[^.!?;:\n,]{0,60},[ \t]*$")
+_TOOL_VERB_OBJECTS = frozenset(["the", "each", "your", "both", "every", "it", "them"])
 _VERB_SEP = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)"
 _VERB_WORD = "(?:" + "|".join(sorted(_VERBABLE)) + ")"
 # "flour, egg and bread each escalope", "flour, egg and crumb the chicken": the breading sequence is three verbs
