@@ -127,10 +127,12 @@ _AVOID_RE = re.compile(
     )
 )
 # A serving suggestion, an offer to the cook or an instruction stays a violation however it is told.
-_OFFER_RE = re.compile(
+# An instruction opens its clause: "Add the anchovies", "Then mix in some bacon"; read on the clause after a colon
+_INSTRUCTION_START_RE = re.compile(
     r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(?:then|now|next|finally|first|just)[ \t,]+)?[^\W\d_]+[ \t]+(?:the|it|them|a|an|some|with)\b"
-    r"|"
-    + _words(
+)
+_OFFER_RE = re.compile(
+    _words(
         r"serv" + _W,
         r"eaten|eat|ate|topped|topping|finish" + _W,
         r"comes?[ \t]+with|goes|go[ \t]+with",
@@ -181,9 +183,15 @@ def clear_headnote_stories(
             break  # readings are in text order
         start, end = _sentence(ftext, r.start)
         sentence = _NOTHING_GOES_RE.sub(" ", ftext[start:end])
-        if _OFFER_RE.search(sentence) or not elsewhere.isdisjoint(r.remaining):
+        # a colon ends an instruction ("Check the packet: many soba are cut with wheat flour"), not an offer ("Serving
+        # tip: many Thai cooks add fish sauce"), so offers are read on the whole sentence and the story after the colon
+        colon = ftext.rfind(":", start, r.start)
+        if colon >= 0:
+            start = colon + 1
+        clause = ftext[start:end]
+        if _OFFER_RE.search(sentence) or _INSTRUCTION_START_RE.match(clause) or not elsewhere.isdisjoint(r.remaining):
             continue
-        told_of = _STORY_RE.search(sentence) or (_BOUGHT_RE.search(sentence) and _AVOID_RE.search(sentence))
+        told_of = _STORY_RE.search(clause) or (_BOUGHT_RE.search(clause) and _AVOID_RE.search(clause))
         if told_of or _names_someone(folded.original[slice(*folded.span(start, end))]):
             r.remaining = ()
 

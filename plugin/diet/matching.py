@@ -2481,7 +2481,12 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
             or r.head[:-1] in live
             or r.head in _HYPERNYM_TAGS
             or (r.start < first_line_end and r.head + "s" in live)
-            or (r.ingredient is PART and len(r.words) == 1 and _part_after_the(ftext, r.start))
+            or (
+                r.ingredient is PART
+                and len(r.words) == 1
+                and (_part_after_the(ftext, r.start) or _EACH_LEAD_RE.search(ftext, max(0, r.start - 6), r.start))
+            )  # "the cheeks", "each breast"
+            or (r.head + "s" in live and _THE_NEAR_RE.search(ftext, max(0, r.start - 20), r.start))  # "the sliced sausage"
         )
     ]
 
@@ -2590,7 +2595,11 @@ class _References:
         kin = by_word.get(r.head, ()) if r.head != "noodles" or not _after_quantity(self.ftext, r.start) else ()
         if r.head[-1:] == "s" and r.head[:-1] in by_word:  # "both milks"
             kin = [*kin, *by_word[r.head[:-1]]]
-        elif not kin and r.head + "s" in by_word and (r.offends or r.start < self.title_end):  # "Sausage" (title)
+        elif (
+            not kin
+            and r.head + "s" in by_word
+            and (r.offends or r.start < self.title_end or _THE_NEAR_RE.search(self.ftext, max(0, r.start - 20), r.start))
+        ):  # "Sausage" (title), "the sliced sausage"
             kin = by_word[r.head + "s"]
         longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(self.ftext, r, self.readings)
         # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
@@ -2697,6 +2706,7 @@ class _References:
 _BESIDE_HEADS = frozenset(["meat", "fish"])
 _ANOTHER_BEFORE_RE = re.compile(r"\b(?:a|an|another|some)[ \t]+(?:[^\W_]+[ \t]+)?$")
 _EACH_LEAD_RE = re.compile(r"\b(?:the|each|every|both)[ \t]+$")
+_THE_NEAR_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+)?$")  # "the sliced sausage" after "4 white pork sausages"
 
 
 def _is_listed_flesh(x: _Reading, lines: _Lines) -> bool:
