@@ -2471,6 +2471,7 @@ def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> 
 def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_end: int) -> list[_Reading]:
     """The mentions whose verdict a referent could change: skip the rest cheaply."""
     live = {w for x in readings if x.remaining for w in x.words}  # an allowed mention can only take an offence
+    singular = {w[:-1] for w in live if w[-1:] == "s"}  # "Sausage" (title), "the sliced sausage" after "sausages"
     return [
         r
         for r in readings
@@ -2480,13 +2481,15 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
             or r.head in live
             or r.head[:-1] in live
             or r.head in _HYPERNYM_TAGS
-            or (r.start < first_line_end and r.head + "s" in live)
+            or (
+                r.head in singular
+                and (r.start < first_line_end or _THE_NEAR_RE.search(ftext, max(0, r.start - 20), r.start) is not None)
+            )
             or (
                 r.ingredient is PART
                 and len(r.words) == 1
                 and (_part_after_the(ftext, r.start) or _EACH_LEAD_RE.search(ftext, max(0, r.start - 6), r.start))
             )  # "the cheeks", "each breast"
-            or (r.head + "s" in live and _THE_NEAR_RE.search(ftext, max(0, r.start - 20), r.start))  # "the sliced sausage"
         )
     ]
 
