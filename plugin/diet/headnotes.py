@@ -73,23 +73,6 @@ _ENDORSE_RE = re.compile(
     ),
     re.I,
 )
-# What sets the headnote's story against this recipe: "..., but I leave it out", "This one is all vegetables",
-# "mine has neither", "instead", "these days it's olive oil". Without one, the story may be this dish's own.
-_CONTRAST_RE = re.compile(
-    _words(
-        r"but|instead|rather|unlike|without|minus|except|nor|neither|none|never|not|no|nothing|n't",
-        r"skip" + _W,
-        r"leav" + _W,
-        r"left|omit" + _W,
-        r"swap" + _W,
-        r"replac" + _W,
-        r"substitut" + _W,
-        r"stand" + _W + r"[ \t]+in|in[ \t]+place[ \t]+of|do(?:es)?[ \t]+the[ \t]+work",
-        r"(?:dairy|meat|gluten|nut|egg|fish|pork|alcohol)[ \t\-]free|vegan|vegetarian|plant[ \t\-]based|meatless|halal",
-        r"these[ \t]+days|nowadays|all[ \t]+vegetables?",
-        r"(?:this|my|our)[ \t]+(?:one|version|take|recipe)|mine|ours|here",
-    )
-)
 # A sentence that tells of other cooks, places, versions or the past; a model's one-line preamble ("A hearty bowl of
 # rice and anchovies") tells of none and keeps its violation.
 _STORY_RE = re.compile(
@@ -126,11 +109,11 @@ _AVOID_RE = re.compile(
         r"so[ \t]+(?:i|we|this|these|it|make|use|buy|choose|check|look)",
     )
 )
-# A serving suggestion, an offer to the cook or an instruction stays a violation however it is told.
 # An instruction opens its clause: "Add the anchovies", "Then mix in some bacon"; read on the clause after a colon
 _INSTRUCTION_START_RE = re.compile(
     r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(?:then|now|next|finally|first|just)[ \t,]+)?[^\W\d_]+[ \t]+(?:the|it|them|a|an|some|with)\b"
 )
+# A serving suggestion or an offer to the cook stays a violation however it is told.
 _OFFER_RE = re.compile(
     _words(
         r"serv" + _W,

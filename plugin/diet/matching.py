@@ -2512,7 +2512,6 @@ class _References:
         for x in readings:
             if x.offends and not x.not_food and x.listed(lines):
                 self.listed_bad.setdefault(x.ingredient.name, []).append(x)
-        self._title_end: int | None = None
         # built on first need: most references resolve to a listed offending food (listed_bad) first
         self._by_head: dict[str, list[_Reading]] | None = None
         self._by_word: dict[str, list[_Reading]] | None = None
@@ -2538,9 +2537,7 @@ class _References:
 
     @property
     def title_end(self) -> int:
-        if self._title_end is None:  # computed on first need: few mentions fall back to the title
-            self._title_end = _title_end(self.ftext, self.lines)
-        return self._title_end
+        return _title_end(self.ftext, self.lines)  # found once per text, on first need
 
     def resolve(self, r: _Reading) -> None:
         if r.head == "fat" and len(r.words) == 1 and not r.offends and self._own_fat(r):
