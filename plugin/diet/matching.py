@@ -1707,6 +1707,16 @@ def _read_mention(
     if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
+    if head in _BARE_WORD_RULES and len(own) == 1:  # one set test for the few bare words read below
+        if head in _TOAST_WORDS and not _is_toast_noun(ftext, s, words):
+            reading.remaining, reading.exempt, reading.not_food = (), True, True  # "toast the almonds": the verb
+            return reading
+        if head in _CURD_WORDS and _SOY_CURDS_RE.search(ftext) is not None:
+            reading.remaining, reading.exempt = (), True  # "ladle the curds into a mould" after curdling soya milk: tofu
+            return reading
+        if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None:
+            reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
+            return reading
     if (
         (spaced and _suffix_clears(ftext, e))
         or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
@@ -1783,11 +1793,51 @@ def _read_mention(
     return reading
 
 
+# Curds of a text that makes tofu are soya curds.
+_SOY_CURDS_RE = re.compile(r"\b(?:soya?[ \t]+milk|soymilk|nigari|tofu)\b")
+# "toast" is a verb ("Toast the bread", "add the rice and toast for a minute") unless a word that only goes before a
+# noun comes first ("on toast", "hot buttered toast", "2 slices toast", "float two toasts") or it ends the title.
+_TOAST_WORDS = frozenset(["toast", "toasts"])
+_CURD_WORDS = frozenset(["curd", "curds"])
+_TOAST_NOUN_LEADS = frozenset(
+    ["on", "onto", "of", "with", "the", "a", "hot", "warm", "rye", "sourdough", "white", "brown", "wholemeal", "granary"]
+    + ["each", "your", "some", "thick", "thin", "slices", "slice", "two", "three", "four", "six", "more", "cold", "crisp"]
+)
+
+
+def _is_toast_noun(ftext: str, s: int, words: list[str]) -> bool:
+    # a dish named after its topping ("Prawn toasts", "French toast", "Kaya Toast") only implies its bread (decision 2)
+    return bool(words) and ftext[s - 1 : s] != "-" and (words[0] in _TOAST_NOUN_LEADS or words[0].isdigit())
+
+
+def _clear_toast_of_cleared_bread(readings: list[_Reading]) -> None:
+    """ "2 slices gluten-free sourdough" ... "pile onto the toast": toast is the bread the recipe toasts, so a text
+    whose bread is cleared (qualified gluten-free) toasts that bread."""
+    toasts = [r for r in readings if r.remaining and r.head in _TOAST_WORDS and len(r.words) == 1]
+    if toasts and any(
+        x.exempt and not x.remaining and not x.not_food and "gluten-grain" in x.ingredient.tags + x.ingredient.maybe
+        for x in readings
+    ):
+        for r in toasts:
+            r.remaining = ()
+
+
 # Dishes a recipe makes from what it names before them: "150 ml red wine for the gravy", "use beef stock for a richer
 # gravy", "pork shoulder, cut into cubes for the carnitas", "the juice of 4 lemons for the curd". Those foods carry the
 # verdict; the dish word only implies them (decision 2). Dishes whose classic form adds an unnamed forbidden food
 # (pesto, custard, mayonnaise) are left out.
 _MADE_DISHES = frozenset(["gravy", "carnitas", "curd"])
+# A bare "caramel" of a text that makes it from sugar ("150 g sugar for the caramel", "melt the sugar to a caramel",
+# "Melt the sugar in the clay pot") is sugar cooked until it colours, and so is every bare caramel of that text (the
+# title's "Crème Caramel"); a dairy caramel
+# names its cream or butter, the bought kinds keep their names ("caramel sauce", "toffee", "milk caramel"), and the
+# pantry's "caramel" with no sugar made into it keeps its curated verdict.
+_COOKED_SUGARS = frozenset(["caramel"])
+_SUGAR_CARAMEL_RE = re.compile(
+    r"\bsugar\b[^\n]*\bcaramel\b|\bcaramel\b[^\n]*\bsugar\b"
+    r"|\b(?:melt|cook|heat|boil|dissolve)[a-z]*[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?sugar\b"  # "Melt the sugar until ..."
+)
+_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS
 _FOR_DETERMINERS = frozenset(["the", "a", "your", "my", "our", "this"])
 
 
@@ -2111,31 +2161,43 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
     carries it)."""
     for x, y in zip(readings, readings[1:]):
         gap = ftext[x.end : y.start]
-        if ("from" not in gap and "made" not in gap) or len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
+        if len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
+            continue
+        if "from" not in gap and "made" not in gap and "thickened" not in gap:
             continue
         if gap.lstrip(" \t")[:1] == "(":
             gap = gap.lstrip(" \t")[1:]  # "Cheddar (made with animal rennet)": a bracketed source says the same
         words = gap.split()
-        lead = 2 if words[:1] == ["made"] and words[1:2] in (["with"], ["from"], ["using"]) else int(words[:1] == ["from"])
+        made = words[:1] in (["made"], ["thickened"]) and words[1:2] in (["with"], ["from"], ["using"])
+        lead = 2 if made else int(words[:1] == ["from"])
         rest = words[lead:]
         if not lead or any(c in gap for c in _SOURCE_GAP_STOPS) or any(w in _NOT_SKIPPABLE for w in rest):
+            continue
+        if "gluten-grain" in x.remaining and y.ingredient.name in _GLUTEN_FREE_THICKENERS and not y.remaining:
+            # "white sauce made with cornflour and milk", "onion gravy thickened with cornflour": only the thickener
+            # made it wheat
+            x.remaining = tuple(t for t in x.remaining if t != "gluten-grain")
+            x.exempt = x.exempt or not x.remaining
             continue
         if x.remaining and not y.remaining and (y.exempt or y.ingredient.name not in offences):
             said = {_SOURCE_FAMILY.get(t, t) for t in offences.get(y.ingredient.name, ())}
             if set(x.remaining) <= set(x.ingredient.maybe) or {_SOURCE_FAMILY.get(t, t) for t in x.remaining} <= said:
                 x.remaining, x.exempt = (), True
         elif not x.remaining and not x.exempt and y.remaining:
-            # "Cheddar (made with animal rennet)": any cheese made with it takes the rennet's offence
+            # "Cheddar (made with animal rennet)": any cheese made with it takes the rennet's offence; other foods made
+            # with a forbidden one ("Honey cake made with spelt flour", "shortcrust pastry made with lard") are dishes
+            # that food carries (decision 2)
             shared = tuple(
                 t
                 for t in y.remaining
-                if t in x.ingredient.maybe or (rennet_always and t == "animal-rennet" and "dairy" in x.ingredient.tags)
+                if t == "animal-rennet" and (t in x.ingredient.maybe or (rennet_always and "dairy" in x.ingredient.tags))
             )
             if shared:
                 x.remaining, x.offends = shared, True
 
 
 _SOURCE_GAP_MAX = 50
+_GLUTEN_FREE_THICKENERS = frozenset(["cornstarch", "arrowroot", "potato starch", "rice flour", "tapioca"])
 _SOURCE_GAP_STOPS = frozenset(".,;:!?()\n")
 # what a source statement says of the animal: "bovine gelatine" covers the gelatine's meat, pork or poultry
 _SOURCE_FAMILY = {"meat": "animal", "poultry": "animal", "pork": "animal"}
@@ -2159,6 +2221,14 @@ def _part_after_the(ftext: str, start: int) -> bool:
 
 _DIGIT = r"[\d\u00bc-\u00be\u2150-\u215e]"  # a digit or a vulgar fraction ("½")
 _QUANTITY_BEFORE_RE = re.compile(_DIGIT + r"[\d/.,]*[ \t]*(?:[^\W\d_]+[ \t]+)?$")
+
+
+_COUNT_BEFORE_RE = re.compile(r"\b(?:two|three|four|five|six|eight|ten|twelve|couple[ \t]+of)[ \t]+(?:[^\W\d_]+[ \t]+)?$")
+
+
+def _counted(ftext: str, start: int) -> bool:
+    """ "2 eggs", "two large eggs": an amount of its own, so the food itself, not a stand-in named before."""
+    return _after_quantity(ftext, start) or _COUNT_BEFORE_RE.search(ftext, max(0, start - 24), start) is not None
 
 
 def _after_quantity(ftext: str, start: int) -> bool:
@@ -2494,6 +2564,7 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
     ]
 
 
+_ALTERNATIVE_BEFORE_RE = re.compile(r"\bor[ \t]+$")
 # "Vegan 'parmesan' ... a few shavings of real Parmesan work too": the genuine article refers to no plant version
 _GENUINE_RE = re.compile(r"\b(?:real|regular|ordinary|normal|actual)[ \t]+$")
 
@@ -2560,11 +2631,18 @@ class _References:
         heads = self._heads(r, longer)
         if len(heads) > 1 and len(r.words) == 1 and r.head in _BESIDE_HEADS:
             heads = self._not_named_beside(r, heads)
+        if len(heads) > 1 and any(not x.remaining for x in heads):
+            # "vegetable stock (or chicken stock if that is what you have)" ... "add the stock": the stock the recipe
+            # asks for, not the one it offers instead (which is a violation of its own, decision 3)
+            heads = [x for x in heads if not x.remaining or not self._offered_instead(x)]
         if heads:
             referent = next((x for x in heads if x.remaining), heads[0])
             r.remaining = referent.remaining
             if r.ingredient is PART:  # "the cheeks" is the pig cheeks
                 r.ingredient = referent.ingredient
+
+    def _offered_instead(self, x: _Reading) -> bool:
+        return _ALTERNATIVE_BEFORE_RE.search(self.ftext, max(0, x.start - 12), x.start) is not None
 
     def _own_fat(self, r: _Reading) -> bool:
         """ "khlii, with 2 tbsp of its fat", "crawfish tails, with their fat": the fat of the food just before it."""
@@ -2582,10 +2660,12 @@ class _References:
     def _names_the_listed(self, r: _Reading, same: list[_Reading]) -> bool:
         """An offending mention of a listed ingredient whose listed mentions are all cleared."""
         # "the flour" is the listed sorghum flour; "50 g wheat flour" names a food of its own; a title joins
-        # the dish's foods ("Pesto Pasta Salad"): it names what is listed
-        return all(not x.remaining for x in same) and (
+        # the dish's foods ("Pesto Pasta Salad"): it names what is listed; "(in place of eggs)" ... "Two eggs work just
+        # as well": counted, the food a negation left out is brought back
+        names_it = all(not x.remaining for x in same) and (
             r.start < self.first_line_end or any(_names_no_more(r.words, x.words, x.ingredient.name) for x in same)
         )
+        return names_it and not (all(x.lead_cleared for x in same) and _counted(self.ftext, r.start))
 
     def _word_referents(self, r: _Reading) -> list[_Reading]:
         """What a one-word mention may mean: a longer listed phrase with that word, a hypernym's food, the flesh."""
@@ -2601,7 +2681,10 @@ class _References:
             and (r.offends or r.start < self.title_end or _THE_NEAR_RE.search(self.ftext, max(0, r.start - 20), r.start))
         ):  # "Sausage" (title), "the sliced sausage"
             kin = by_word[r.head + "s"]
-        longer = [x for x in kin if len(x.words) > 1] or _hypernym_referents(self.ftext, r, self.readings)
+        longer = [x for x in kin if len(x.words) > 1]
+        if not longer or (r.head == "fat" and not any(x.listed(self.lines) for x in longer)):
+            # "leaving the bacon fat in the pan ... cook the shrimp in the fat": the listed bacon's fat
+            longer += _hypernym_referents(self.ftext, r, self.readings)
         # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
         # (not "the cutlets" of tofu cut "into cutlets", nor a listed stock or fat)
         # (nor "the heart of this dish", "the hearts of the lettuces": a part "of" something named after it)
@@ -3011,13 +3094,15 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     readings = _join_compounds(ftext, readings, qualifiers)
     if ctx.blends:
         _join_blends(ftext, readings)
-    if "from" in ftext or "made" in ftext:
+    if "from" in ftext or "made" in ftext or "thickened" in ftext:
         _follow_sources(ftext, readings, offences, "animal rennet" in _offences(diet, False))
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
     _resolve_references(ftext, readings, lines)
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
+    if "toast" in ftext:
+        _clear_toast_of_cleared_bread(readings)
     _clear_in_claims(ftext, diet, readings, lines)
     clear_headnote_stories(folded, readings, _title_end(ftext, lines), lines.is_ingredient_line)
     if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
