@@ -1708,13 +1708,13 @@ def _read_mention(
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     if head in _BARE_WORD_RULES and len(own) == 1:  # one set test for the few bare words read below
-        if head in _TOAST_WORDS and not _is_toast_noun(ftext, s, words):
+        if head in _TOAST_WORDS and not _is_toast_noun(ftext, s, e, words):
             reading.remaining, reading.exempt, reading.not_food = (), True, True  # "toast the almonds": the verb
             return reading
         if head in _CURD_WORDS and _SOY_CURDS_RE.search(ftext) is not None:
             reading.remaining, reading.exempt = (), True  # "ladle the curds into a mould" after curdling soya milk: tofu
             return reading
-        if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None:
+        if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
             return reading
     if (
@@ -1793,33 +1793,53 @@ def _read_mention(
     return reading
 
 
-# Curds of a text that makes tofu are soya curds.
-_SOY_CURDS_RE = re.compile(r"\b(?:soya?[ \t]+milk|soymilk|nigari|tofu)\b")
+# Curds of a text that curdles soya milk are soya curds (tofu in the making).
+_SOY_CURDS_RE = re.compile(r"\b(?:soya?[ \t]+milk|soymilk|nigari)\b")
 # "toast" is a verb ("Toast the bread", "add the rice and toast for a minute") unless a word that only goes before a
-# noun comes first ("on toast", "hot buttered toast", "2 slices toast", "float two toasts") or it ends the title.
+# noun comes first ("on toast", "hot buttered toast", "2 slices toast", "float two toasts") or it ends a list item or
+# a clause ("scrambled eggs and toast.", "Toast, to serve").
 _TOAST_WORDS = frozenset(["toast", "toasts"])
-_CURD_WORDS = frozenset(["curd", "curds"])
+_CURD_WORDS = frozenset(["curds"])  # not "curd": Indian curd is yoghurt
 _TOAST_NOUN_LEADS = frozenset(
-    ["on", "onto", "of", "with", "the", "a", "hot", "warm", "rye", "sourdough", "white", "brown", "wholemeal", "granary"]
+    ["on", "onto", "of", "with", "the", "hot", "warm", "rye", "sourdough", "white", "brown", "wholemeal", "granary"]
     + ["each", "your", "some", "thick", "thin", "slices", "slice", "two", "three", "four", "six", "more", "cold", "crisp"]
+    + ["seeded", "cut", "wholewheat", "multigrain"]
 )
+# what follows a verb, not the noun: "raise a toast to the cook", "the toast of the party", "let the slices toast under
+# the grill", "toast in a dry pan", "so each toasts evenly"
+_TOAST_VERB_AFTER = frozenset(["to", "of", "at", "under", "in", "evenly", "until", "for", "the", "them", "it", "lightly"])
+_TOAST_PIECES = frozenset(["fingers", "soldiers", "triangles", "slices"])
+_TOAST_DRINK_LEADS = (["propose"], ["raise"], ["drink"])
+_TOAST_NOUN_AFTER = frozenset([",", ".", ";", ")"])  # "Serve with eggs and toast.", "Toast, to serve" (not a title's end)
 
 
-def _is_toast_noun(ftext: str, s: int, words: list[str]) -> bool:
+def _is_toast_noun(ftext: str, s: int, e: int, words: list[str]) -> bool:
     # a dish named after its topping ("Prawn toasts", "French toast", "Kaya Toast") only implies its bread (decision 2)
-    return bool(words) and ftext[s - 1 : s] != "-" and (words[0] in _TOAST_NOUN_LEADS or words[0].isdigit())
+    if ftext[s - 1 : s] == "-" or _next_word(ftext, e) in _TOAST_VERB_AFTER or words[1:2] in _TOAST_DRINK_LEADS:
+        return False  # "propose a toast", "raise a toast": a drink
+    if ftext[e : e + 1] in _TOAST_NOUN_AFTER or _next_word(ftext, e) in _TOAST_PIECES:
+        return True  # "toast fingers", "toast soldiers"
+    return bool(words) and words[0] in _TOAST_NOUN_LEADS
 
 
-def _clear_toast_of_cleared_bread(readings: list[_Reading]) -> None:
-    """ "2 slices gluten-free sourdough" ... "pile onto the toast": toast is the bread the recipe toasts, so a text
-    whose bread is cleared (qualified gluten-free) toasts that bread."""
-    toasts = [r for r in readings if r.remaining and r.head in _TOAST_WORDS and len(r.words) == 1]
-    if toasts and any(
-        x.exempt and not x.remaining and not x.not_food and "gluten-grain" in x.ingredient.tags + x.ingredient.maybe
-        for x in readings
-    ):
-        for r in toasts:
-            r.remaining = ()
+def _clear_bakes_of_cleared_bread(readings: list[_Reading], lines: _Lines) -> None:
+    """ "2 slices gluten-free sourdough" ... "pile onto the toast", "Drop Scones" of gluten-free self-raising flour: an
+    unlisted toast, scone or roll is made of the text's listed bread or flour, so where that is qualified gluten-free
+    and nothing listed is wheat, it is too."""
+    bakes = [r for r in readings if r.remaining == ("gluten-grain",) and r.head in _BAKE_HEADS and not r.listed(lines)]
+    if not bakes:
+        return
+    listed = [x for x in readings if x.head in _BREAD_HEADS | _BAKE_HEADS and not x.not_food and x.listed(lines)]
+    if any(x.remaining for x in listed) or not any(x.exempt and not x.lead_cleared for x in listed):
+        return
+    for r in bakes:
+        r.remaining = ()
+
+
+_BAKE_HEADS = frozenset(["toast", "toasts", "scone", "scones", "roll", "rolls"])
+_BREAD_HEADS = frozenset(
+    ["bread", "sourdough", "loaf", "baguette", "bagel", "bagels", "muffin", "muffins", "rolls", "brioche", "flour", "mix"]
+)
 
 
 # Dishes a recipe makes from what it names before them: "150 ml red wine for the gravy", "use beef stock for a richer
@@ -1833,9 +1853,21 @@ _MADE_DISHES = frozenset(["gravy", "carnitas", "curd"])
 # names its cream or butter, the bought kinds keep their names ("caramel sauce", "toffee", "milk caramel"), and the
 # pantry's "caramel" with no sugar made into it keeps its curated verdict.
 _COOKED_SUGARS = frozenset(["caramel"])
+
+
+def _bought_caramel(ftext: str, s: int, reading: _Reading) -> bool:
+    """ "1 x 397 g tin caramel": listed with no sugar on its line, the caramel is a bought one."""
+    if not reading.on_ingredient_line:
+        return False
+    start, end = ftext.rfind("\n", 0, s) + 1, ftext.find("\n", s)
+    return "sugar" not in ftext[start : end if end >= 0 else len(ftext)]
+
+
 _SUGAR_CARAMEL_RE = re.compile(
-    r"\bsugar\b[^\n]*\bcaramel\b|\bcaramel\b[^\n]*\bsugar\b"
-    r"|\b(?:melt|cook|heat|boil|dissolve)[a-z]*[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?sugar\b"  # "Melt the sugar until ..."
+    r"\bsugar\b[^\n.;]*\b(?:for|to|into)[ \t]+(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,2}caramel\b"  # "sugar for the caramel"
+    r"|\bfor[ \t]+the[ \t]+caramel\b[^\n]*\bsugar\b"  # "For the caramel: 150 g sugar"
+    # "Melt the sugar in the pot until it turns the colour of strong tea"
+    r"|\b(?:melt|cook|heat|boil)[a-z]*[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?sugar\b[^\n.]*\b(?:amber|caramel|colour|color)\b"
 )
 _BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS
 _FOR_DETERMINERS = frozenset(["the", "a", "your", "my", "our", "this"])
@@ -2168,29 +2200,40 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
         if gap.lstrip(" \t")[:1] == "(":
             gap = gap.lstrip(" \t")[1:]  # "Cheddar (made with animal rennet)": a bracketed source says the same
         words = gap.split()
+        thickened = words[:1] == ["thickened"]
         made = words[:1] in (["made"], ["thickened"]) and words[1:2] in (["with"], ["from"], ["using"])
         lead = 2 if made else int(words[:1] == ["from"])
         rest = words[lead:]
         if not lead or any(c in gap for c in _SOURCE_GAP_STOPS) or any(w in _NOT_SKIPPABLE for w in rest):
             continue
-        if "gluten-grain" in x.remaining and y.ingredient.name in _GLUTEN_FREE_THICKENERS and not y.remaining:
+        if (
+            x.ingredient.name in _FLOUR_THICKENED
+            and y.ingredient.name in _GLUTEN_FREE_THICKENERS
+            and not y.remaining
+            and not any(_is_gluten_word(w) for w in x.words[:-1])  # "stout gravy", "malt vinegar gravy"
+        ):
             # "white sauce made with cornflour and milk", "onion gravy thickened with cornflour": only the thickener
             # made it wheat
             x.remaining = tuple(t for t in x.remaining if t != "gluten-grain")
             x.exempt = x.exempt or not x.remaining
             continue
+        if thickened:
+            continue  # a thickener says nothing else of what the food is made from ("stock thickened with arrowroot")
         if x.remaining and not y.remaining and (y.exempt or y.ingredient.name not in offences):
             said = {_SOURCE_FAMILY.get(t, t) for t in offences.get(y.ingredient.name, ())}
             if set(x.remaining) <= set(x.ingredient.maybe) or {_SOURCE_FAMILY.get(t, t) for t in x.remaining} <= said:
                 x.remaining, x.exempt = (), True
         elif not x.remaining and not x.exempt and y.remaining:
-            # "Cheddar (made with animal rennet)": any cheese made with it takes the rennet's offence; other foods made
-            # with a forbidden one ("Honey cake made with spelt flour", "shortcrust pastry made with lard") are dishes
-            # that food carries (decision 2)
+            # "Cheddar (made with animal rennet)": any cheese made with it takes the rennet's offence, and a stock, broth
+            # or sausage its meat's ("a quick stock made from chicken carcasses"); a bake made with a forbidden food
+            # ("Honey cake made with spelt flour", "shortcrust pastry made with lard") is a dish that food carries
+            # (decision 2)
+            bake = "gluten-grain" in x.ingredient.tags or "gluten-grain" in x.ingredient.maybe
             shared = tuple(
                 t
                 for t in y.remaining
-                if t == "animal-rennet" and (t in x.ingredient.maybe or (rennet_always and "dairy" in x.ingredient.tags))
+                if (t in x.ingredient.maybe and not bake)
+                or (rennet_always and t == "animal-rennet" and "dairy" in x.ingredient.tags)
             )
             if shared:
                 x.remaining, x.offends = shared, True
@@ -2198,6 +2241,15 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
 
 _SOURCE_GAP_MAX = 50
 _GLUTEN_FREE_THICKENERS = frozenset(["cornstarch", "arrowroot", "potato starch", "rice flour", "tapioca"])
+
+
+def _is_gluten_word(word: str) -> bool:
+    ing = detection().by_form.get(word)
+    return ing is not None and "gluten-grain" in ing.tags
+
+
+# sauces that are wheat only by the flour that thickens them (not "soy sauce", "stout gravy": wheat or barley of their own)
+_FLOUR_THICKENED = frozenset(["bechamel sauce", "gravy", "onion gravy", "mushroom gravy"])
 _SOURCE_GAP_STOPS = frozenset(".,;:!?()\n")
 # what a source statement says of the animal: "bovine gelatine" covers the gelatine's meat, pork or poultry
 _SOURCE_FAMILY = {"meat": "animal", "poultry": "animal", "pork": "animal"}
@@ -2223,12 +2275,18 @@ _DIGIT = r"[\d\u00bc-\u00be\u2150-\u215e]"  # a digit or a vulgar fraction ("½"
 _QUANTITY_BEFORE_RE = re.compile(_DIGIT + r"[\d/.,]*[ \t]*(?:[^\W\d_]+[ \t]+)?$")
 
 
-_COUNT_BEFORE_RE = re.compile(r"\b(?:two|three|four|five|six|eight|ten|twelve|couple[ \t]+of)[ \t]+(?:[^\W\d_]+[ \t]+)?$")
+# A sentence that opens with an amount of the food: "Not vegan? Two eggs work just as well", "2 eggs will do".
+_COUNT_OPENS_RE = re.compile(
+    r"(?:^|[.!?:;\n])[ \t]*(?:" + _DIGIT + r"[\d/.,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
+    r"|a[ \t]+couple[ \t]+of)[ \t]+(?:[^\W\d_]+[ \t]+)?$"
+)
 
 
 def _counted(ftext: str, start: int) -> bool:
-    """ "2 eggs", "two large eggs": an amount of its own, so the food itself, not a stand-in named before."""
-    return _after_quantity(ftext, start) or _COUNT_BEFORE_RE.search(ftext, max(0, start - 24), start) is not None
+    """A sentence whose subject is an amount of the food ("Two eggs work just as well as the flax"): the food itself, not
+    a stand-in named before; "this swap replaces two large eggs" and "the same as 50 g butter" still name the stand-in's
+    food."""
+    return _COUNT_OPENS_RE.search(ftext, max(0, start - 30), start) is not None
 
 
 def _after_quantity(ftext: str, start: int) -> bool:
@@ -3101,8 +3159,8 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _resolve_references(ftext, readings, lines)
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
-    if "toast" in ftext:
-        _clear_toast_of_cleared_bread(readings)
+    if "toast" in ftext or "scone" in ftext or "roll" in ftext:
+        _clear_bakes_of_cleared_bread(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
     clear_headnote_stories(folded, readings, _title_end(ftext, lines), lines.is_ingredient_line)
     if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
