@@ -14,6 +14,7 @@ Design:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -45,6 +46,8 @@ _NEG_FILLER = frozenset(
         "more",
         "real",
         "regular",
+        "ordinary",  # "Use tamari, not ORDINARY soy sauce"
+        "normal",
         "use",
         "using",
         "add",
@@ -196,6 +199,8 @@ _EQUIPMENT = frozenset(
         "knives",
         "grater",
         "graters",
+        "scraper",  # "a coconut scraper"
+        "scrapers",
         "press",
         "presses",
         "thermometer",
@@ -369,6 +374,9 @@ _COMPARE_NOUNS = frozenset(
 )
 # What a food tastes of is a comparison only with another food ("all the tang of a honey mustard", "the flavour of
 # bacon"): "soak up all the flavour of the chicken stock" names this recipe's own stock.
+_SMELL_WORDS = frozenset(
+    ["smells", "smell", "smelling", "smelt", "smelled", "reminiscent", "whiff", "aroma", "scent", "hint", "hints", "notes"]
+)
 _TASTE_NOUNS = frozenset(
     ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
@@ -441,7 +449,8 @@ _SELF_CONTRAST = (
     r"|[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
     r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
     + _MAKES_A_VERSION
-    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"  # "; trout takes their place"
+    # "; trout takes their place", "; oyster mushrooms take the coating just as well"
+    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well|just[ \t]+as[ \t]+well)\b"
     r"|(?:i|we)[ \t]+(?:switched|swapped|changed)\b"  # "My abuela used evaporated milk; I switched to oat milk"
     # another named kind takes its place: "My nan's were made with beef suet; the vegetable kind works as well"
     r"|the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
@@ -456,6 +465,8 @@ _EXCLUDED_LATER_RE = re.compile(
     # "; mine always uses rice", ", but mine starts with leeks", ", mine always uses rice"
     + r"|(?:;|,[ \t]*but\b|,(?=[ \t]*(?:mine|ours)\b))[ \t]*(?:but[ \t]+)?"
     + _SELF_CONTRAST
+    # "(malt vinegar is made from barley, so skip it here)": the reader is told to leave it out
+    + r"|[,;][ \t]*so[ \t]+(?:skip|omit|avoid)[ \t]+(?:it|them)\b"
     + ")"
 )
 # The same contrast said in the next sentence, with a plain exclusion or a stated start: "Many nonnas start this with
@@ -502,13 +513,14 @@ _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r"|(?:;|,[ \t]*but\b)[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
     r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
     + _MAKES_A_VERSION
-    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well)\b"
+    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well|just[ \t]+as[ \t]+well)\b"
     r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
     r"|;[ \t]*the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
     r"|;[ \t]*"
     + _NOBODY_NOTICES
     + r"|;[^.!?\n;]{0,40}\b(?:it|they)[ \t]+(?:has|have)[ \t]+no[ \t]+place\b"  # "; purists say it has no place in it"
 )
+_SO_SKIP_CUE_RE = re.compile(r"so (?:skip|omit|avoid)")
 _NEXT_SENTENCE_ALL_CUE_RE = re.compile(r"(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+is[ \t]+all[ \t]+(?!about\b)")
 _ATTRIBUTION_RE = re.compile(
     r"(?:\b(?:some|many|most|other)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:cooks|people|recipes|versions|chefs|brands|families"
@@ -519,6 +531,9 @@ _ATTRIBUTION_RE = re.compile(
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
+    # another cook of the family or street: "Our Kapampangan neighbour makes this with pork cheeks"
+    r"|\b(?:my|our|his|her|their)[ \t]+(?:[^\W_]+[ \t]+)?(?:neighbou?rs?|grandmothers?|grandmas?|gran|nan|nana|nonna|abuela"
+    r"|mum|mom|mother|father|dad|aunts?|auntie|uncles?|friends?|landlady|in-laws?|mother-in-law)\b"
     # "In Sweden it simmers with salt pork", "In Swansea market these are fried in bacon fat"
     r"|(?<![^\n.!?;|])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
     # what restaurants, stalls and shops do: "Restaurants finish their dal with ghee"
@@ -734,6 +749,7 @@ class _Context:
         self.has_all_the = "all the" in folded
         self.has_allergy = "allerg" in folded or "intoleran" in folded
         self._other_kind: bool | None = None
+        self._claim: bool | None = None
         self.blends = False  # a listed forbidden food is followed by "and": "pork and leek sausages" may be one food
 
     def has_exclusion(self) -> bool:
@@ -744,10 +760,18 @@ class _Context:
                 bool((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text))
                 or any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
                 or ", mine" in text  # "some families use bulgur, mine always uses rice"
+                or ("so " in text and _SO_SKIP_CUE_RE.search(text) is not None)  # "(..., so skip it here)"
                 or ", ours" in text
                 or (" is all " in text and _NEXT_SENTENCE_ALL_CUE_RE.search(text) is not None)
             )
         return self._excludes
+
+    def has_claim(self) -> bool:
+        """Whether "this one is ..." may be said: substring tests, once per text and only when asked."""
+        if self._claim is None:
+            text = self.text
+            self._claim = " is " in text and _CLAIM_CUE_RE.search(text) is not None
+        return self._claim
 
     def has_other_kind(self) -> bool:
         """Whether "the usual kind has" may be said: substring tests, once per text and only when asked."""
@@ -1138,6 +1162,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return False
     if words[i + 1] == "depth":  # "all the depth of a coq au vin", not "a 2 cm depth of lard"
         return words[i + 2 : i + 4] in (["the", "all"], ["same", "the"])
+    if words[i + 1] in _SMELL_WORDS:
+        return True  # "until it smells of toffee", "a whiff of smoked fish": a smell, not the food
     return words[i + 1] in _COMPARE_NOUNS or (words[i + 1] in _TASTE_NOUNS and "the" not in words[:i])
 
 
@@ -1275,6 +1301,9 @@ _SAME_FOOD_MEASURES = _MEASURES | frozenset(
 )
 
 
+_REASON_WORDS = frozenset(["so", "because", "since"])
+
+
 def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
     """The self-contrast clause after the mention opens with another food, not "it", "extra" or a bare measure, and does
     not name the mention's food again ("I use chorizo too")."""
@@ -1283,6 +1312,8 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
     words = TOKEN_RE.findall(folded[sep + 1 : clause_end])
     while words and words[0] in ("but", "here", "i", "we"):
         words = words[1:]
+    cut = next((k for k, w in enumerate(words) if k and w in _REASON_WORDS), len(words))
+    words = words[:cut]  # "; I use tamari so my gluten-free sister can have a piece": the reason is another clause
     if not _SAME_FOOD_AGAIN.isdisjoint(words[:6]) or _names_it_again(words, _words_of(folded[start:end])):
         return False  # "I use it too", "I also add chorizo", "I use plenty of chorizo": more of the same food
     if any(p == ("as", "well") and (k == 0 or words[k - 1] != "just") for k, p in enumerate(zip(words[:8], words[1:9]))):
@@ -1365,7 +1396,18 @@ def _is_other_kind(folded: str, start: int) -> bool:
 def _is_product_caveat(folded: str, start: int) -> bool:
     """ "some brands blend in wheat": said of other products, in the mention's own clause."""
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;:") + 1
-    return _PRODUCT_CAVEAT_RE.search(folded, clause_start, start) is not None
+    if _PRODUCT_CAVEAT_RE.search(folded, clause_start, start) is not None:
+        return True
+    # "(check the box: many contain beef extract)": what the products may hold, said as a warning
+    return (
+        folded[clause_start - 1 : clause_start] == ":"
+        and _CHECK_LABEL_RE.search(folded, max(0, clause_start - 30), clause_start) is not None
+        and _MANY_CONTAIN_RE.fullmatch(folded, clause_start, start) is not None
+    )
+
+
+_CHECK_LABEL_RE = re.compile(r"\bcheck[ \t]+the[ \t]+(?:box|label|labels|packet|pack|jar|ingredients)[ \t]*:$")
+_MANY_CONTAIN_RE = re.compile(r"[ \t]*(?:some|many|most)[ \t]+(?:brands[ \t]+)?(?:contain|include|use|have)[ \t]+")
 
 
 def _is_quoted(folded: str, start: int, end: int, double_quotes: bool = True) -> bool:
@@ -1506,10 +1548,13 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
+    if word in _COLOUR_WORDS and "-" in folded[end : nxt.start(1)]:
+        return True  # "wine-red syrup", "caramel-coloured": a colour named after the food
     # "chicken-style pieces", "Jackfruit Curry, Goat-Curry Style": made in the style of the food, not of it
     return "style" in folded[end : end + 30] and _STYLE_RE.match(folded, end) is not None
 
 
+_COLOUR_WORDS = frozenset(["coloured", "colored", "red", "brown", "gold", "golden", "dark", "pink", "yellow", "white"])
 # one hyphened word may come between ("goat-curry style"), never a spaced one ("pork belly, chinese style" is pork)
 _STYLE_RE = re.compile(r"(?:-[^\W_]+)?(?:[ \t]*-[ \t]*|[ \t]+)style\b")
 
@@ -1712,7 +1757,8 @@ def _read_mention(
             reading.remaining, reading.exempt, reading.not_food = (), True, True  # "toast the almonds": the verb
             return reading
         if head in _CURD_WORDS and _SOY_CURDS_RE.search(ftext) is not None:
-            reading.remaining, reading.exempt = (), True  # "ladle the curds into a mould" after curdling soya milk: tofu
+            # "ladle the curds into a mould", "until the curds separate from the whey" after curdling soya milk: tofu
+            reading.remaining, reading.exempt = (), True
             return reading
         if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
@@ -1740,6 +1786,9 @@ def _read_mention(
         )
     ):
         reading.remaining, reading.exempt = (), True
+        return reading
+    if not reading.on_ingredient_line and ctx.has_claim() and _claimed_next(ftext, e, bad, qualifiers):
+        reading.remaining, reading.exempt = (), True  # "Old recipes had minced meat in them. This one is vegetarian."
         return reading
     if head in _CONTEXT_HEADS:  # one set test for the few heads read below
         if ing.name in _FLATBREADS and _is_source_bread(words):
@@ -1799,7 +1848,7 @@ _SOY_CURDS_RE = re.compile(r"\b(?:soya?[ \t]+milk|soymilk|nigari)\b")
 # noun comes first ("on toast", "hot buttered toast", "2 slices toast", "float two toasts") or it ends a list item or
 # a clause ("scrambled eggs and toast.", "Toast, to serve").
 _TOAST_WORDS = frozenset(["toast", "toasts"])
-_CURD_WORDS = frozenset(["curds"])  # not "curd": Indian curd is yoghurt
+_CURD_WORDS = frozenset(["curds", "whey"])  # not "curd": Indian curd is yoghurt
 _TOAST_NOUN_LEADS = frozenset(
     ["on", "onto", "of", "with", "the", "hot", "warm", "rye", "sourdough", "white", "brown", "wholemeal", "granary"]
     + ["each", "your", "some", "thick", "thin", "slices", "slice", "two", "three", "four", "six", "more", "cold", "crisp"]
@@ -1840,6 +1889,24 @@ _BAKE_HEADS = frozenset(["toast", "toasts", "scone", "scones", "roll", "rolls"])
 _BREAD_HEADS = frozenset(
     ["bread", "sourdough", "loaf", "baguette", "bagel", "bagels", "muffin", "muffins", "rolls", "brioche", "flour", "mix"]
 )
+
+
+_CLAIM_CUE_RE = re.compile(r"(?:this (?:one|version|recipe)|mine|ours) is ")
+# the next sentence says this recipe is made to a diet: "Very old recipes had real minced meat in them, and most still
+# use shredded kidney fat. This one is vegetarian all the way through."
+_NEXT_SENTENCE_CLAIM_RE = re.compile(
+    r"[^.!?\n;]{0,200}?[.!?][ \t]+(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+is[ \t]+"
+    r"(?:(?:completely|entirely|totally|fully|wholly|properly|always)[ \t]+)?"
+    r"(vegetarian|vegan|meat[ \t-]free|plant[ \t-]based|dairy[ \t-]free|gluten[ \t-]free|nut[ \t-]free|egg[ \t-]free)\b"
+)
+
+
+def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _QualifierMap) -> bool:
+    m = _NEXT_SENTENCE_CLAIM_RE.match(ftext, end)
+    if m is None:
+        return False
+    cleared = qualifiers.get(tuple(m.group(1).replace("-", " ").split()), frozenset())
+    return set(bad) <= cleared  # the diet it claims clears what the food offends
 
 
 # Dishes a recipe makes from what it names before them: "150 ml red wine for the gravy", "use beef stock for a richer
@@ -2191,12 +2258,17 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
     allowed; "Reblochon made with animal rennet" takes the rennet's offence, and so does any cheese where the diet
     always forbids the rennet ("Cheddar (made with animal rennet)" for a vegetarian; for strict halal the rennet
     carries it)."""
-    for x, y in zip(readings, readings[1:]):
+    ends = [x.end for x in readings]
+    done: set[int] = set()
+    for at, cue_end in _source_cues(ftext):  # only the gaps that hold a cue: most texts have one or two
+        k = bisect.bisect_right(ends, at) - 1
+        if k < 0 or k in done or k + 1 >= len(readings):
+            continue
+        x, y = readings[k], readings[k + 1]
         gap = ftext[x.end : y.start]
-        if len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
+        if y.start < cue_end or len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
             continue
-        if "from" not in gap and "made" not in gap and "thickened" not in gap:
-            continue
+        done.add(k)
         if gap.lstrip(" \t")[:1] == "(":
             gap = gap.lstrip(" \t")[1:]  # "Cheddar (made with animal rennet)": a bracketed source says the same
         words = gap.split()
@@ -2240,6 +2312,20 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
 
 
 _SOURCE_GAP_MAX = 50
+_SOURCE_CUES = ("from", "made", "thickened")
+
+
+def _source_cues(ftext: str) -> list[tuple[int, int]]:
+    """Where "from", "made" and "thickened" occur (str.find: a C scan per word, cheaper than one alternation)."""
+    found = []
+    for cue in _SOURCE_CUES:
+        at = ftext.find(cue)
+        while at >= 0:
+            found.append((at, at + len(cue)))
+            at = ftext.find(cue, at + 1)
+    return found
+
+
 _GLUTEN_FREE_THICKENERS = frozenset(["cornstarch", "arrowroot", "potato starch", "rice flour", "tapioca"])
 
 
@@ -2494,7 +2580,8 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             defined[x.ingredient.name] = x.start
     if not defined:
         return
-    listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines)}
+    # a sub-list header ('Lentil "Meatball" Subs' ... "For the meatballs:") names the dish, not a listed food
+    listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines) and not _on_header(lines.text, x.start)}
     for r in readings:
         name = r.ingredient.name
         if (
@@ -2503,10 +2590,19 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             and (len(r.words) == 1 or (len(r.words) == 2 and r.head in _PIECES))  # tofu "bacon" ... "the bacon bits"
             and defined.get(name, len(lines.text)) < r.start
             and name not in listed_bad
-            and not r.listed(lines)
+            and (not r.listed(lines) or _on_header(lines.text, r.start))
             and not _after_genuine(lines.text, r.start)
         ):
             r.remaining = ()
+
+
+_HEADER_LINE_RE = re.compile(r"[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*")
+
+
+def _on_header(ftext: str, pos: int) -> bool:
+    """ "For the meatballs:": a line that heads a sub-list."""
+    start, end = ftext.rfind("\n", 0, pos) + 1, ftext.find("\n", pos)
+    return _HEADER_LINE_RE.fullmatch(ftext, start, end if end >= 0 else len(ftext)) is not None
 
 
 # Pieces of a food are that food: "the bacon bits", "the chicken pieces" mean the version named before.
@@ -3110,7 +3206,8 @@ def _clear_by_halal_source(diet: str, readings: list[_Reading]) -> None:
     What is forbidden outright (pork, blood, alcohol) and other strict-only items (gelatine, shellfish) stay."""
     lenient = _offences(diet, False)
     for r in readings:
-        if r.remaining and _HALAL_SOURCED.issuperset(r.remaining) and r.ingredient.name not in lenient:
+        # not "an ordinary leg of lamb from the supermarket will do": the unqualified fallback (exempt, still offending)
+        if r.remaining and not r.exempt and _HALAL_SOURCED.issuperset(r.remaining) and r.ingredient.name not in lenient:
             r.remaining = ()
 
 

@@ -101,6 +101,7 @@ SPLITS = (
     "heldout20",
     "heldout21",
     "heldout22",
+    "heldout23",
 )
 BASELINE_REV = "1ad8a52"  # the oracle before issue 10 (after the restructure, same verdicts as before it)
 Span = tuple[int, int]
