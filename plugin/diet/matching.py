@@ -46,8 +46,6 @@ _NEG_FILLER = frozenset(
         "more",
         "real",
         "regular",
-        "ordinary",  # "Use tamari, not ORDINARY soy sauce"
-        "normal",
         "use",
         "using",
         "add",
@@ -374,9 +372,7 @@ _COMPARE_NOUNS = frozenset(
 )
 # What a food tastes of is a comparison only with another food ("all the tang of a honey mustard", "the flavour of
 # bacon"): "soak up all the flavour of the chicken stock" names this recipe's own stock.
-_SMELL_WORDS = frozenset(
-    ["smells", "smell", "smelling", "smelt", "smelled", "reminiscent", "whiff", "aroma", "scent", "hint", "hints", "notes"]
-)
+_SMELL_WORDS = frozenset(["smells", "smell", "smelling", "smelt", "smelled", "reminiscent"])
 _TASTE_NOUNS = frozenset(
     ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
@@ -466,7 +462,8 @@ _EXCLUDED_LATER_RE = re.compile(
     + r"|(?:;|,[ \t]*but\b|,(?=[ \t]*(?:mine|ours)\b))[ \t]*(?:but[ \t]+)?"
     + _SELF_CONTRAST
     # "(malt vinegar is made from barley, so skip it here)": the reader is told to leave it out
-    + r"|[,;][ \t]*so[ \t]+(?:skip|omit|avoid)[ \t]+(?:it|them)\b"
+    + r"|[,;][ \t]*so[ \t]+(?:skip|omit|avoid)[ \t]+(?:it|them)(?:[ \t]+(?:here|entirely|altogether|completely))?"
+    + r"[ \t]*(?:[).;,]|\n|$|[ \t]+and[ \t]+(?:use|add|swap))"
     + ")"
 )
 # The same contrast said in the next sentence, with a plain exclusion or a stated start: "Many nonnas start this with
@@ -760,7 +757,7 @@ class _Context:
                 bool((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text))
                 or any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
                 or ", mine" in text  # "some families use bulgur, mine always uses rice"
-                or ("so " in text and _SO_SKIP_CUE_RE.search(text) is not None)  # "(..., so skip it here)"
+                or _SO_SKIP_CUE_RE.search(text) is not None  # "(..., so skip it here)": a literal first, one C scan
                 or ", ours" in text
                 or (" is all " in text and _NEXT_SENTENCE_ALL_CUE_RE.search(text) is not None)
             )
@@ -1162,8 +1159,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return False
     if words[i + 1] == "depth":  # "all the depth of a coq au vin", not "a 2 cm depth of lard"
         return words[i + 2 : i + 4] in (["the", "all"], ["same", "the"])
-    if words[i + 1] in _SMELL_WORDS:
-        return True  # "until it smells of toffee", "a whiff of smoked fish": a smell, not the food
+    if words[i + 1] in _SMELL_WORDS and i == 0:
+        return True  # "until it smells of toffee": a smell, not the food (where the text has it, it is named elsewhere)
     return words[i + 1] in _COMPARE_NOUNS or (words[i + 1] in _TASTE_NOUNS and "the" not in words[:i])
 
 
@@ -1302,6 +1299,16 @@ _SAME_FOOD_MEASURES = _MEASURES | frozenset(
 
 
 _REASON_WORDS = frozenset(["so", "because", "since"])
+_METHOD_WORDS = frozenset(
+    ["pan", "pans", "skillet", "wok", "griddle", "oven", "grill", "barbecue", "charcoal", "tandoor", "smoker", "processor"]
+    + ["mixer", "whisk", "blender", "cooker", "mat", "paper", "hours", "minutes", "hour", "fork", "knife", "hand", "hands"]
+    + ["heat", "flame", "fire", "steamer", "machine", "fryer", "microwave", "overnight", "longer", "slowly", "plate", "board"]
+    + ["skin", "crisp", "crisps", "crisper", "tender", "mashing", "helps"]  # "; here the skin gets really crisp"
+)
+_CONTRAST_NEGATIONS = frozenset(
+    ["doesn", "don", "didn", "isn", "won", "never", "no", "not", "nobody", "without", "skip", "skips", "omit", "omits"]
+    + ["leave", "leaves", "neither", "none", "tell", "notice", "notices", "miss", "misses"]
+)
 
 
 def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
@@ -1312,10 +1319,10 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
     words = TOKEN_RE.findall(folded[sep + 1 : clause_end])
     while words and words[0] in ("but", "here", "i", "we"):
         words = words[1:]
-    cut = next((k for k, w in enumerate(words) if k and w in _REASON_WORDS), len(words))
-    words = words[:cut]  # "; I use tamari so my gluten-free sister can have a piece": the reason is another clause
     if not _SAME_FOOD_AGAIN.isdisjoint(words[:6]) or _names_it_again(words, _words_of(folded[start:end])):
         return False  # "I use it too", "I also add chorizo", "I use plenty of chorizo": more of the same food
+    cut = next((k for k, w in enumerate(words) if k and w in _REASON_WORDS), len(words))
+    words = words[:cut]  # "; I use tamari so my gluten-free sister can have a piece": the reason is another clause
     if any(p == ("as", "well") and (k == 0 or words[k - 1] != "just") for k, p in enumerate(zip(words[:8], words[1:9]))):
         return False  # ", mine as well"
     if "own" in words[:8] and not any(_starts_food(words, k) for k in range(words.index("own") + 1, len(words))):
@@ -1346,7 +1353,21 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
             )
         ):
             return False  # "a generous grating makes it sing", "I use plenty", "plenty of it"
-    return True
+    if not _CONTRAST_NEGATIONS.isdisjoint(words):
+        return True  # "; mine doesn't", "; ours never has it", "; nobody can tell": the food is left out
+    if _METHOD_WORDS.isdisjoint(words):
+        return True  # "; maple does the job here": what takes its place
+    # a tool, a heat or a time: "; I use a cast-iron pan", "; a hot oven does just as well" change the method, unless
+    # another food is named too ("; I fry tofu in a pan")
+    own = _words_of(folded[start:end])
+    return any(words[k] not in own and _starts_real_food(words, k) for k in range(len(words)))
+
+
+def _starts_real_food(words: list[str], j: int) -> bool:
+    """A food opens at ``words[j]``, not a part of one ("; here the skin gets really crisp")."""
+    by_form = detection().by_form
+    ing = by_form.get(" ".join(words[j : j + 2])) or by_form.get(words[j])
+    return ing is not None and ing is not PART
 
 
 _SAME_FOOD_AGAIN = frozenset(["too", "also", "included", "likewise"])
@@ -1548,8 +1569,11 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
-    if word in _COLOUR_WORDS and "-" in folded[end : nxt.start(1)]:
-        return True  # "wine-red syrup", "caramel-coloured": a colour named after the food
+    if word in _COLOUR_WORDS and folded[end : nxt.start(1)] == "-":
+        # "wine-red syrup", "caramel-coloured": a colour named after the food (not "Chicken-White Bean Chili",
+        # "Beef-Red Wine Stew": a second food)
+        after = _NEXT_WORD_RE.match(folded, nxt.end(1))
+        return after is None or f"{word} {after.group(1)}" not in detection().by_form
     # "chicken-style pieces", "Jackfruit Curry, Goat-Curry Style": made in the style of the food, not of it
     return "style" in folded[end : end + 30] and _STYLE_RE.match(folded, end) is not None
 
@@ -1756,7 +1780,7 @@ def _read_mention(
         if head in _TOAST_WORDS and not _is_toast_noun(ftext, s, e, words):
             reading.remaining, reading.exempt, reading.not_food = (), True, True  # "toast the almonds": the verb
             return reading
-        if head in _CURD_WORDS and _SOY_CURDS_RE.search(ftext) is not None:
+        if head in _CURD_WORDS and not reading.on_ingredient_line and _SOY_CURDS_RE.search(ftext) is not None:
             # "ladle the curds into a mould", "until the curds separate from the whey" after curdling soya milk: tofu
             reading.remaining, reading.exempt = (), True
             return reading
@@ -1820,6 +1844,9 @@ def _read_mention(
         reading.remaining, reading.exempt = (), True  # "for those who eat gluten": names the eaters, not a food used
         return reading
     if words and words[0] in _UNQUALIFIED:
+        if words[1:2] == ["not"] and _NOT_ORDINARY_RE.search(ftext, max(0, s - 30), s) is not None:
+            reading.remaining, reading.exempt = (), True  # "Use tamari, not ordinary soy sauce": the one refused
+            return reading
         reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
         return reading
     if words and not _VERSION_NOUNS.isdisjoint(words) and _is_version_of(ftext, s, words, qualifiers):
@@ -1843,7 +1870,10 @@ def _read_mention(
 
 
 # Curds of a text that curdles soya milk are soya curds (tofu in the making).
-_SOY_CURDS_RE = re.compile(r"\b(?:soya?[ \t]+milk|soymilk|nigari)\b")
+_SOY_CURDS_RE = re.compile(
+    r"\bnigari\b|\b(?:soya?[ \t]+milk|soymilk)\b[^.\n]{0,80}\b(?:curdl|coagul|split)"
+    r"|\b(?:curdl|coagul)[a-z]*\b[^.\n]{0,60}\b(?:soya?[ \t]+milk|soymilk)\b"
+)
 # "toast" is a verb ("Toast the bread", "add the rice and toast for a minute") unless a word that only goes before a
 # noun comes first ("on toast", "hot buttered toast", "2 slices toast", "float two toasts") or it ends a list item or
 # a clause ("scrambled eggs and toast.", "Toast, to serve").
@@ -1897,7 +1927,13 @@ _CLAIM_CUE_RE = re.compile(r"(?:this (?:one|version|recipe)|mine|ours) is ")
 _NEXT_SENTENCE_CLAIM_RE = re.compile(
     r"[^.!?\n;]{0,200}?[.!?][ \t]+(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+is[ \t]+"
     r"(?:(?:completely|entirely|totally|fully|wholly|properly|always)[ \t]+)?"
-    r"(vegetarian|vegan|meat[ \t-]free|plant[ \t-]based|dairy[ \t-]free|gluten[ \t-]free|nut[ \t-]free|egg[ \t-]free)\b"
+    r"(vegetarian|vegan|meat[ \t-]free|plant[ \t-]based|dairy[ \t-]free|gluten[ \t-]free|nut[ \t-]free|egg[ \t-]free)"
+    # the claim is whole: no "-friendly", "if you skip the cheese", "apart from the honey", "enough"
+    r"(?:[ \t]+(?:all[ \t]+the[ \t]+way[ \t]+through|through[ \t]+and[ \t]+through|throughout))?[ \t]*[.!](?=\s|$)"
+)
+# what the mention's sentence must say of the food: other, older or usual recipes ("Very old recipes had ...")
+_OLD_RECIPES_RE = re.compile(
+    r"\b(?:old|older|earlier|traditional|original|classic)[ \t]+(?:[^\W_]+[ \t]+)?(?:recipes?|versions?)\b"
 )
 
 
@@ -1905,6 +1941,9 @@ def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _Quali
     m = _NEXT_SENTENCE_CLAIM_RE.match(ftext, end)
     if m is None:
         return False
+    since = max(ftext.rfind(c, 0, end) for c in ".!?\n;") + 1
+    if _OLD_RECIPES_RE.search(ftext, since, end) is None and _ATTRIBUTION_RE.search(ftext, since, end) is None:
+        return False  # "Top with shaved Parmesan. This one is vegetarian.": said of this recipe's own food
     cleared = qualifiers.get(tuple(m.group(1).replace("-", " ").split()), frozenset())
     return set(bad) <= cleared  # the diet it claims clears what the food offends
 
@@ -2147,6 +2186,8 @@ _SHAPE_SIZES = frozenset(["small", "little", "mini", "thin", "thick", "long", "f
 
 
 # Words that say a mention is the plain, unqualified food, so it cannot refer to a qualified one named before.
+# "Use tamari, not ordinary soy sauce" (not "This is no ordinary chicken soup", "not your normal bread")
+_NOT_ORDINARY_RE = re.compile(r",[ \t]*not[ \t]+(?:ordinary|regular|normal|standard)[ \t]+(?:[^\W_]+[ \t]+)?$")
 _UNQUALIFIED = frozenset(["ordinary", "regular", "normal", "conventional", "supermarket"])  # "supermarket lamb will do"
 
 
@@ -2260,7 +2301,7 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
     carries it)."""
     ends = [x.end for x in readings]
     done: set[int] = set()
-    for at, cue_end in _source_cues(ftext):  # only the gaps that hold a cue: most texts have one or two
+    for at, cue_end in sorted(_source_cues(ftext)):  # only the gaps that hold a cue, in text order
         k = bisect.bisect_right(ends, at) - 1
         if k < 0 or k in done or k + 1 >= len(readings):
             continue
@@ -2580,8 +2621,7 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             defined[x.ingredient.name] = x.start
     if not defined:
         return
-    # a sub-list header ('Lentil "Meatball" Subs' ... "For the meatballs:") names the dish, not a listed food
-    listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines) and not _on_header(lines.text, x.start)}
+    listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines)}
     for r in readings:
         name = r.ingredient.name
         if (
@@ -2590,19 +2630,10 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             and (len(r.words) == 1 or (len(r.words) == 2 and r.head in _PIECES))  # tofu "bacon" ... "the bacon bits"
             and defined.get(name, len(lines.text)) < r.start
             and name not in listed_bad
-            and (not r.listed(lines) or _on_header(lines.text, r.start))
+            and not r.listed(lines)
             and not _after_genuine(lines.text, r.start)
         ):
             r.remaining = ()
-
-
-_HEADER_LINE_RE = re.compile(r"[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*")
-
-
-def _on_header(ftext: str, pos: int) -> bool:
-    """ "For the meatballs:": a line that heads a sub-list."""
-    start, end = ftext.rfind("\n", 0, pos) + 1, ftext.find("\n", pos)
-    return _HEADER_LINE_RE.fullmatch(ftext, start, end if end >= 0 else len(ftext)) is not None
 
 
 # Pieces of a food are that food: "the bacon bits", "the chicken pieces" mean the version named before.
@@ -3201,13 +3232,21 @@ def _says_halal_source(ftext: str) -> bool:
 _NO_SOURCE_BEFORE_RE = re.compile(r"\b(?:no|not|without|never|isn.?t|there.?s[ \t]+no)[ \t]+(?:a[ \t]+|an[ \t]+|any[ \t]+)?$")
 
 
-def _clear_by_halal_source(diet: str, readings: list[_Reading]) -> None:
+_UNQUALIFIED_BEFORE_RE = re.compile(r"\b(?:ordinary|normal|conventional|supermarket)[ \t]+(?:[^\W_]+[ \t]+)?$")
+
+
+def _clear_by_halal_source(ftext: str, diet: str, readings: list[_Reading]) -> None:
     """Strict-only meat (meat or poultry not stated as halal) in a text that says its meat comes from a halal butcher.
     What is forbidden outright (pork, blood, alcohol) and other strict-only items (gelatine, shellfish) stay."""
     lenient = _offences(diet, False)
     for r in readings:
-        # not "an ordinary leg of lamb from the supermarket will do": the unqualified fallback (exempt, still offending)
-        if r.remaining and not r.exempt and _HALAL_SOURCED.issuperset(r.remaining) and r.ingredient.name not in lenient:
+        if (
+            r.remaining
+            and _HALAL_SOURCED.issuperset(r.remaining)
+            and r.ingredient.name not in lenient
+            # not "an ordinary leg of lamb from the supermarket will do": the unqualified fallback
+            and _UNQUALIFIED_BEFORE_RE.search(ftext, max(0, r.start - 30), r.start) is None
+        ):
             r.remaining = ()
 
 
@@ -3261,7 +3300,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     _clear_in_claims(ftext, diet, readings, lines)
     clear_headnote_stories(folded, readings, _title_end(ftext, lines), lines.is_ingredient_line)
     if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
-        _clear_by_halal_source(diet, readings)
+        _clear_by_halal_source(ftext, diet, readings)
     if "vanilla" in ftext:
         _clear_title_flavours(ftext, readings, lines)
     if ctx.has_brackets:
