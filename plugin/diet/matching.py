@@ -102,6 +102,8 @@ _NEG_SINGLE = frozenset(
         "replace",
         "replacing",
         "swap",
+        "swapped",  # "I swapped the ghee my mum uses for coconut oil"
+        "replaced",
         "dont",
     ]
 )
@@ -162,6 +164,7 @@ _NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word rig
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
     + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
+    + ["programme", "program", "setting", "cycle"]  # "Choose the wholewheat programme": a bread machine's setting
     # "nut allergies", "a nut-allergic son", "gluten intolerance": a condition, not the food
     + ["allergy", "allergies", "allergic", "allergen", "allergens", "intolerance", "intolerances", "intolerant"]
 )
@@ -377,6 +380,7 @@ _TASTE_NOUNS = frozenset(
     ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
     + ["tang", "sweetness", "richness", "smokiness", "saltiness", "crunch", "funk", "umami"]
+    + ["chew", "bite", "texture", "heft"]  # "portobello caps have all the chew of skirt steak"
 )
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
@@ -524,7 +528,7 @@ _ATTRIBUTION_RE = re.compile(
     r"|households)\b"
     # what other cooks and versions do, and what others say: "Roman cooks would drop", "Hawker versions are finished
     # with", "A Roman would tell you", "purists will tell you"
-    r"|\b(?:cooks|chefs|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
+    r"|\b(?:cooks?|chefs?|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
@@ -1186,6 +1190,7 @@ def _is_hypothetical(words: list[str]) -> bool:
     return len(words) > i + 2 and words[i + 1] == "would" and words[i] in _WOULD_VERBS and words[i + 2] not in _READER_SUBJECTS
 
 
+_USUALLY_WOULD_RE = re.compile(r"[ \t]+(?:usually|normally|otherwise|traditionally)[ \t]+would\b")
 _WOULD_VERBS = frozenset(["get", "use", "add", "put"])
 
 
@@ -1288,8 +1293,8 @@ _EXCLUDED_NEG_RE = re.compile(
 )
 # What others take out of the dish: "Many cooks fish out the anchovies", "Most recipes drain off the bacon fat"
 _REMOVES_RE = re.compile(
-    r"\b(?:drain|drains|strip|strips|remove|removes|discard|discards|skim|skims|(?:fish|fishes|pick|picks|lift|lifts|take"
-    r"|takes|leave|leaves)[ \t]+out)\b"
+    r"\b(?:drain|drains|strips?(?![ \t]+of\b)|remove|removes|discard|discards|skim|skims"  # not "a few strips of"
+    r"|(?:fish|fishes|pick|picks|lift|lifts|take|takes|leave|leaves)[ \t]+out)\b"
 )
 # A self contrast about more of the same food names no substitute: ", but it makes this", "; here I stir in a big knob"
 _SAME_FOOD_SUBJECTS = frozenset(["it", "that", "they", "them", "extra", "more"])
@@ -1569,6 +1574,8 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
+    if word in _LIKENESS and folded[end : nxt.start(1)] == "-":
+        return True  # "a toasty, praline-like note", "cheese-ish": like the food, not the food
     if word in _COLOUR_WORDS and folded[end : nxt.start(1)] == "-":
         # "wine-red syrup", "caramel-coloured": a colour named after the food (not "Chicken-White Bean Chili",
         # "Beef-Red Wine Stew": a second food)
@@ -1578,6 +1585,7 @@ def _suffix_clears(folded: str, end: int) -> bool:
     return "style" in folded[end : end + 30] and _STYLE_RE.match(folded, end) is not None
 
 
+_LIKENESS = frozenset(["like", "ish", "esque"])
 _COLOUR_WORDS = frozenset(["coloured", "colored", "red", "brown", "gold", "golden", "dark", "pink", "yellow", "white"])
 # one hyphened word may come between ("goat-curry style"), never a spaced one ("pork belly, chinese style" is pork)
 _STYLE_RE = re.compile(r"(?:-[^\W_]+)?(?:[ \t]*-[ \t]*|[ \t]+)style\b")
@@ -1824,6 +1832,9 @@ def _read_mention(
         if len(own) == 1 and head in _FOOD_GROUPS and _is_eaters_condition(words):
             reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...": a condition on the eaters
             return reading
+    if head in _PLANT_SOURCED and ftext[e : e + 1] in " (" and _PLANT_SOURCE_AFTER_RE.match(ftext, e) is not None:
+        reading.remaining, reading.exempt, reading.defines = (), True, True  # "4 tbsp dashi (kombu and shiitake)"
+        return reading
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
@@ -1851,6 +1862,9 @@ def _read_mention(
         return reading
     if words and not _VERSION_NOUNS.isdisjoint(words) and _is_version_of(ftext, s, words, qualifiers):
         reading.remaining, reading.exempt = (), True  # "My halal take on coq au vin": the dish made to the diet
+        return reading
+    if spaced and words and words[0] in ("that", "which") and _USUALLY_WOULD_RE.match(ftext, e) is not None:
+        reading.remaining, reading.exempt = (), True  # "the malty depth that beef stock usually would": what it replaces
         return reading
     if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
@@ -1946,6 +1960,14 @@ def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _Quali
         return False  # "Top with shaved Parmesan. This one is vegetarian.": said of this recipe's own food
     cleared = qualifiers.get(tuple(m.group(1).replace("-", " ").split()), frozenset())
     return set(bad) <= cleared  # the diet it claims clears what the food offends
+
+
+# A stock whose bracket names only plants as its source: "4 tbsp cold dashi (kombu and shiitake)"
+_PLANT_SOURCED = frozenset(["dashi", "stock", "broth"])
+_PLANT_SOURCE_AFTER_RE = re.compile(
+    r"[ \t]*\((?:made[ \t]+(?:from|with)[ \t]+|from[ \t]+)?(?:kombu|kelp|shiitake|seaweed|vegetables?|mushrooms?|konbu)\b"
+    r"(?:(?!bonito|fish|katsuobushi|niboshi|anchov|sardine|chicken|beef|pork|meat|bone)[^)\n]){0,40}\)"
+)
 
 
 # Dishes a recipe makes from what it names before them: "150 ml red wine for the gravy", "use beef stock for a richer
@@ -2560,7 +2582,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
 
 
 # Title dishes named for how they are made from their list, not for one food: the listed components are the spans.
-_MADE_DISH_NAMES = frozenset(["lemon curd", "hollandaise", "carbonara", "gravy", "marshmallows"])
+_MADE_DISH_NAMES = frozenset(["lemon curd", "hollandaise", "carbonara", "gravy", "marshmallows", "zabaglione", "alfredo sauce"])
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
