@@ -102,8 +102,6 @@ _NEG_SINGLE = frozenset(
         "replace",
         "replacing",
         "swap",
-        "swapped",  # "I swapped the ghee my mum uses for coconut oil"
-        "replaced",
         "dont",
     ]
 )
@@ -164,7 +162,7 @@ _NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word rig
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
     + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
-    + ["programme", "program", "setting", "cycle"]  # "Choose the wholewheat programme": a bread machine's setting
+    + ["programme", "program", "cycle"]  # "Choose the wholewheat programme": a bread machine's setting
     # "nut allergies", "a nut-allergic son", "gluten intolerance": a condition, not the food
     + ["allergy", "allergies", "allergic", "allergen", "allergens", "intolerance", "intolerances", "intolerant"]
 )
@@ -380,8 +378,10 @@ _TASTE_NOUNS = frozenset(
     ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
     + ["tang", "sweetness", "richness", "smokiness", "saltiness", "crunch", "funk", "umami"]
-    + ["chew", "bite", "texture", "heft"]  # "portobello caps have all the chew of skirt steak"
 )
+# what a food feels like, only after "all the" or "the same": "portobello caps have all the chew of skirt steak" (not
+# "for the salty bite of bacon, add 4 rashers", "a bite of Stilton")
+_FEEL_NOUNS = frozenset(["chew", "bite", "heft"])
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
     ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
@@ -528,7 +528,9 @@ _ATTRIBUTION_RE = re.compile(
     r"|households)\b"
     # what other cooks and versions do, and what others say: "Roman cooks would drop", "Hawker versions are finished
     # with", "A Roman would tell you", "purists will tell you"
-    r"|\b(?:cooks?|chefs?|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
+    r"|\b(?:cooks|chefs|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
+    # one cook as a person, not the verb: "Where a French cook would pour in Burgundy"
+    r"|\b(?:a|an|every|any)[ \t]+(?:[^\W_]+[ \t]+)?(?:cook|chef)[ \t]+(?:would|will|might|usually|always|often)\b"
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
@@ -1161,7 +1163,7 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return not (i + 1 < len(words) and words[i + 1] in _EXAMPLE_HEADS)
     if words[i] != "of" or i + 1 >= len(words):
         return False
-    if words[i + 1] == "depth":  # "all the depth of a coq au vin", not "a 2 cm depth of lard"
+    if words[i + 1] == "depth" or words[i + 1] in _FEEL_NOUNS:  # "all the depth of a coq au vin", not "a 2 cm depth of lard"
         return words[i + 2 : i + 4] in (["the", "all"], ["same", "the"])
     if words[i + 1] in _SMELL_WORDS and i == 0:
         return True  # "until it smells of toffee": a smell, not the food (where the text has it, it is named elsewhere)
@@ -1190,6 +1192,10 @@ def _is_hypothetical(words: list[str]) -> bool:
     return len(words) > i + 2 and words[i + 1] == "would" and words[i] in _WOULD_VERBS and words[i + 2] not in _READER_SUBJECTS
 
 
+_QUALITY_NOUNS = frozenset(
+    ["depth", "body", "richness", "savouriness", "umami", "flavour", "flavor", "saltiness", "sweetness", "bite", "chew"]
+    + ["role", "job", "punch", "kick", "colour", "color", "texture", "heft", "oomph", "backbone", "gloss", "silkiness"]
+)
 _USUALLY_WOULD_RE = re.compile(r"[ \t]+(?:usually|normally|otherwise|traditionally)[ \t]+would\b")
 _WOULD_VERBS = frozenset(["get", "use", "add", "put"])
 
@@ -1542,11 +1548,25 @@ def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool
         return True
     if len(words) > 2 and words[1] == "for" and words[0] in ("each", "every") and "use" in words[2:]:
         return True  # "use 3 tbsp aquafaba for each egg": a rate of exchange names the replaced food
+    if first in _SWAPPED_VERBS and _swapped_for(folded, end, words, lead):
+        return True  # "I swapped the ghee my mum uses for coconut oil", "I replaced the rum with apple juice"
     if first == "and" and _SWAP_PAIR_AFTER_RE.match(folded, end):
         clause_start = max(folded.rfind(c, max(0, start - 200), start) for c in ".!?\n;:") + 1
         if _SWAP_PAIR_BEFORE_RE.search(folded, clause_start, start):
             return True
     return folded[end : end + 1] in _AFTER_GAP and _POSTFIX_SWAP_RE.match(folded, end) is not None
+
+
+_SWAPPED_VERBS = frozenset(["swapped", "replaced", "swap", "replace"])
+# "for coconut oil" or "with apple juice" after a few words, in the same clause (not "swapped in", "swapped into")
+_SWAPPED_FOR_RE = re.compile(r"(?![ \t]+(?:in|into|out)\b)(?:[ \t]+[^\W_]+){0,5}?[ \t]+(?:for|with)[ \t]+[^\W_]")
+_SWAP_DOUBTS = frozenset(["never", "not", "t", "haven", "hasn", "didn", "don", "wouldn"])
+
+
+def _swapped_for(folded: str, end: int, words: list[str], lead: int) -> bool:
+    if not _SWAP_DOUBTS.isdisjoint(words[lead + 1 : lead + 4]):
+        return False  # "I haven't swapped the butter for oil", "I never replaced the butter"
+    return _SWAPPED_FOR_RE.match(folded, end) is not None
 
 
 # What can follow a mention before a word that reads it ("chicken, or swap in tofu", "butter-free"): any other
@@ -1832,7 +1852,12 @@ def _read_mention(
         if len(own) == 1 and head in _FOOD_GROUPS and _is_eaters_condition(words):
             reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...": a condition on the eaters
             return reading
-    if head in _PLANT_SOURCED and ftext[e : e + 1] in " (" and _PLANT_SOURCE_AFTER_RE.match(ftext, e) is not None:
+    if (
+        head in _PLANT_SOURCED
+        and len(own) == 1
+        and ftext[e : e + 1] in " ("
+        and _PLANT_SOURCE_AFTER_RE.match(ftext, e) is not None
+    ):
         reading.remaining, reading.exempt, reading.defines = (), True, True  # "4 tbsp dashi (kombu and shiitake)"
         return reading
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
@@ -1863,7 +1888,13 @@ def _read_mention(
     if words and not _VERSION_NOUNS.isdisjoint(words) and _is_version_of(ftext, s, words, qualifiers):
         reading.remaining, reading.exempt = (), True  # "My halal take on coq au vin": the dish made to the diet
         return reading
-    if spaced and words and words[0] in ("that", "which") and _USUALLY_WOULD_RE.match(ftext, e) is not None:
+    if (
+        spaced
+        and words[:1] in (["that"], ["which"])
+        and words[1:2] != []
+        and words[1] in _QUALITY_NOUNS
+        and _USUALLY_WOULD_RE.match(ftext, e) is not None
+    ):
         reading.remaining, reading.exempt = (), True  # "the malty depth that beef stock usually would": what it replaces
         return reading
     if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
@@ -1964,9 +1995,13 @@ def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _Quali
 
 # A stock whose bracket names only plants as its source: "4 tbsp cold dashi (kombu and shiitake)"
 _PLANT_SOURCED = frozenset(["dashi", "stock", "broth"])
+_PLANT_STOCK_WORD = r"(?:dried[ \t]+)?(?:kombu|konbu|kelp|shiitake|seaweed|vegetables?|mushrooms?)"
 _PLANT_SOURCE_AFTER_RE = re.compile(
-    r"[ \t]*\((?:made[ \t]+(?:from|with)[ \t]+|from[ \t]+)?(?:kombu|kelp|shiitake|seaweed|vegetables?|mushrooms?|konbu)\b"
-    r"(?:(?!bonito|fish|katsuobushi|niboshi|anchov|sardine|chicken|beef|pork|meat|bone)[^)\n]){0,40}\)"
+    r"[ \t]*\((?:made[ \t]+(?:from|with)[ \t]+|from[ \t]+)?"
+    + _PLANT_STOCK_WORD
+    + r"(?:[ \t]*(?:,|&|/|and|,[ \t]*and)[ \t]*"
+    + _PLANT_STOCK_WORD
+    + r")*(?:[ \t]+only)?[ \t]*\)"
 )
 
 
