@@ -161,7 +161,7 @@ _NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word rig
 # Words that directly after an ingredient mean it is absent or replaced.
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
-    + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
+    + ["eater", "eaters", "eating", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
     + ["programme", "program", "cycle"]  # "Choose the wholewheat programme": a bread machine's setting
     # "nut allergies", "a nut-allergic son", "gluten intolerance": a condition, not the food
     + ["allergy", "allergies", "allergic", "allergen", "allergens", "intolerance", "intolerances", "intolerant"]
@@ -387,7 +387,7 @@ _EXAMPLE_HEADS = frozenset(
     ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
     + ["garnishes", "you", "d", "would", "if", "meats", "cheeses", "fish", "seafood", "nuts", "protein", "sides"]
 )
-_COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative"])
+_COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative", "closer", "nearer"])
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
@@ -442,7 +442,8 @@ _NOBODY_NOTICES = (
 # "..., but sunflower seeds make a nut-free version just as good": another food makes this recipe's version
 _MAKES_A_VERSION = r"makes?[ \t]+(?:a|an)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:version|one|swap|alternative)"
 _SELF_CONTRAST = (
-    r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b|now[ \t]+(?:i|we)\b"
+    r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b"
+    r"|now[ \t]+(?:i|we)\b"
     r"|at[ \t]+home\b|ours\b|mine\b|[^.!?\n;]{0,90}\b(?:here|instead)\b"  # "; ours uses kelp", "; maple does the job here"
     r"|(?:i|we)[ \t]+[^\W_]+[ \t]+(?:mine|ours)\b"  # "; I brush mine with avocado oil"
     # what takes its part: "; sunflower seeds make it safe", "; paprika and patience do the work", "; pecans stand in"
@@ -1139,7 +1140,9 @@ def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, 
 
 def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
-    flour" (sizes: ``_SIZED``)."""
+    flour" (sizes: ``_SIZED``), "as thinly as Serrano ham"."""
+    if len(words) > 2 and words[0] == "as" and words[2] == "as":
+        return True
     if len(words) > 2 and (words[1] in _COMPARE_SECOND or words[2] == "like"):
         if words[0] == "from" and words[1] in _GET_VERBS and "same" in words[2:6]:
             return True  # "the same stickiness you'd get from honey": what another food gives, compared
@@ -1860,6 +1863,12 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt, reading.defines = (), True, True  # "4 tbsp dashi (kombu and shiitake)"
         return reading
+    if head in _BROTHS and len(own) == 2 and _names_a_plant(own[0], offences):
+        reading.remaining, reading.exempt = (), True  # "a roasted tomato and pasilla chilli broth": a plant broth
+        return reading
+    if head == "oyster" and _MUSHROOM_PAIR_RE.match(ftext, e) is not None:
+        reading.remaining, reading.exempt = (), True  # "250 g mixed oyster and straw mushrooms"
+        return reading
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
@@ -1993,6 +2002,17 @@ def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _Quali
     return set(bad) <= cleared  # the diet it claims clears what the food offends
 
 
+_BROTHS = frozenset(["broth", "stock"])
+_MUSHROOM_PAIR_RE = re.compile(r"(?:[ \t]*,[ \t]*[^\W_]+)*[ \t]+(?:and|or|&)[ \t]+[^\W_]+[ \t]+mushrooms?\b")
+
+
+def _names_a_plant(word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "chilli" in "chilli broth", "mushroom" in "mushroom stock": an allowed food that is no animal."""
+    ing = detection().by_form.get(word)
+    return ing is not None and ing.name not in offences and not _PLANT_TAGS.isdisjoint(ing.tags)
+
+
+_PLANT_TAGS = frozenset(["vegetable", "mushroom", "fruit", "herb", "spice", "legume", "seaweed"])
 # A stock whose bracket names only plants as its source: "4 tbsp cold dashi (kombu and shiitake)"
 _PLANT_SOURCED = frozenset(["dashi", "stock", "broth"])
 _PLANT_STOCK_WORD = r"(?:dried[ \t]+)?(?:kombu|konbu|kelp|shiitake|seaweed|vegetables?|mushrooms?)"
