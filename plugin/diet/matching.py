@@ -161,7 +161,7 @@ _NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word rig
 # Words that directly after an ingredient mean it is absent or replaced.
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
-    + ["eater", "eaters", "eating", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
+    + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
     + ["programme", "program", "cycle"]  # "Choose the wholewheat programme": a bread machine's setting
     # "nut allergies", "a nut-allergic son", "gluten intolerance": a condition, not the food
     + ["allergy", "allergies", "allergic", "allergen", "allergens", "intolerance", "intolerances", "intolerant"]
@@ -382,6 +382,7 @@ _TASTE_NOUNS = frozenset(
 # what a food feels like, only after "all the" or "the same": "portobello caps have all the chew of skirt steak" (not
 # "for the salty bite of bacon, add 4 rashers", "a bite of Stilton")
 _FEEL_NOUNS = frozenset(["chew", "bite", "heft"])
+_AS_AS_WORDS = frozenset(["thin", "fine", "dark", "smooth", "crisp", "soft", "pale", "firm", "rich", "salty", "sweet"])
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
     ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
@@ -753,7 +754,7 @@ class _Context:
         self.has_all_the = "all the" in folded
         self.has_allergy = "allerg" in folded or "intoleran" in folded
         self._other_kind: bool | None = None
-        self._claim: bool | None = None
+        self.claim = " is " in folded and _CLAIM_CUE_RE.search(folded) is not None  # "This one is vegetarian."
         self.blends = False  # a listed forbidden food is followed by "and": "pork and leek sausages" may be one food
 
     def has_exclusion(self) -> bool:
@@ -769,13 +770,6 @@ class _Context:
                 or (" is all " in text and _NEXT_SENTENCE_ALL_CUE_RE.search(text) is not None)
             )
         return self._excludes
-
-    def has_claim(self) -> bool:
-        """Whether "this one is ..." may be said: substring tests, once per text and only when asked."""
-        if self._claim is None:
-            text = self.text
-            self._claim = " is " in text and _CLAIM_CUE_RE.search(text) is not None
-        return self._claim
 
     def has_other_kind(self) -> bool:
         """Whether "the usual kind has" may be said: substring tests, once per text and only when asked."""
@@ -1141,8 +1135,8 @@ def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, 
 def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
     flour" (sizes: ``_SIZED``), "as thinly as Serrano ham"."""
-    if len(words) > 2 and words[0] == "as" and words[2] == "as":
-        return True
+    if len(words) > 2 and words[0] == "as" and words[2] == "as" and (words[1].endswith("ly") or words[1] in _AS_AS_WORDS):
+        return True  # "as thinly as Serrano ham", not "as well as bacon", "as soon as prawns turn pink"
     if len(words) > 2 and (words[1] in _COMPARE_SECOND or words[2] == "like"):
         if words[0] == "from" and words[1] in _GET_VERBS and "same" in words[2:6]:
             return True  # "the same stickiness you'd get from honey": what another food gives, compared
@@ -1195,6 +1189,7 @@ def _is_hypothetical(words: list[str]) -> bool:
     return len(words) > i + 2 and words[i + 1] == "would" and words[i] in _WOULD_VERBS and words[i + 2] not in _READER_SUBJECTS
 
 
+_THAT_WHICH = frozenset(["that", "which"])
 _QUALITY_NOUNS = frozenset(
     ["depth", "body", "richness", "savouriness", "umami", "flavour", "flavor", "saltiness", "sweetness", "bite", "chew"]
     + ["role", "job", "punch", "kick", "colour", "color", "texture", "heft", "oomph", "backbone", "gloss", "silkiness"]
@@ -1597,6 +1592,8 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
+    if word == "eating" and folded[end : nxt.start(1)] == "-" and folded[nxt.end(1) : nxt.end(1) + 1] == " ":
+        return _next_word(folded, nxt.end(1)) not in _EATING_THINGS  # "my meat-eating brother" (not "eating-apples")
     if word in _LIKENESS and folded[end : nxt.start(1)] == "-":
         return True  # "a toasty, praline-like note", "cheese-ish": like the food, not the food
     if word in _COLOUR_WORDS and folded[end : nxt.start(1)] == "-":
@@ -1609,6 +1606,7 @@ def _suffix_clears(folded: str, end: int) -> bool:
 
 
 _LIKENESS = frozenset(["like", "ish", "esque"])
+_EATING_THINGS = frozenset(["style", "apple", "apples", "quality", "experience", "season"])
 _COLOUR_WORDS = frozenset(["coloured", "colored", "red", "brown", "gold", "golden", "dark", "pink", "yellow", "white"])
 # one hyphened word may come between ("goat-curry style"), never a spaced one ("pork belly, chinese style" is pork)
 _STYLE_RE = re.compile(r"(?:-[^\W_]+)?(?:[ \t]*-[ \t]*|[ \t]+)style\b")
@@ -1842,7 +1840,7 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt = (), True
         return reading
-    if not reading.on_ingredient_line and ctx.has_claim() and _claimed_next(ftext, e, bad, qualifiers):
+    if ctx.claim and not reading.on_ingredient_line and _claimed_next(ftext, e, bad, qualifiers):
         reading.remaining, reading.exempt = (), True  # "Old recipes had minced meat in them. This one is vegetarian."
         return reading
     if head in _CONTEXT_HEADS:  # one set test for the few heads read below
@@ -1855,20 +1853,21 @@ def _read_mention(
         if len(own) == 1 and head in _FOOD_GROUPS and _is_eaters_condition(words):
             reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...": a condition on the eaters
             return reading
-    if (
-        head in _PLANT_SOURCED
-        and len(own) == 1
-        and ftext[e : e + 1] in " ("
-        and _PLANT_SOURCE_AFTER_RE.match(ftext, e) is not None
-    ):
-        reading.remaining, reading.exempt, reading.defines = (), True, True  # "4 tbsp dashi (kombu and shiitake)"
-        return reading
-    if head in _BROTHS and len(own) == 2 and _names_a_plant(own[0], offences):
-        reading.remaining, reading.exempt = (), True  # "a roasted tomato and pasilla chilli broth": a plant broth
-        return reading
-    if head == "oyster" and _MUSHROOM_PAIR_RE.match(ftext, e) is not None:
-        reading.remaining, reading.exempt = (), True  # "250 g mixed oyster and straw mushrooms"
-        return reading
+    if head in _STOCK_AND_OYSTER:  # one set test for the three rules below
+        if (
+            head in _PLANT_SOURCED
+            and len(own) == 1
+            and ftext[e : e + 1] in " ("
+            and _PLANT_SOURCE_AFTER_RE.match(ftext, e) is not None
+        ):
+            reading.remaining, reading.exempt, reading.defines = (), True, True  # "4 tbsp dashi (kombu and shiitake)"
+            return reading
+        if head in _BROTHS and len(own) == 2 and _names_a_plant(own[0], offences):
+            reading.remaining, reading.exempt = (), True  # "a roasted tomato and pasilla chilli broth": a plant broth
+            return reading
+        if head == "oyster" and len(own) == 1 and words[:1] != ["smoked"] and _MUSHROOM_PAIR_RE.match(ftext, e):
+            reading.remaining, reading.exempt = (), True  # "250 g mixed oyster and straw mushrooms"
+            return reading
     if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
@@ -1899,8 +1898,8 @@ def _read_mention(
         return reading
     if (
         spaced
-        and words[:1] in (["that"], ["which"])
-        and words[1:2] != []
+        and len(words) > 1
+        and words[0] in _THAT_WHICH
         and words[1] in _QUALITY_NOUNS
         and _USUALLY_WOULD_RE.match(ftext, e) is not None
     ):
@@ -2003,7 +2002,13 @@ def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _Quali
 
 
 _BROTHS = frozenset(["broth", "stock"])
-_MUSHROOM_PAIR_RE = re.compile(r"(?:[ \t]*,[ \t]*[^\W_]+)*[ \t]+(?:and|or|&)[ \t]+[^\W_]+[ \t]+mushrooms?\b")
+_STOCK_AND_OYSTER = frozenset(["dashi", "stock", "broth", "oyster"])
+_MUSHROOM_KINDS = (
+    r"(?:straw|shiitake|enoki|king|button|chestnut|portobello|porcini|chanterelle|maitake|cremini|wood[ \t]+ear|shimeji)"
+)
+_MUSHROOM_PAIR_RE = re.compile(
+    r"(?:[ \t]*,[ \t]*" + _MUSHROOM_KINDS + r")*[ \t]+(?:and|or|&)[ \t]+" + _MUSHROOM_KINDS + r"[ \t]+mushrooms?\b"
+)
 
 
 def _names_a_plant(word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
