@@ -76,15 +76,20 @@ def _measure_in_fresh_interpreter() -> dict[str, float]:
 
     from plugin.paths import ROOT
 
-    out = subprocess.run([sys.executable, "-c", _MEASURE], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    # two interpreters one after the other: a few seconds of another process's work (a cleanup, a cache write) can
+    # cover all 45 rounds of one of them
+    runs = [
+        json.loads(subprocess.run([sys.executable, "-c", _MEASURE], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+        for _ in range(2)
+    ]
+    return min(runs, key=lambda r: r["best_round_s"])
 
 
 def test_oracle_throughput(benchmark, recipe_gate):
     texts = _texts()
     assert all(parse_recipe(t).title for t in texts)
     result = benchmark.pedantic(_measure_in_fresh_interpreter, rounds=1, iterations=1)
-    checks_per_s = result["texts"] / result["best_round_s"]  # fastest of 45 rounds: the least disturbed
+    checks_per_s = result["texts"] / result["best_round_s"]  # fastest of 2 x 45 rounds: the least disturbed
     benchmark.extra_info.update(
         checks_per_s=round(checks_per_s),
         median_checks_per_s=round(result["texts"] / result["median_round_s"]),
