@@ -1328,7 +1328,8 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
     words = TOKEN_RE.findall(folded[sep + 1 : clause_end])
     while words and words[0] in ("but", "here", "i", "we"):
         words = words[1:]
-    if not _SAME_FOOD_AGAIN.isdisjoint(words[:6]) or _names_it_again(words, _words_of(folded[start:end])):
+    own = _words_of(folded[start:end])
+    if not _SAME_FOOD_AGAIN.isdisjoint(words[:6]) or _names_it_again(words, own):
         return False  # "I use it too", "I also add chorizo", "I use plenty of chorizo": more of the same food
     cut = next((k for k, w in enumerate(words) if k and w in _REASON_WORDS), len(words))
     words = words[:cut]  # "; I use tamari so my gluten-free sister can have a piece": the reason is another clause
@@ -1368,14 +1369,12 @@ def _names_substitute(folded: str, start: int, end: int, stop: int) -> bool:
         return True  # "; maple does the job here": what takes its place
     # a tool, a heat or a time: "; I use a cast-iron pan", "; a hot oven does just as well" change the method, unless
     # another food is named too ("; I fry tofu in a pan")
-    own = _words_of(folded[start:end])
     return any(words[k] not in own and _starts_real_food(words, k) for k in range(len(words)))
 
 
 def _starts_real_food(words: list[str], j: int) -> bool:
     """A food opens at ``words[j]``, not a part of one ("; here the skin gets really crisp")."""
-    by_form = detection().by_form
-    ing = by_form.get(" ".join(words[j : j + 2])) or by_form.get(words[j])
+    ing = _food_at(words, j)
     return ing is not None and ing is not PART
 
 
@@ -1405,8 +1404,15 @@ def _names_it_again(words: list[str], own: tuple[str, ...]) -> bool:
 
 def _starts_food(words: list[str], j: int) -> bool:
     """A known food opens at ``words[j]``: "extra olive oil", "extra queso fresco"."""
+    return _food_at(words, j) is not None
+
+
+def _food_at(words: list[str], j: int) -> Ingredient | None:
+    """The food whose form opens at ``words[j]``, its two-word form first ("queso fresco")."""
+    if j >= len(words):
+        return None
     by_form = detection().by_form
-    return j < len(words) and (words[j] in by_form or " ".join(words[j : j + 2]) in by_form)
+    return by_form.get(" ".join(words[j : j + 2])) or by_form.get(words[j])
 
 
 # The reason this recipe uses a qualified product: "I use vegetarian Worcestershire sauce, as the usual kind has
@@ -1592,11 +1598,12 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
-    if word == "eating" and folded[end : nxt.start(1)] == "-" and folded[nxt.end(1) : nxt.end(1) + 1] == " ":
+    hyphened = folded[end : nxt.start(1)] == "-"  # a tight hyphen: one word with the food
+    if hyphened and word == "eating" and folded[nxt.end(1) : nxt.end(1) + 1] == " ":
         return _next_word(folded, nxt.end(1)) not in _EATING_THINGS  # "my meat-eating brother" (not "eating-apples")
-    if word in _LIKENESS and folded[end : nxt.start(1)] == "-":
+    if hyphened and word in _LIKENESS:
         return True  # "a toasty, praline-like note", "cheese-ish": like the food, not the food
-    if word in _COLOUR_WORDS and folded[end : nxt.start(1)] == "-":
+    if hyphened and word in _COLOUR_WORDS:
         # "wine-red syrup", "caramel-coloured": a colour named after the food (not "Chicken-White Bean Chili",
         # "Beef-Red Wine Stew": a second food)
         after = _NEXT_WORD_RE.match(folded, nxt.end(1))
@@ -1923,6 +1930,7 @@ def _read_mention(
 
 
 # Curds of a text that curdles soya milk are soya curds (tofu in the making).
+_CURD_WORDS = frozenset(["curds", "whey"])  # not "curd": Indian curd is yoghurt
 _SOY_CURDS_RE = re.compile(
     r"\bnigari\b|\b(?:soya?[ \t]+milk|soymilk)\b[^.\n]{0,80}\b(?:curdl|coagul|split)"
     r"|\b(?:curdl|coagul)[a-z]*\b[^.\n]{0,60}\b(?:soya?[ \t]+milk|soymilk)\b"
@@ -1931,7 +1939,6 @@ _SOY_CURDS_RE = re.compile(
 # noun comes first ("on toast", "hot buttered toast", "2 slices toast", "float two toasts") or it ends a list item or
 # a clause ("scrambled eggs and toast.", "Toast, to serve").
 _TOAST_WORDS = frozenset(["toast", "toasts"])
-_CURD_WORDS = frozenset(["curds", "whey"])  # not "curd": Indian curd is yoghurt
 _TOAST_NOUN_LEADS = frozenset(
     ["on", "onto", "of", "with", "the", "hot", "warm", "rye", "sourdough", "white", "brown", "wholemeal", "granary"]
     + ["each", "your", "some", "thick", "thin", "slices", "slice", "two", "three", "four", "six", "more", "cold", "crisp"]
@@ -1945,11 +1952,36 @@ _TOAST_DRINK_LEADS = (["propose"], ["raise"], ["drink"])
 _TOAST_NOUN_AFTER = frozenset([",", ".", ";", ")"])  # "Serve with eggs and toast.", "Toast, to serve" (not a title's end)
 
 
+# A bare "caramel" of a text that makes it from sugar ("150 g sugar for the caramel", "melt the sugar to a caramel",
+# "Melt the sugar in the clay pot") is sugar cooked until it colours, and so is every bare caramel of that text (the
+# title's "Crème Caramel"); a dairy caramel names its cream or butter, the bought kinds keep their names ("caramel
+# sauce", "toffee", "milk caramel"), and the pantry's "caramel" with no sugar made into it keeps its curated verdict.
+_COOKED_SUGARS = frozenset(["caramel"])
+
+
+def _bought_caramel(ftext: str, s: int, reading: _Reading) -> bool:
+    """ "1 x 397 g tin caramel": listed with no sugar on its line, the caramel is a bought one."""
+    if not reading.on_ingredient_line:
+        return False
+    start, end = ftext.rfind("\n", 0, s) + 1, ftext.find("\n", s)
+    return "sugar" not in ftext[start : end if end >= 0 else len(ftext)]
+
+
+_SUGAR_CARAMEL_RE = re.compile(
+    r"\bsugar\b[^\n.;]*\b(?:for|to|into)[ \t]+(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,2}caramel\b"  # "sugar for the caramel"
+    r"|\bfor[ \t]+the[ \t]+caramel\b[^\n]*\bsugar\b"  # "For the caramel: 150 g sugar"
+    # "Melt the sugar in the pot until it turns the colour of strong tea"
+    r"|\b(?:melt|cook|heat|boil)[a-z]*[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?sugar\b[^\n.]*\b(?:amber|caramel|colour|color)\b"
+)
+_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS
+
+
 def _is_toast_noun(ftext: str, s: int, e: int, words: list[str]) -> bool:
     # a dish named after its topping ("Prawn toasts", "French toast", "Kaya Toast") only implies its bread (decision 2)
-    if ftext[s - 1 : s] == "-" or _next_word(ftext, e) in _TOAST_VERB_AFTER or words[1:2] in _TOAST_DRINK_LEADS:
+    nxt = _next_word(ftext, e)
+    if ftext[s - 1 : s] == "-" or nxt in _TOAST_VERB_AFTER or words[1:2] in _TOAST_DRINK_LEADS:
         return False  # "propose a toast", "raise a toast": a drink
-    if ftext[e : e + 1] in _TOAST_NOUN_AFTER or _next_word(ftext, e) in _TOAST_PIECES:
+    if ftext[e : e + 1] in _TOAST_NOUN_AFTER or nxt in _TOAST_PIECES:
         return True  # "toast fingers", "toast soldiers"
     return bool(words) and words[0] in _TOAST_NOUN_LEADS
 
@@ -1961,17 +1993,18 @@ def _clear_bakes_of_cleared_bread(readings: list[_Reading], lines: _Lines) -> No
     bakes = [r for r in readings if r.remaining == ("gluten-grain",) and r.head in _BAKE_HEADS and not r.listed(lines)]
     if not bakes:
         return
-    listed = [x for x in readings if x.head in _BREAD_HEADS | _BAKE_HEADS and not x.not_food and x.listed(lines)]
+    listed = [x for x in readings if x.head in _BREAD_OR_BAKE_HEADS and not x.not_food and x.listed(lines)]
     if any(x.remaining for x in listed) or not any(x.exempt and not x.lead_cleared for x in listed):
         return
     for r in bakes:
         r.remaining = ()
 
 
-_BAKE_HEADS = frozenset(["toast", "toasts", "scone", "scones", "roll", "rolls"])
+_BAKE_HEADS = _TOAST_WORDS | {"scone", "scones", "roll", "rolls"}
 _BREAD_HEADS = frozenset(
     ["bread", "sourdough", "loaf", "baguette", "bagel", "bagels", "muffin", "muffins", "rolls", "brioche", "flour", "mix"]
 )
+_BREAD_OR_BAKE_HEADS = _BREAD_HEADS | _BAKE_HEADS
 
 
 _CLAIM_CUE_RE = re.compile(r"(?:this (?:one|version|recipe)|mine|ours) is ")
@@ -2002,7 +2035,6 @@ def _claimed_next(ftext: str, end: int, bad: tuple[str, ...], qualifiers: _Quali
 
 
 _BROTHS = frozenset(["broth", "stock"])
-_STOCK_AND_OYSTER = frozenset(["dashi", "stock", "broth", "oyster"])
 _MUSHROOM_KINDS = (
     r"(?:straw|shiitake|enoki|king|button|chestnut|portobello|porcini|chanterelle|maitake|cremini|wood[ \t]+ear|shimeji)"
 )
@@ -2017,9 +2049,10 @@ def _names_a_plant(word: str, offences: Mapping[str, tuple[str, ...]]) -> bool:
     return ing is not None and ing.name not in offences and not _PLANT_TAGS.isdisjoint(ing.tags)
 
 
-_PLANT_TAGS = frozenset(["vegetable", "mushroom", "fruit", "herb", "spice", "legume", "seaweed"])
+_PLANT_TAGS = frozenset(["vegetable", "mushroom", "fruit", "herb", "spice", "legume"])
 # A stock whose bracket names only plants as its source: "4 tbsp cold dashi (kombu and shiitake)"
-_PLANT_SOURCED = frozenset(["dashi", "stock", "broth"])
+_PLANT_SOURCED = _BROTHS | {"dashi"}
+_STOCK_AND_OYSTER = _PLANT_SOURCED | {"oyster"}
 _PLANT_STOCK_WORD = r"(?:dried[ \t]+)?(?:kombu|konbu|kelp|shiitake|seaweed|vegetables?|mushrooms?)"
 _PLANT_SOURCE_AFTER_RE = re.compile(
     r"[ \t]*\((?:made[ \t]+(?:from|with)[ \t]+|from[ \t]+)?"
@@ -2035,29 +2068,6 @@ _PLANT_SOURCE_AFTER_RE = re.compile(
 # verdict; the dish word only implies them (decision 2). Dishes whose classic form adds an unnamed forbidden food
 # (pesto, custard, mayonnaise) are left out.
 _MADE_DISHES = frozenset(["gravy", "carnitas", "curd"])
-# A bare "caramel" of a text that makes it from sugar ("150 g sugar for the caramel", "melt the sugar to a caramel",
-# "Melt the sugar in the clay pot") is sugar cooked until it colours, and so is every bare caramel of that text (the
-# title's "Crème Caramel"); a dairy caramel
-# names its cream or butter, the bought kinds keep their names ("caramel sauce", "toffee", "milk caramel"), and the
-# pantry's "caramel" with no sugar made into it keeps its curated verdict.
-_COOKED_SUGARS = frozenset(["caramel"])
-
-
-def _bought_caramel(ftext: str, s: int, reading: _Reading) -> bool:
-    """ "1 x 397 g tin caramel": listed with no sugar on its line, the caramel is a bought one."""
-    if not reading.on_ingredient_line:
-        return False
-    start, end = ftext.rfind("\n", 0, s) + 1, ftext.find("\n", s)
-    return "sugar" not in ftext[start : end if end >= 0 else len(ftext)]
-
-
-_SUGAR_CARAMEL_RE = re.compile(
-    r"\bsugar\b[^\n.;]*\b(?:for|to|into)[ \t]+(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,2}caramel\b"  # "sugar for the caramel"
-    r"|\bfor[ \t]+the[ \t]+caramel\b[^\n]*\bsugar\b"  # "For the caramel: 150 g sugar"
-    # "Melt the sugar in the pot until it turns the colour of strong tea"
-    r"|\b(?:melt|cook|heat|boil)[a-z]*[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?sugar\b[^\n.]*\b(?:amber|caramel|colour|color)\b"
-)
-_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS
 _FOR_DETERMINERS = frozenset(["the", "a", "your", "my", "our", "this"])
 
 
@@ -3314,7 +3324,8 @@ def _says_halal_source(ftext: str) -> bool:
 _NO_SOURCE_BEFORE_RE = re.compile(r"\b(?:no|not|without|never|isn.?t|there.?s[ \t]+no)[ \t]+(?:a[ \t]+|an[ \t]+|any[ \t]+)?$")
 
 
-_UNQUALIFIED_BEFORE_RE = re.compile(r"\b(?:ordinary|normal|conventional|supermarket)[ \t]+(?:[^\W_]+[ \t]+)?$")
+# the unqualified words but "regular" ("1 kg regular beef mince" says its fat, not its source)
+_UNQUALIFIED_BEFORE_RE = re.compile(r"\b(?:" + "|".join(sorted(_UNQUALIFIED - {"regular"})) + r")[ \t]+(?:[^\W_]+[ \t]+)?$")
 
 
 def _clear_by_halal_source(ftext: str, diet: str, readings: list[_Reading]) -> None:
