@@ -19,18 +19,18 @@ from plugin.diet.lexicon import DATA_DIR, Ingredient, LexiconError, _load_toml, 
 from plugin.diet.textnorm import key
 
 DETECTION_PATH = DATA_DIR / "detection.toml"
-_FORM_KEYS = frozenset({"tags", "maybe", "why"})
+_FORM_KEYS = frozenset({"tags", "maybe", "why", "exact"})
 PART = Ingredient("part", "detection", "food", (), (), (), ())  # a cut or part of a food: allowed on its own
 
 
-def _curated_forms(path: Path) -> dict[str, Ingredient]:
-    """detection.toml: surface key -> its ingredient (one per entry)."""
+def _curated_forms(path: Path) -> dict[str, tuple[Ingredient, bool]]:
+    """detection.toml: surface key -> its ingredient (one per entry), and whether it is matched exactly as written."""
     data = _load_toml(path)
     forms = data.get("forms")
     if not isinstance(forms, dict):
         raise LexiconError(f"{path}: [forms]: missing or not a table")
     known = load().tags
-    out: dict[str, Ingredient] = {}
+    out: dict[str, tuple[Ingredient, bool]] = {}
     for form, raw in forms.items():
         where = f"{path}: form {form!r}"
         if not isinstance(raw, dict) or set(raw) - _FORM_KEYS or not isinstance(raw.get("why"), str) or not raw["why"]:
@@ -39,8 +39,11 @@ def _curated_forms(path: Path) -> dict[str, Ingredient]:
         maybe = _str_list(raw.get("maybe", []), path, f"form {form!r}", "maybe") if raw.get("maybe") else ()
         if unknown := sorted(set(tags + maybe) - known):
             raise LexiconError(f"{where}: unknown tag {unknown[0]!r}")
+        exact = raw.get("exact", False)
+        if not isinstance(exact, bool):
+            raise LexiconError(f"{where}: exact must be true or false")
         name = key(form)
-        out[name] = Ingredient(name, "detection", "food", (), (), tuple(tags), tuple(maybe))
+        out[name] = (Ingredient(name, "detection", "food", (), (), tuple(tags), tuple(maybe)), exact)
     return out
 
 
@@ -64,11 +67,11 @@ def detection_vocabulary(detection_path: Path = DETECTION_PATH) -> tuple[Mapping
     lex = load()
     surface = dict(lex.surface)
     ingredients: dict[str, Ingredient] = dict(lex.ingredients)
-    for name, ing in _curated_forms(detection_path).items():
+    for name, (ing, exact) in _curated_forms(detection_path).items():
         if name in surface:
             continue  # the pantry vocabulary already decides this form
         ingredients.setdefault(name, ing)
-        for form in (name, *inflections(name)):
+        for form in (name,) if exact else (name, *inflections(name)):
             _add(surface, form, name)
     curated = frozenset(surface)
     for food in off_vocabulary.load():

@@ -894,6 +894,11 @@ def _qualifier_clears(qualifiers: _QualifierMap, words: list[str]) -> frozenset[
     return cleared
 
 
+# Tools whose name is also a cooking verb, and what follows the verb: "merguez grill beautifully", "halloumi grills well"
+_TOOL_VERBS = frozenset(["grill", "press"])
+_HOW_IT_COOKS_RE = re.compile(r"[ \t]+(?:just|well|beautifully|nicely|perfectly|brilliantly|evenly|quickly|better)\b")
+
+
 def _is_equipment(folded: str, end: int, start: int = -1) -> bool:
     """'meat pounder', 'ice cream maker', 'milk pan': the ingredient names the tool's purpose."""
     nxt = _NEXT_WORD_RE.match(folded, end)
@@ -902,6 +907,8 @@ def _is_equipment(folded: str, end: int, start: int = -1) -> bool:
         return tool is not None and tool.group(1) in _EQUIPMENT
     word = nxt.group(1)
     if word in _EQUIPMENT:
+        if word in _TOOL_VERBS and _HOW_IT_COOKS_RE.match(folded, nxt.end()):
+            return False  # "slices of merguez grill just as well": the verb, with how it cooks
         return folded[nxt.end() : nxt.end() + 1] != "-"  # "chicken pan-fried in butter": a hyphen makes a verb
     if word in _PAIRED_TOOLS:
         return start >= 0 and word in _EQUIPMENT_PAIRS.get(folded[start:end], ())
@@ -1003,6 +1010,14 @@ def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredien
 
 
 _Found = list[tuple[int, int, Ingredient]]
+# "steak-cut chips", "steak fries": the shape of a potato chip
+_FRIES_VERB_AFTER = (  # "the steak fries fast": the verb
+    "quickly|fast|in|for|until|till|well|best|better|on|at|a|an|the|nicely|evenly|up|over|under|around|about|hot|beautifully"
+)
+_STEAK_SHAPE_RE = re.compile(
+    r"-cut\b|(?:-|[ \t]+)(?:fries|chips)\b(?![ \t]+(?:" + _FRIES_VERB_AFTER + r")\b)"
+)  # not "the steak fries fast"
+_GLOSS_BEFORE_RE = re.compile(r"[ \t]*\([^()\n]{1,40}\)[ \t]+$")
 
 
 def _is_source_flour(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
@@ -1032,9 +1047,15 @@ def _is_source_bread(words: list[str]) -> bool:
 
 
 def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
-    """ "kingfish steaks", "steaks of rohu", "steaks from the cauliflower": a slice of an allowed, non-meat food."""
+    """ "kingfish steaks", "steaks of rohu", "steaks from the cauliflower": a slice of an allowed, non-meat food;
+    "4 hilsa (ilish) steaks", "kingfish (surmai) steaks": the food before a bracketed gloss."""
     s, e, _ = found[i]
-    if i and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
+    glossed = _GLOSS_BEFORE_RE.search(ftext, max(0, s - 48), s) if i and ftext[s - 2 : s - 1] == ")" else None
+    if glossed is not None:  # only a fish's gloss: not "fry the onions (until soft) steaks go in next"
+        source = next((f[2] for f in reversed(found[:i]) if f[1] == glossed.start()), None)
+        if source is None or _SEAFOOD_TAGS.isdisjoint(source.tags):
+            return False
+    elif i and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
         source = found[i - 1][2]
     elif i + 1 < len(found) and _STEAK_SOURCE_RE.match(ftext[e : found[i + 1][0]]):
         source = found[i + 1][2]
@@ -1050,8 +1071,10 @@ def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step:
     for j in range(i - 1, max(-1, i - 4), -1):  # "crab (brown and WHITE meat)": a word between may be a food form
         prev = found[j][2]
         gap = ftext[found[j][1] : found[i][0]]
-        if "\n" in gap or _MEAT_TAGS.intersection(prev.tags) or (";" in gap and j < i - 1):
-            return False  # "...; shred the hock and pick out the meat": another mention in a later clause
+        if "\n" in gap or _MEAT_TAGS.intersection(prev.tags) or (";" in gap and _named_after(found, j, i, gap.rfind(";"))):
+            # "...; shred the hock and pick out the meat": another mention in a later clause (not "steam the clams open in
+            # water; pick out the meat", where the water is in the clams' clause)
+            return False
         if gap[-2:] == ", " and "coconut" in ftext[found[j][0] : found[j][1]] and "and" not in gap:
             after = _NEXT_WORD_RE.match(ftext, found[i][1])  # "meat scraped into strips", "meat grated"
             return after is not None and after.group(1).endswith("ed")
@@ -1073,6 +1096,12 @@ def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step:
                 return False
             return in_bracket or bool(words and words[0] in _FLESH_WORDS)
     return False
+
+
+def _named_after(found: _Found, j: int, i: int, offset: int) -> bool:
+    """Whether a mention between found[j] and found[i] comes after ``offset`` characters of the gap between them."""
+    cut = found[j][1] + offset
+    return any(found[k][0] > cut for k in range(j + 1, i))
 
 
 _OTHER_FOOD_GAP = frozenset(["or", "nor", "plus", "leftover", "leftovers", "other", "extra", "any", "some", "also"])
@@ -1823,6 +1852,13 @@ def _read_mention(
         if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
             return reading
+        if (
+            (head == "chicken" and _CHICKEN_FRIED_RE.match(ftext, e))
+            or (head == "crackling" and _is_crackling_sound(words))
+            or (head in _RIB_WORDS and _is_leaf_rib(ftext, i, found, words))
+        ):
+            reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken-Fried Steak", "dry and crackling"
+            return reading
     if (
         (spaced and _suffix_clears(ftext, e))
         or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
@@ -1835,7 +1871,7 @@ def _read_mention(
         or (ctx.has_allergy and spaced and _ALLERGY_PAIR_RE.match(ftext, e) is not None)
         or (spaced and _DIFFERENT_AFTER_RE.match(ftext, e) is not None)
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
-        or (ing.name == "steak" and _is_cut_from(ftext, i, found, offences))
+        or (ing.name == "steak" and (_STEAK_SHAPE_RE.match(ftext, e) is not None or _is_cut_from(ftext, i, found, offences)))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
         or (after == "," and len(own) == 1 and _names_a_listed_kind(ftext, e, head, offences))
         or (head == "crema" and len(own) == 1 and _is_cream_of_dish(ftext, i, found, offences))
@@ -1973,7 +2009,46 @@ _SUGAR_CARAMEL_RE = re.compile(
     # "Melt the sugar in the pot until it turns the colour of strong tea"
     r"|\b(?:melt|cook|heat|boil)[a-z]*[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?sugar\b[^\n.]*\b(?:amber|caramel|colour|color)\b"
 )
-_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS
+# "Chicken-Fried Steak", "chicken fried steak": a way of frying a steak (not "chicken-fried rice" or "chicken fried rice")
+_CHICKEN_FRIED_RE = re.compile(r"(?:-|[ \t]+)fried[ \t]+steaks?\b")
+# "until the rice is dry and crackling at the bottom", "the oil starts crackling": the sound, not pork crackling (not
+# "roast until crackling forms", "the best bit is crackling")
+_CRACKLING_VERB_LEADS = frozenset(["start", "starts", "started", "begins", "keeps", "stops"])
+_CRACKLING_SOUND_PAIRS = frozenset(["dry", "crisp", "hot", "sizzling", "popping", "spitting", "bubbling", "hissing", "golden"])
+
+
+def _is_crackling_sound(words: list[str]) -> bool:
+    if words[:1] == ["and"]:
+        return words[1:2] != [] and words[1] in _CRACKLING_SOUND_PAIRS
+    return words[:1] != [] and words[0] in _CRACKLING_VERB_LEADS
+
+
+# The ribs of a leaf: "2 ribs celery", "chard ribs", "peel off 12 leaves, shaving the thick ribs" (not "sticky rhubarb
+# ribs", "thick ribs ... serve with kale")
+_RIB_WORDS = frozenset(["rib", "ribs"])
+_LEAVES = r"(?:celery|chard|kale|cabbages?|lettuces?|collards?|leaf|leaves|bok[ \t]+choy|pak[ \t]+choi)"
+_LEAF_RIB_LEADS = frozenset(["thick", "tough", "central", "hard", "woody", "stringy", "fibrous", "their", "its", "stalky"])
+_LEAF_AFTER_RE = re.compile(r"[ \t]+(?:of[ \t]+(?:the[ \t]+|each[ \t]+)?)?" + _LEAVES + r"(?![^\W_]|-|[ \t]+(?:salt|seeds?)\b)")
+_LEAF_BEFORE_RE = re.compile(r"\b" + _LEAVES + r"\b[^.!?;\n]{0,60}$")
+_LEAF_WORD_RE = re.compile(_LEAVES)
+
+
+def _is_leaf_rib(ftext: str, i: int, found: _Found, words: list[str]) -> bool:
+    s, e, _ = found[i]
+    if _LEAF_AFTER_RE.match(ftext, e):
+        return True  # "2 ribs celery", "the ribs of the chard"
+    if words[:1] and _LEAF_WORD_RE.fullmatch(words[0]):
+        return True  # "chard ribs", "slice the kale ribs"
+    # "peel off 12 leaves, shaving the thick ribs": leaves earlier in the sentence and no meat anywhere in the text
+    return (
+        words[:1] != []
+        and words[0] in _LEAF_RIB_LEADS
+        and _LEAF_BEFORE_RE.search(ftext, max(0, s - 80), s) is not None
+        and not any(j != i and _MEAT_TAGS & set(ing.tags) for j, (_, _, ing) in enumerate(found))
+    )
+
+
+_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | {"chicken", "crackling"}
 
 
 def _is_toast_noun(ftext: str, s: int, e: int, words: list[str]) -> bool:
@@ -2549,6 +2624,8 @@ _NOT_FLESH_HEADS = frozenset(
     ["stock", "broth", "sauce", "powder", "fat", "gravy", "paste", "oil", "cube", "cubes", "bouillon", "lard", "dripping"]
     + ["gelatine", "gelatin", "flakes", "granules", "extract"]
 )
+# A part word that is also a tool: "the rack" is a listed meat's, not the rack in the fish kettle under a listed salmon
+_TOOL_PARTS = frozenset(["rack"])
 _NOODLE_KINDS = ("noodles", "vermicelli", "soba", "udon", "ramen", "somen")
 
 
@@ -2613,6 +2690,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
             plant_named = r.reported()[0] > r.start  # an allowed food names it: "Beetroot Burgers"
             if (
                 plant_named
+                or (r.head == "pesto" and _seed_pesto(ftext, readings, r))  # "Sunflower Seed and Basil Pesto"
                 or not set(r.remaining) & set(r.ingredient.tags)
                 or r.head in defined_later
                 or set(r.remaining) <= title_defined
@@ -2649,6 +2727,29 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
                 and not r.listed(lines)
             ):
                 r.remaining = ()
+
+
+_NUTS = frozenset(["tree-nut", "peanut"])
+
+
+def _seed_pesto(ftext: str, readings: list[_Reading], r: _Reading) -> bool:
+    """ "Pumpkin Seed and Coriander Pesto": an allowed seed joined by "and" to a pesto named for its herb is what the
+    pesto is made of (not "Walnut Pesto", nor "Sesame Seed Crusted Tofu with Walnut Pesto")."""
+    if len(r.words) > 2 or any(_names_a_nut(w) for w in r.words[:-1]):
+        return False
+    return any(
+        not x.remaining and x.words[-1:] in (("seed",), ("seeds",)) and _SEED_AND_RE.fullmatch(ftext, x.end, r.start) is not None
+        for x in readings
+        if x.end <= r.start
+    )
+
+
+_SEED_AND_RE = re.compile(r"[ \t]*(?:and|&|,)[ \t]*")
+
+
+def _names_a_nut(word: str) -> bool:
+    ing = detection().by_form.get(word)
+    return ing is not None and not _NUTS.isdisjoint(ing.tags)
 
 
 # Title dishes named for how they are made from their list, not for one food: the listed components are the spans.
@@ -2851,6 +2952,10 @@ def _after_genuine(ftext: str, start: int) -> bool:
     return start > 4 and ftext[start - 2] in "lry" and _GENUINE_RE.search(ftext, max(0, start - 10), start) is not None
 
 
+# Another word for the same food, for finding what it refers to.
+_SAME_FOOD_HEADS = {"bangers": ("sausages", "sausage"), "banger": ("sausage", "sausages")}
+
+
 class _References:
     """The readings of one text indexed for finding what a bare mention refers to."""
 
@@ -2891,6 +2996,9 @@ class _References:
         if r.head == "fat" and len(r.words) == 1 and not r.offends and self._own_fat(r):
             return
         same = self.listed_bad.get(r.ingredient.name) if r.offends else None
+        if r.offends and not same and r.head in _SAME_FOOD_HEADS:  # "Bangers and Mash" over "8 vegetarian sausages"
+            kin = _SAME_FOOD_HEADS[r.head]
+            same = [x for xs in self.listed_bad.values() for x in xs if x.head in kin]
         if same:
             if self._names_the_listed(r, same):
                 r.remaining = ()
@@ -2972,6 +3080,8 @@ class _References:
             and self.ftext[r.end : r.end + 4] != " of "
         ):
             flesh = [x for x in self.readings if _is_listed_flesh(x, self.lines)]
+            if r.head in _TOOL_PARTS:  # "the rack" of listed baby back ribs, not of a listed salmon
+                flesh = [x for x in flesh if not _MEAT_TAGS.isdisjoint(x.ingredient.tags)]
             # "the breasts" after pheasants (allowed) and bacon: whose breasts is unclear, so no verdict
             longer = flesh if all(x.remaining for x in flesh) else []
         if (

@@ -222,6 +222,24 @@ def test_diet_validation_names_file_and_diet(tmp_path):
     assert "bad_diets.toml" in str(err.value) and "diet 'halal'" in str(err.value) and "'pork'" in str(err.value)
 
 
+def test_detection_form_validation_names_file_and_form(tmp_path):
+    from plugin.diet.detection import _curated_forms
+
+    bad = _write(tmp_path, "bad_detection.toml", '[forms]\n"bitters" = { tags = ["alcohol"], exact = "yes", why = "w" }\n')
+    with pytest.raises(LexiconError) as err:
+        _curated_forms(bad)
+    assert str(err.value) == f"{bad}: form 'bitters': exact must be true or false"
+
+
+def test_exact_detection_form_has_no_inflections():
+    """ "bitters" (cocktail bitters) is alcohol; "bitter", the taste, is no food."""
+    assert [v.term for v in find_violations("a few dashes of Angostura bitters, then the bitters again", "halal")] == [
+        "Angostura bitters",
+        "bitters",
+    ]
+    assert find_violations("a bitter, smoky mauby drink", "halal") == []
+
+
 def test_oracle_beats_the_seeds_substring_check():
     results = evaluate()
     oracle, naive = results["oracle (plugin.diet)"], results["naive substring (seed)"]
