@@ -1856,6 +1856,7 @@ def _read_mention(
             (head == "chicken" and _CHICKEN_FRIED_RE.match(ftext, e))
             or (head == "crackling" and _is_crackling_sound(words))
             or (head in _RIB_WORDS and _is_leaf_rib(ftext, i, found, words))
+            or (head in _MERINGUES and _AQUAFABA_FOR_RE.search(ftext, max(0, s - 70), s) is not None)
         ):
             reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken-Fried Steak", "dry and crackling"
             return reading
@@ -1950,6 +1951,9 @@ def _read_mention(
         return reading
     if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
+        return reading
+    if spaced and words[:1] == ["as"] and _AS_IT_WOULD_RE.match(ftext, e) is not None:
+        reading.remaining, reading.exempt = (), True  # "gram flour sets the potatoes just as eggs would": a comparison
         return reading
     cleared = _qualifier_clears(qualifiers, words)
     if not cleared and len(words) > 1 and (words[0] == "or" or words[1] == "or"):
@@ -2048,7 +2052,13 @@ def _is_leaf_rib(ftext: str, i: int, found: _Found, words: list[str]) -> bool:
     )
 
 
-_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | {"chicken", "crackling"}
+# "keep the aquafaba for meringues": meringues of the egg-white stand-in (not "100 g caster sugar for meringues")
+_MERINGUES = frozenset(["meringue", "meringues"])
+_AQUAFABA_FOR_RE = re.compile(
+    r"\b(?:aquafaba|chickpea[ \t]+(?:water|brine|liquid))\b[^.;:!?\n]{0,40}\bfor[ \t]+(?:the[ \t]+|your[ \t]+|a[ \t]+)?$"
+)
+
+_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | _MERINGUES | {"chicken", "crackling"}
 
 
 def _is_toast_noun(ftext: str, s: int, e: int, words: list[str]) -> bool:
@@ -2263,6 +2273,8 @@ _VERSION_LEADS = frozenset(["on", "of"])
 _VERSION_NOUNS = frozenset(v[1] for v in _VERSION_OF)
 # "with beef it would be a cottage pie", "with cream it'd be heavier": what the dish would be, not what it is
 _WOULD_AFTER_RE = re.compile(r"[ \t]+(?:it|this|that)(?:[ \t]+would|['\u2019]d)\b")
+# "just as eggs would.", "as butter does in a roux": the modal ends the comparison (not "as yoghurt would curdle")
+_AS_IT_WOULD_RE = re.compile(r"[ \t]+(?:would|do|does|did|could)(?=[ \t]*(?:[.,;:!?)\n]|$)|[ \t]+(?:in|with|here|too)\b)")
 
 
 # "tofu does the paneer's job", "tempeh takes the bacon's place": the mention names what another food stands in for
@@ -2937,9 +2949,21 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
                 r.ingredient is PART
                 and len(r.words) == 1
                 and (_part_after_the(ftext, r.start) or _EACH_LEAD_RE.search(ftext, max(0, r.start - 6), r.start))
-            )  # "the cheeks", "each breast"
+                and not (r.head in _VERB_PARTS and _opens_clause(ftext, r.start) and _PART_VERB_AFTER_RE.match(ftext, r.end))
+            )  # "the cheeks", "each breast" (not "strip the meat from the bone and chop it")
         )
     ]
+
+
+# Part words that are also verbs, and what follows the verb: "chop it finely", "joint the chicken"
+_VERB_PARTS = frozenset(["chop", "joint"])
+_PART_VERB_AFTER_RE = re.compile(r"[ \t]+(?:it|them|the|into|finely|roughly|coarsely|up|everything)\b")
+_CLAUSE_OPENING_RE = re.compile(r"(?:^|[,;:.!?\n]|\b(?:and|then|or))[ \t]*$")
+
+
+def _opens_clause(ftext: str, start: int) -> bool:
+    """ "... from the bone and chop it", "Chop it finely": a verb opens its clause (not "slice each chop into strips")."""
+    return _CLAUSE_OPENING_RE.search(ftext, max(0, start - 8), start) is not None
 
 
 _ALTERNATIVE_BEFORE_RE = re.compile(r"\bor[ \t]+$")
@@ -3463,6 +3487,73 @@ def _is_place(ftext: str, start: int) -> bool:
     return _PLACE_LEAD_RE.search(ftext, max(0, start - 12), start) is not None
 
 
+# A sub-list's header names the mixture its lines make: "Frangipane: 125 g butter, 125 g sugar, 2 eggs, 125 g ground
+# almonds", "For the pastry:" over the lines below it.
+_HEADER_RE = re.compile(r"[ \t]*(?:for[ \t]+(?:the[ \t]+)?)?([^:\n]{1,40}):[ \t]*(.*)", re.I)
+
+
+# Mixtures named for what they are, not for a recipe: the sub-list says what this one is made of
+_MIXTURE_HEADS = frozenset(["pastry", "dough", "batter", "crust", "shortcrust"])
+# "the frangipane", "the beaten frangipane": the one the sub-list made (not "the bought frangipane")
+_THE_MADE_RE = re.compile(r"\bthe[ \t]+(?!(?:bought|ready|readymade|store|jarred|packet|other)\b)(?:[^\W\d_]+[ \t]+)?$")
+
+
+def _judge_sublist_headers(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
+    """A header's mixture is what its sub-list makes it, and so is "the frangipane" of the steps: an offence its usual
+    recipe has ("frangipane" may hold flour) that none of its own lines carries is not in this one; one it only may have
+    ("pastry" may be wheat) that its lines carry ("Pastry: 200 g plain flour, ...") is. A sub-list names at least two
+    foods ("Chicken: 500 g, diced" is an ingredient line, not a header), and flesh is never read away."""
+    made: dict[str, tuple[int, set[str]]] = {}  # ingredient -> (where its sub-list ends, what its lines carry)
+    for r in readings:
+        if not (r.remaining or (r.head in _MIXTURE_HEADS and r.ingredient.maybe and not r.exempt)):
+            continue
+        name = r.ingredient.name
+        if name in made:
+            if len(r.words) == 1 and r.start > made[name][0] and _THE_MADE_RE.search(ftext, max(0, r.start - 24), r.start):
+                _made_of(r, made[name][1])  # "spread the frangipane over the jam" (not "400 g bought frangipane")
+            continue
+        line_start = ftext.rfind("\n", 0, r.start) + 1
+        header = _HEADER_RE.match(ftext, line_start)
+        if header is None or not header.start(1) <= r.start < header.end(1) or "\n" in ftext[header.start(1) : header.end(1)]:
+            continue
+        block = _sublist_span(ftext, header, lines)
+        if block is None:
+            continue
+        inside = [x for x in readings if block[0] <= x.start < block[1]]
+        if len({x.ingredient.name for x in inside if x.ingredient is not PART}) < 2:
+            continue
+        carried = {t for x in inside for t in x.remaining}
+        _made_of(r, carried)
+        made[name] = (block[1], carried)
+
+
+def _made_of(r: _Reading, carried: set[str]) -> None:
+    kept = tuple(t for t in r.remaining if t in carried or t in _FLESH_TAGS)
+    if not r.exempt and r.head in _MIXTURE_HEADS:  # a named product ("teriyaki sauce" over its mirin) keeps its verdict
+        kept += tuple(t for t in r.ingredient.maybe if t in carried and t not in kept)
+    r.remaining = kept
+
+
+def _sublist_span(ftext: str, header: re.Match[str], lines: _Lines) -> tuple[int, int] | None:
+    """Where the header's sub-list lies: from the rest of its line (when a quantity opens it and a comma lists more) or
+    the line below a header that ends its line, down to a blank line, a numbered step or the next header. A line of
+    method inside the block only widens it: what the sub-list may carry is never narrowed by where it stops."""
+    rest = header.group(2)
+    if rest and not (_QUANTITY_LINE_RE.match(rest) and "," in rest):
+        return None
+    start = header.start(2) if rest else header.end() + 1
+    end = header.end() + 1
+    while end < len(ftext):
+        line_end = ftext.find("\n", end)
+        line_end = len(ftext) if line_end < 0 else line_end
+        line = ftext[end:line_end]
+        if not line.strip() or line.rstrip().endswith(":") or _STEP_LINE_RE.match(line) or _HEADER_RE.fullmatch(line):
+            break
+        end = line_end + 1
+    end = min(end, len(ftext))
+    return (start, end) if end > start else None
+
+
 def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Violation]:
     """Mentions of foods that ``diet`` forbids, ordered by position.
 
@@ -3495,6 +3586,8 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
         _follow_sources(ftext, readings, offences, "animal rennet" in _offences(diet, False))
     title_cleared = _clear_in_title(ftext, readings, qualifiers, lines)
     _judge_composites(ftext, readings, lines)
+    if ":" in ftext:
+        _judge_sublist_headers(ftext, readings, lines)
     _resolve_references(ftext, readings, lines)
     _clear_unlisted_dishes(ftext, readings, lines, title_cleared)
     _follow_definitions(readings, lines)
