@@ -1894,8 +1894,12 @@ def _read_mention(
         if head in _MADE_DISHES and len(own) <= 2 and i and _is_made_for(ftext, words, found[i - 1][1], s):
             reading.remaining, reading.exempt = (), True  # "150 ml red wine for the gravy": what it is made from decides
             return reading
-        if len(own) == 1 and head in _FOOD_GROUPS and _is_eaters_condition(words):
-            reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...": a condition on the eaters
+        if (
+            len(own) == 1
+            and head in _FOOD_GROUPS
+            and (_is_eaters_condition(words) or (words[:1] == ["if"] and _NO_ISSUE_AFTER_RE.match(ftext, e) is not None))
+        ):
+            reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...", "if dairy isn't an issue": the eaters
             return reading
     if head in _STOCK_AND_OYSTER:  # one set test for the three rules below
         if (
@@ -1951,6 +1955,17 @@ def _read_mention(
         return reading
     if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
+        return reading
+    if (
+        "off" in words[:3]
+        and _LEAVE_OFF_RE.search(ftext, max(0, s - 40), s)
+        and not _LATER_AFTER_RE.match(ftext, e)
+        and not _is_double_negative(ftext, s)  # "never leave off the butter"
+    ):
+        reading.remaining, reading.exempt = (), True  # "I leave off the usual cheese": a topping left off
+        return reading
+    if spaced and words[:2] == ["way", "the"] and words[2:3] and words[2].endswith("ed") and _WAY_IT_IS_RE.match(ftext, e):
+        reading.remaining, reading.exempt = (), True  # "tofu glazed the way pork belly usually is": a comparison
         return reading
     if spaced and words[:1] == ["as"] and _AS_IT_WOULD_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "gram flour sets the potatoes just as eggs would": a comparison
@@ -2172,6 +2187,11 @@ _EATERS_LEADS = frozenset(["if", "when", "whoever", "anyone"])
 _CONTEXT_HEADS = _MADE_DISHES | _FOOD_GROUPS | frozenset(["flatbread", "flatbreads", "roti", "rotis"])
 
 
+_NO_ISSUE_AFTER_RE = re.compile(
+    r"[ \t]+(?:isn['\u2019]t|is[ \t]+not|is[ \t]+no|aren['\u2019]t|are[ \t]+not)[ \t]+(?:an?[ \t]+)?(?:issue|problem|concern)\b"
+)
+
+
 def _is_eaters_condition(words: list[str]) -> bool:
     """ "if you eat", "if you do eat", "if your family eats", "anyone who can eat": the eaters' diet as a condition."""
     if not words or words[0] not in ("eat", "eats"):
@@ -2273,6 +2293,18 @@ _VERSION_LEADS = frozenset(["on", "of"])
 _VERSION_NOUNS = frozenset(v[1] for v in _VERSION_OF)
 # "with beef it would be a cottage pie", "with cream it'd be heavier": what the dish would be, not what it is
 _WOULD_AFTER_RE = re.compile(r"[ \t]+(?:it|this|that)(?:[ \t]+would|['\u2019]d)\b")
+# "nobody at our taco night missed the cod", "no one will miss the eggs": what the dish does without
+# "I leave off the usual cheese" (not "leave off the bacon until the last 5 minutes", "... if you like")
+_LEAVE_OFF_RE = re.compile(r"\bleav(?:e|ing)[ \t]+off[ \t]+(?:the[ \t]+)?(?:(?:usual|customary|traditional)[ \t]+)?$")
+_LATER_AFTER_RE = re.compile(
+    r"[^.;:!?\n]{0,60}?\b(?:until|till|later|last|end|before[ \t]+serving|at[ \t]+the[ \t]+table|if[ \t]+you|then)\b"
+)
+# "glazed the way pork belly usually is,": a manner compared, after the participle it describes (not "the way butter is
+# rubbed in", "I love the way bacon fat flavours the beans")
+_WAY_IT_IS_RE = re.compile(
+    r"[ \t]+(?:(?:usually|normally|typically|traditionally|often|always)[ \t]+)?(?:is|are|would[ \t]+be)"
+    r"(?=[ \t]*(?:[.,;:!?)\n]|$))"
+)
 # "just as eggs would.", "as butter does in a roux": the modal ends the comparison (not "as yoghurt would curdle")
 _AS_IT_WOULD_RE = re.compile(r"[ \t]+(?:would|do|does|did|could)(?=[ \t]*(?:[.,;:!?)\n]|$)|[ \t]+(?:in|with|here|too)\b)")
 
@@ -2695,8 +2727,10 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     title_defined = {t for x in readings if x.defines and x.offends and x.start < title_end for t in x.ingredient.tags}
     misnamed = ("despite" in ftext or "spite" in ftext) and _MISNAMED_RE.search(ftext) is not None
     misnamed_dishes: set[str] = set()
+    # "Pork and Fennel Sausages" over a listed pork shoulder: the sausages' meat is that pork (not over hog casings)
+    carried = listed_offences | _MEAT_TAGS if any(_is_listed_meat(x) for x in listed) else listed_offences
     for r in unlisted:
-        if set(r.remaining) & listed_offences:
+        if set(r.remaining) & carried:
             continue
         if r.start < title_end:
             plant_named = r.reported()[0] > r.start  # an allowed food names it: "Beetroot Burgers"
@@ -2762,6 +2796,13 @@ _SEED_AND_RE = re.compile(r"[ \t]*(?:and|&|,)[ \t]*")
 def _names_a_nut(word: str) -> bool:
     ing = detection().by_form.get(word)
     return ing is not None and not _NUTS.isdisjoint(ing.tags)
+
+
+def _is_listed_meat(x: _Reading) -> bool:
+    return not _MEAT_TAGS.isdisjoint(x.remaining) and x.head not in _NOT_FLESH_HEADS and x.head not in _CASINGS
+
+
+_CASINGS = frozenset(["casing", "casings", "skins"])
 
 
 # Title dishes named for how they are made from their list, not for one food: the listed components are the spans.
