@@ -1010,6 +1010,24 @@ def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredien
 
 
 _Found = list[tuple[int, int, Ingredient]]
+_IN_STEAKS_BEFORE_RE = re.compile(r"[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+$")
+
+
+def _fish_earlier_on_line(ftext: str, i: int, found: _Found) -> bool:
+    """The food a listed line cuts "in steaks" is its fish: the line's foods are all fish, and the last of them ends
+    the words before ", in steaks" (not "2 mackerel, 600 g tri-tip, in steaks", an unknown cut between)."""
+    line_start = ftext.rfind("\n", 0, found[i][0]) + 1
+    earlier = [f for f in found[:i] if f[0] >= line_start]
+    if not earlier or any(_SEAFOOD_TAGS.isdisjoint(f[2].tags) for f in earlier):
+        return False
+    gap = ftext[earlier[-1][1] : found[i][0]]
+    return _FISH_GAP_TO_STEAKS_RE.fullmatch(gap) is not None
+
+
+# ") , in ", ", cut into ": only a gloss's closing bracket between the fish and its cut
+_FISH_GAP_TO_STEAKS_RE = re.compile(r"\)?[ \t]*[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+")
+
+
 # "steak-cut chips", "steak fries": the shape of a potato chip
 _FRIES_VERB_AFTER = (  # "the steak fries fast": the verb
     "quickly|fast|in|for|until|till|well|best|better|on|at|a|an|the|nicely|evenly|up|over|under|around|about|hot|beautifully"
@@ -1051,6 +1069,8 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
     "4 hilsa (ilish) steaks", "kingfish (surmai) steaks": the food before a bracketed gloss."""
     s, e, _ = found[i]
     glossed = _GLOSS_BEFORE_RE.search(ftext, max(0, s - 48), s) if i and ftext[s - 2 : s - 1] == ")" else None
+    if i and _IN_STEAKS_BEFORE_RE.search(ftext, max(0, s - 12), s):  # "600 g white fish (seer or kingfish), in steaks"
+        return _fish_earlier_on_line(ftext, i, found)
     if glossed is not None:  # only a fish's gloss: not "fry the onions (until soft) steaks go in next"
         source = next((f[2] for f in reversed(found[:i]) if f[1] == glossed.start()), None)
         if source is None or _SEAFOOD_TAGS.isdisjoint(source.tags):
@@ -1897,7 +1917,11 @@ def _read_mention(
         if (
             len(own) == 1
             and head in _FOOD_GROUPS
-            and (_is_eaters_condition(words) or (words[:1] == ["if"] and _NO_ISSUE_AFTER_RE.match(ftext, e) is not None))
+            and (
+                _is_eaters_condition(words)
+                or (words[:1] == ["if"] and _NO_ISSUE_AFTER_RE.match(ftext, e) is not None)
+                or (words[:3] in (["about", "bothered", "not"], ["about", "fussed", "not"]) and ftext[e : e + 1] == "?")
+            )
         ):
             reading.remaining, reading.exempt = (), True  # "If you eat dairy, ...", "if dairy isn't an issue": the eaters
             return reading
@@ -3490,13 +3514,23 @@ _HALAL_SOURCED = frozenset(["meat", "poultry", "pork"])  # meat of a halal sourc
 
 
 def _says_halal_source(ftext: str) -> bool:
-    """A halal source stated, not denied: "no halal butcher nearby? supermarket braising steak will do" names none."""
+    """A halal source stated, not denied: "no halal butcher nearby? supermarket braising steak will do", "the halal
+    butcher was shut, so ... (not halal-certified)" and "from the supermarket rather than the halal butcher" name none."""
+    if _HALAL_DENIED_RE.search(ftext):
+        return False
     return any(
-        _NO_SOURCE_BEFORE_RE.search(ftext, max(0, m.start() - 16), m.start()) is None for m in _HALAL_SOURCE_RE.finditer(ftext)
+        _NO_SOURCE_BEFORE_RE.search(ftext, max(0, m.start() - 24), m.start()) is None
+        and _SOURCE_UNUSED_AFTER_RE.match(ftext, m.end()) is None
+        for m in _HALAL_SOURCE_RE.finditer(ftext)
     )
 
 
-_NO_SOURCE_BEFORE_RE = re.compile(r"\b(?:no|not|without|never|isn.?t|there.?s[ \t]+no)[ \t]+(?:a[ \t]+|an[ \t]+|any[ \t]+)?$")
+_NO_SOURCE_BEFORE_RE = re.compile(
+    r"\b(?:no|not|without|never|isn.?t|there.?s[ \t]+no|rather[ \t]+than|instead[ \t]+of)[ \t]+"
+    r"(?:a[ \t]+|an[ \t]+|any[ \t]+|the[ \t]+|my[ \t]+|our[ \t]+)?$"
+)
+_SOURCE_UNUSED_AFTER_RE = re.compile(r"[ \t]+(?:was|is|were|being)[ \t]+(?:shut|closed|out)\b")
+_HALAL_DENIED_RE = re.compile(r"\b(?:not|isn.?t|non|un)[ \t\-]+(?:halal|zabiha)\b")
 
 
 # the unqualified words but "regular" ("1 kg regular beef mince" says its fat, not its source)
