@@ -30,11 +30,11 @@ CASES_DIR = Path(__file__).with_name("cases") / "realworld"
 REPORT_PATH = Path(__file__).with_name("REALWORLD_BENCHMARK.md")
 REPORT_HEAD = """# The oracle on real-world-style text
 
-13,063 cases (ingredient lines and whole recipes) written for this project by contributors who did not see
+13,504 cases (ingredient lines and whole recipes) written for this project by contributors who did not see
 the oracle's code or vocabulary (`cases/realworld/README.md`: licence CC0-1.0, the policy used, the label
 format). The oracle was tuned on `dev`; each held-out set was scored once, after all tuning before it, and
-then used for the next round of tuning, so every table below shows the oracle after it was tuned on that set
-(heldout29 too, in round 29); the once-scored figures are here:
+then used for the next round of tuning, so only the newest set's table (heldout30) is held out; the others show
+the once-scored figures here:
 `heldout` (scored once: F1 0.943, span recall 0.923, 6.9% false alarms on compliant recipes),
 `heldout2` (F1 0.937, span recall 0.943, 15.4%), `heldout3` (F1 0.959, span recall 0.959, 8.7%),
 `heldout4` (482 cases, F1 0.945, span recall 0.914, 12.6%; tuned on in round 5: 0.986, 0.988, 2.6%),
@@ -86,8 +86,10 @@ vegetarian span recall and vegan F1 under the bar; tuned on in round 27: 0.993, 
 without the headnote rule; every diet but nut-free under the bar; tuned on in round 28: 0.988, 0.987, 3.4% (5/147)),
 and `heldout29` (441 cases, the same brief, scored once after round 28 and its review: F1 0.978, span recall 0.971,
 7.4% (11/148); 11.5% without the headnote rule; gluten-free, halal and vegan under the bar; tuned on in round 29:
-0.980, 0.990, 6.8% (10/148); no newer set exists).
-Across the twenty-nine held-out sets the oracle scored F1 0.93-0.99 and span recall 0.91-0.99 on text it had not seen,
+0.980, 0.990, 6.8% (10/148)), and `heldout30` (441 cases, the same brief, scored once after round 29 and its review,
+never tuned on: F1 0.989, span recall 0.991, 3.4% (5/145); 6.9% without the headnote rule; nut-free span recall
+(0.979) and the false alarms miss the bar; its table below is the held-out one).
+Across the thirty held-out sets the oracle scored F1 0.93-0.99 and span recall 0.91-0.99 on text it had not seen,
 with 3-19% false alarms on compliant recipes.
 Regenerate with `python -m plugin.tests.diet.realworld_benchmark --write`.
 
@@ -123,6 +125,7 @@ SPLITS = (
     "heldout27",
     "heldout28",
     "heldout29",
+    "heldout30",
 )
 BASELINE_REV = "1ad8a52"  # the oracle before issue 10 (after the restructure, same verdicts as before it)
 Span = tuple[int, int]
