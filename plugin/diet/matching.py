@@ -334,9 +334,12 @@ _SOURCE_LIST_GAP_RE = re.compile(r"(?:'s|s')?[ \t]*(?:,|and|or|&)[ \t]*(?:(?:and
 # "substitute tofu FOR chicken", "swap oat milk FOR the milk": the object after "for" is replaced.
 _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
 # "the chicken can be replaced with tofu", "chicken, or swap in tofu": the mention itself is the replaced one.
+# "where nuts are banned", "eggs aren't allowed": a food the text rules out
 _POSTFIX_SWAP_RE = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:(?:can|could|may|might)[ \t]+be|are|is|were|was|get|gets)[ \t]+"
-    r"(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out)\b"
+    r"[ \t]*(?:,[ \t]*)?(?:(?:(?:can|could|may|might)[ \t]+be|are|is|were|was|get|gets)[ \t]+"
+    r"(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out|banned|forbidden|off[ \t\-]limits"
+    r"|not[ \t]+(?:allowed|permitted))"
+    r"|(?:are|is|were|was)n[\u2019']?t[ \t]+(?:allowed|permitted))\b"
 )
 
 _OMIT_VERBS = frozenset(["skip", "omit", "avoid", "exclude"])
@@ -382,7 +385,11 @@ _TASTE_NOUNS = frozenset(
 # what a food feels like, only after "all the" or "the same": "portobello caps have all the chew of skirt steak" (not
 # "for the salty bite of bacon, add 4 rashers", "a bite of Stilton")
 _FEEL_NOUNS = frozenset(["chew", "bite", "heft"])
-_AS_AS_WORDS = frozenset(["thin", "fine", "dark", "smooth", "crisp", "soft", "pale", "firm", "rich", "salty", "sweet"])
+_AS_AS_WORDS = frozenset(
+    ["thin", "fine", "dark", "smooth", "crisp", "soft", "pale", "firm", "rich", "salty", "sweet", "gooey", "creamy", "cheesy"]
+    + ["crunchy", "tender", "fluffy", "silky", "thick", "chewy", "sticky", "juicy", "flaky", "hearty", "meaty", "golden"]
+    + ["satisfying", "indulgent", "comforting", "moreish", "good", "light", "savoury", "savory", "luscious", "velvety"]
+)
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
     ["something", "anything", "things", "such", "toppings", "extras", "ingredients", "foods", "proteins", "options"]
@@ -394,6 +401,7 @@ _COMPARE_SKIP = frozenset(
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
+_SHAPE_WORDS = frozenset(["shape", "shapes"])
 _GET_VERBS = frozenset(["get", "expect", "find"])
 _COMPARE_SECOND = _GET_VERBS | {"like"}
 # not "feel": "If you feel like crispy bacon on top" is a wish for the food
@@ -441,7 +449,11 @@ _NOBODY_NOTICES = (
 # A clause about this recipe itself, set against what came before: "; this (vegan) version gets",
 # "; these use only coconut", "; here capers ...", "; now I use" (but not "; we love them").
 # "..., but sunflower seeds make a nut-free version just as good": another food makes this recipe's version
-_MAKES_A_VERSION = r"makes?[ \t]+(?:a|an)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:version|one|swap|alternative)"
+# "..., but toasted sunflower seeds make a pesto everyone at the school picnic can eat": one that all can eat
+_MAKES_A_VERSION = (
+    r"makes?[ \t]+(?:a|an)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:version|one|swap|alternative"
+    r"|[^\W_]+[ \t]+(?:that[ \t]+)?(?:everyone|anyone|everybody|anybody)\b)"
+)
 _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b"
     r"|now[ \t]+(?:i|we)\b"
@@ -1567,7 +1579,10 @@ class _Lines:
         return flag
 
 
-_SENTENCE_END_RE = re.compile(r"([^\W\d_]+)\)?[.!?][ \t]+(?=[^\W\d_])")  # "crumbled. Fry", not "1 lb. beef", "2.5"
+# "crumbled. Fry", not "1 lb. beef", "2.5"; "60 g panko breadcrumbs; toast the crumbs": a step after a semicolon
+_SENTENCE_END_RE = re.compile(
+    r"([^\W\d_]+)\)?(?:[.!?][ \t]+(?=[^\W\d_])|;[ \t]+(?=[^\W\d_]{2,}[ \t]+(?:the|them|it|everything)\b))"
+)
 _SENTENCE_WORD_MIN = 4  # "tbsp.", "oz.", "pkg." are units, not a sentence's last word
 _ABBREVIATIONS = frozenset(["approx", "tbsp", "tbsps", "pkgs"])
 _BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
@@ -1647,6 +1662,8 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
+    if word in _SHAPE_WORDS and folded[max(0, end - 7) : end] == "sausage":
+        return True  # "in long sausage shapes": the shape (not "pasta shapes", which are pasta)
     hyphened = folded[end : nxt.start(1)] == "-"  # a tight hyphen: one word with the food
     if hyphened and word == "eating" and folded[nxt.end(1) : nxt.end(1) + 1] == " ":
         return _next_word(folded, nxt.end(1)) not in _EATING_THINGS  # "my meat-eating brother" (not "eating-apples")
@@ -3250,13 +3267,11 @@ class _References:
         if not heads and not _ANOTHER_BEFORE_RE.search(self.ftext, max(0, r.start - 30), r.start):
             # the title's dish, not "a grilled steak for the meat-eaters" (an indefinite article brings in another food)
             heads = [x for x in longer if x.start < self.title_end and not x.remaining]
-        if (
-            not heads
-            and _after_the(self.ftext, r.start)
-            and not any(x.listed(lines) for x in self.readings)
-            and not _is_equipment(self.ftext, r.end)
-        ):
-            heads = [x for x in longer if x.end <= r.start and x.remaining]
+        if not heads and _after_the(self.ftext, r.start) and not _is_equipment(self.ftext, r.end):
+            if not any(x.listed(lines) for x in self.readings):
+                heads = [x for x in longer if x.end <= r.start and x.remaining]
+            else:  # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock": made in a step
+                heads = [x for x in longer if x.end <= r.start and x.remaining and _after_the(self.ftext, x.start)]
         return heads
 
 
@@ -3573,6 +3588,20 @@ _MIXTURE_HEADS = frozenset(["pastry", "dough", "batter", "crust", "shortcrust"])
 _THE_MADE_RE = re.compile(r"\bthe[ \t]+(?!(?:bought|ready|readymade|store|jarred|packet|other)\b)(?:[^\W\d_]+[ \t]+)?$")
 
 
+_RENNET = ("animal-rennet",)
+# Sauces whose rennet comes only from a cheese the recipe lists ("Cacio e Pepe" is named for its cheese: not here)
+_RENNET_SAUCES = frozenset(["pesto"])
+
+
+def _clear_title_rennet(readings: list[_Reading], lines: _Lines, title_end: int) -> None:
+    """ "Pesto Genovese" over a list that names its Parmigiano-Reggiano: the dish's name only implies the cheese's
+    rennet, and the listed cheese carries the violation."""
+    titled = [r for r in readings if r.start < title_end and r.remaining == _RENNET and r.ingredient.name in _RENNET_SAUCES]
+    if titled and any(x.remaining and "animal-rennet" in x.remaining and x.listed(lines) for x in readings):
+        for r in titled:
+            r.remaining = ()
+
+
 def _judge_sublist_headers(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
     """A header's mixture is what its sub-list makes it, and so is "the frangipane" of the steps: an offence its usual
     recipe has ("frangipane" may hold flour) that none of its own lines carries is not in this one; one it only may have
@@ -3670,6 +3699,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
         _clear_bakes_of_cleared_bread(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
     clear_headnote_stories(folded, readings, _title_end(ftext, lines), lines.is_ingredient_line)
+    _clear_title_rennet(readings, lines, _title_end(ftext, lines))
     if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
         _clear_by_halal_source(ftext, diet, readings)
     if "vanilla" in ftext:
