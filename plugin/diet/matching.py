@@ -338,8 +338,8 @@ _SWAP_VERBS = frozenset(["substitute", "substituting", "sub"])
 _POSTFIX_SWAP_RE = re.compile(
     r"[ \t]*(?:,[ \t]*)?(?:(?:(?:can|could|may|might)[ \t]+be|are|is|were|was|get|gets)[ \t]+"
     r"(?:replaced|swapped|substituted|subbed|omitted|left[ \t]+out|banned|forbidden|off[ \t\-]limits"
-    r"|not[ \t]+(?:allowed|permitted))"
-    r"|(?:are|is|were|was)n[\u2019']?t[ \t]+(?:allowed|permitted))\b"
+    r"|not[ \t]+(?:allowed|permitted)(?![ \t]+to\b))"  # not "the milk is not allowed to boil"
+    r"|(?:are|is|were|was)n[\u2019']?t[ \t]+(?:allowed|permitted)(?![ \t]+to\b))\b"
 )
 
 _OMIT_VERBS = frozenset(["skip", "omit", "avoid", "exclude"])
@@ -402,6 +402,7 @@ _COMPARE_SKIP = frozenset(
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
+_SHAPE_LEADS = frozenset(["long", "thin", "fat", "small", "little", "short", "neat", "into", "in", "a", "of", "as"])
 _GET_VERBS = frozenset(["get", "expect", "find"])
 _COMPARE_SECOND = _GET_VERBS | {"like"}
 # not "feel": "If you feel like crispy bacon on top" is a wish for the food
@@ -452,7 +453,8 @@ _NOBODY_NOTICES = (
 # "..., but toasted sunflower seeds make a pesto everyone at the school picnic can eat": one that all can eat
 _MAKES_A_VERSION = (
     r"makes?[ \t]+(?:a|an)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:version|one|swap|alternative"
-    r"|[^\W_]+[ \t]+(?:that[ \t]+)?(?:everyone|anyone|everybody|anybody)\b)"
+    r"|[^\W_]+[ \t]+(?:that[ \t]+)?(?:everyone|anyone|everybody|anybody)(?:[ \t]+[^\W_]+){0,4}[ \t]+can[ \t]+"
+    r"(?:eat|enjoy|have|share)\b)"
 )
 _SELF_CONTRAST = (
     r"(?:(?:this|my|our)[ \t]+(?:[^\W_]+(?:-[^\W_]+)*[ \t]+)?(?:one|version|recipe)[ \t]+[^\W_]+|these[ \t]+[^\W_]+|here\b"
@@ -1662,8 +1664,8 @@ def _suffix_clears(folded: str, end: int) -> bool:
     word = nxt.group(1)
     if word in _SUFFIX_CLEAR or word in _SIZED or (word in _REMOVED and "-" not in folded[end : nxt.start(1)]):
         return True
-    if word in _SHAPE_WORDS and folded[max(0, end - 7) : end] == "sausage":
-        return True  # "in long sausage shapes": the shape (not "pasta shapes", which are pasta)
+    if word in _SHAPE_WORDS and folded[max(0, end - 7) : end] == "sausage" and _word_before(folded, end - 7) in _SHAPE_LEADS:
+        return True  # "in long sausage shapes": the shape (not "pasta shapes", which are pasta, or "pork sausage shapes")
     hyphened = folded[end : nxt.start(1)] == "-"  # a tight hyphen: one word with the food
     if hyphened and word == "eating" and folded[nxt.end(1) : nxt.end(1) + 1] == " ":
         return _next_word(folded, nxt.end(1)) not in _EATING_THINGS  # "my meat-eating brother" (not "eating-apples")
@@ -1691,6 +1693,14 @@ _NEXT_WORD_RE = re.compile(r"[ \t]+([^\W_]+)")
 def _next_word(folded: str, end: int) -> str | None:
     nxt = _NEXT_WORD_RE.match(folded, end)
     return nxt.group(1) if nxt else None
+
+
+_WORD_BEFORE_RE = re.compile(r"([^\W_]+)[ \t]+$")
+
+
+def _word_before(folded: str, start: int) -> str | None:
+    before = _WORD_BEFORE_RE.search(folded, max(0, start - 20), start)
+    return before.group(1) if before else None
 
 
 # --------------------------------------------------------------------------
@@ -3271,7 +3281,11 @@ class _References:
             if not any(x.listed(lines) for x in self.readings):
                 heads = [x for x in longer if x.end <= r.start and x.remaining]
             else:  # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock": made in a step
-                heads = [x for x in longer if x.end <= r.start and x.remaining and _after_the(self.ftext, x.start)]
+                # (after the list: the headnote's "my mum simmered the beef broth" is another pot)
+                first = min(x.start for x in self.readings if x.listed(lines))
+                heads = [
+                    x for x in longer if first < x.start and x.end <= r.start and x.remaining and _after_the(self.ftext, x.start)
+                ]
         return heads
 
 
@@ -3369,7 +3383,7 @@ def _clear_in_claims(ftext: str, diet: str, readings: list[_Reading], lines: _Li
     cues = _CLAIM_CUES.get(diet, (diet.split("-")[0],))
     if claim is None or not any(c in ftext for c in cues):
         return
-    sentences = []  # (start, end, where a purpose clause's claim starts or -1): found once per text, not per mention
+    sentences = []  # (start, end, where a purpose clause's claim starts or -1, the cue): found once per text
     for cue in cues:
         at = ftext.find(cue)
         while at >= 0:
@@ -3384,15 +3398,19 @@ def _clear_in_claims(ftext: str, diet: str, readings: list[_Reading], lines: _Li
                 # "Swap the couscous for quinoa to make it gluten-free, then scatter with pitta chips": a purpose
                 # clause covers only what comes before it
                 purpose = start + said.start() if _PURPOSE_RE.search(sentence, 0, said.start()) else -1
-                sentences.append((start, end, purpose))
+                sentences.append((start, end, purpose, at))
             at = ftext.find(cue, end + 1)
     if not sentences:
         return
     title_end = _title_end(ftext, lines)
     for r in readings:
         if r.remaining and r.start >= title_end and not r.listed(lines):
-            for start, end, purpose in sentences:
-                if start <= r.start < end and (purpose < 0 or r.start < purpose):
+            # "1 sheet puff pastry (vegan); brush it with milk": a claim on the listed food says nothing of the step
+            # written after it on the same line
+            stepped = lines.is_ingredient_line(r.start)
+            for start, end, purpose, cue_at in sentences:
+                in_claim = start <= r.start < end and (purpose < 0 or r.start < purpose)
+                if in_claim and (not stepped or lines.after_sentence(cue_at)):
                     r.remaining = ()
 
 
