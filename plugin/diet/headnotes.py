@@ -119,7 +119,8 @@ _OFFER_RE = re.compile(
     _words(
         r"serv" + _W,
         r"eaten|eat|ate|topped|topping|finish" + _W,
-        r"comes?[ \t]+with|goes|go[ \t]+with",
+        # not "usually goes into the pan with salted cod" (cooking), but "goes into a crusty baguette" (serving)
+        r"comes?[ \t]+with|goes(?![ \t]+into[ \t]+the[ \t]+(?:pan|pot|wok|oven|dish|mix|batter|dough)\b)|go[ \t]+with",
         r"with[ \t]+(?:a|an|some)[ \t]+(?:dollop|spoonful|splash|drizzle|handful|glass|bowl"
         r"|basket|slice|wedge|pot|knob|blob|grating|sprinkl" + _W + r"|scatter" + _W + r")",
         r"alongside|sides?|accompan" + _W,
@@ -141,7 +142,11 @@ _OFFER_RE = re.compile(
     re.I,
 )
 # "No fish goes into this one": what goes into no dish is no offer
-_NOTHING_GOES_RE = re.compile(r"\b(?:no|nothing|never)[ \t]+(?:[^\W\d_]+[ \t]+)?goes\b")
+_NOTHING_GOES_RE = re.compile(
+    r"\b(?:no|nothing|never)[ \t]+(?:[^\W\d_]+[ \t]+)?goes\b"
+    # "my sister doesn't eat fish": who does not eat it is no offer
+    r"|\b(?:(?:doesn|don|can|won)[\u2019']?t|does[ \t]+not|do[ \t]+not|cannot|never)[ \t]+eats?\b"
+)
 _SENTENCE_STOP = ".!?;|\n"
 
 

@@ -150,6 +150,12 @@ _NEG_MULTI = frozenset(
         ("can", "t", "eat"),
         ("cannot", "have"),
         ("cannot", "eat"),
+        ("doesn", "t", "eat"),  # "my sister doesn't eat fish, so callaloo carries this one"
+        ("don", "t", "eat"),
+        ("does", "not", "eat"),
+        ("do", "not", "eat"),
+        ("never", "eats"),
+        ("won", "t", "eat"),
         ("nobody", "misses"),
         ("no", "one", "misses"),
         ("won", "t", "miss"),
@@ -198,6 +204,7 @@ _EQUIPMENT = frozenset(
         "knives",
         "grater",
         "graters",
+        "holes",  # "12 muffin holes": a tray's hollows
         "scraper",  # "a coconut scraper"
         "scrapers",
         "press",
@@ -319,7 +326,10 @@ _VERB_OBJECT = frozenset(
     + ["one", "two", "three", "four", "six", "eight", "twelve"]  # "Butter two 20 cm sandwich tins"
 )
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
-_VERB_LEAD = frozenset(["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"])
+_VERB_LEAD = frozenset(
+    ["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"]
+    + ["we", "i", "you", "they"]  # "we milk the cobs straight into the pan": a subject before the verb
+)
 # Phrasal verbs may follow "and": "season well and fish out the thyme", "and beef it up".
 _PHRASAL_PARTICLES = frozenset(["out", "up"])
 _CLAUSE_START_RE = re.compile(r"(?:^|[.!?;:\n]|\b\d+[.)])[ \t]*(?:[-*•][ \t]*)?$")
@@ -350,7 +360,10 @@ _GENERIC_HEADS = frozenset(
 # What a recipe makes in the pan from its list: "the gravy" of a pie whose list has stock, flour and stout.
 _OWN_MIXTURES = frozenset(["gravy"])
 # What a gravy is made of: without one of them in the text, "the gravy" is bought ("Fry the gravy to the pot.")
-_GRAVY_MAKINGS = ("stock", "broth", "flour", "cornstarch", "juices", "wine", "stout", "ale", "bouillon", "roux", "miso")
+_GRAVY_MAKINGS = (
+    ("stock", "broth", "flour", "cornstarch", "juices", "wine", "stout", "ale", "bouillon", "roux", "miso")
+    + ("curry", "masala", "coconut milk")  # "Mutta Curry": Indian English calls a curry's sauce its gravy
+)
 
 
 def _makes_gravy(ftext: str) -> bool:
@@ -398,7 +411,7 @@ _EXAMPLE_HEADS = frozenset(
 _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative", "closer", "nearer"])
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
-    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
+    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real", "proper", "genuine", "good"]
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
@@ -426,7 +439,8 @@ _NEG_CONTRAST_EXCLUDES = (
     r"(?:leaves?[ \t]+(?:it|them|both|these|those|that)[ \t]+(?:out|off)|don.?t|doesn.?t"
     # "Some people add pancetta; I'd rather not"
     r"|do[ \t]+not|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)"
-    r"|does[ \t]+not|skips?|omits?|swaps?|replaces?|never|has[ \t]+(?:neither|none|no)|switched|swapped)\b"
+    r"|does[ \t]+not|skips?|omits?|swaps?|replaces?|never|has[ \t]+(?:neither|none|no)|switched|swapped"
+    r"|keep[ \t]+(?:it|them|mine|ours|things)[ \t]+(?:simple|plain))\b"  # "; I keep them simple"
 )
 # What this recipe uses: it must name another food ("I use it too", "I use plenty" are the same food)
 _NEG_CONTRAST_USES = (
@@ -515,7 +529,7 @@ _NEXT_SENTENCE_NEITHER_RE = re.compile(
 )
 _EXCLUSION_VERBS = (
     r"(?:'d)?[ \t]+(?:leaves?|don|doesn|do|does|skips?|omits?|swaps?|replaces?|never|uses?|has|makes?|switched|swapped"
-    r"|rather|start|starts|begin|begins)\b"
+    r"|rather|start|starts|begin|begins|keep)\b"
 )
 # "we leave them out", "I never use", "this version doesn't": one pattern per subject, each opening with its literal
 # so re scans for it at C speed (one pattern opening with \b tried every position: 14 us a recipe)
@@ -547,7 +561,7 @@ _ATTRIBUTION_RE = re.compile(
     r"|\b(?:cooks|chefs|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
     # one cook as a person, not the verb: "Where a French cook would pour in Burgundy"
     r"|\b(?:a|an|every|any)[ \t]+(?:[^\W_]+[ \t]+)?(?:cook|chef)[ \t]+(?:would|will|might|usually|always|often)\b"
-    r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bsometimes\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     # another cook of the family or street: "Our Kapampangan neighbour makes this with pork cheeks"
@@ -2218,7 +2232,7 @@ _PLANT_SOURCE_AFTER_RE = re.compile(
 # gravy", "pork shoulder, cut into cubes for the carnitas", "the juice of 4 lemons for the curd". Those foods carry the
 # verdict; the dish word only implies them (decision 2). Dishes whose classic form adds an unnamed forbidden food
 # (pesto, custard, mayonnaise) are left out.
-_MADE_DISHES = frozenset(["gravy", "carnitas", "curd"])
+_MADE_DISHES = frozenset(["gravy", "carnitas", "curd", "burgers"])  # burgers: decision 384
 _FOR_DETERMINERS = frozenset(["the", "a", "your", "my", "our", "this"])
 
 
@@ -2572,8 +2586,10 @@ def _follow_sources(ftext: str, readings: list[_Reading], offences: Mapping[str,
         if y.start < cue_end or len(gap) > _SOURCE_GAP_MAX or x.not_food or y.not_food:
             continue
         done.add(k)
-        if gap.lstrip(" \t")[:1] == "(":
-            gap = gap.lstrip(" \t")[1:]  # "Cheddar (made with animal rennet)": a bracketed source says the same
+        if gap.lstrip(" \t")[:1] in "(,":
+            # "Cheddar (made with animal rennet)", "chicken stock, made from halal chicken": a bracketed source or one
+            # after a comma says the same
+            gap = gap.lstrip(" \t")[1:]
         words = gap.split()
         thickened = words[:1] == ["thickened"]
         made = words[:1] in (["made"], ["thickened"]) and words[1:2] in (["with"], ["from"], ["using"])
@@ -2857,7 +2873,9 @@ _CASINGS = frozenset(["casing", "casings", "skins"])
 
 
 # Title dishes named for how they are made from their list, not for one food: the listed components are the spans.
-_MADE_DISH_NAMES = frozenset(["lemon curd", "hollandaise", "carbonara", "gravy", "marshmallows", "zabaglione", "alfredo sauce"])
+_MADE_DISH_NAMES = frozenset(
+    ["lemon curd", "hollandaise", "carbonara", "gravy", "marshmallows", "zabaglione", "alfredo sauce", "eggnog"]
+)
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
@@ -3027,7 +3045,7 @@ def _referring(ftext: str, readings: list[_Reading], lines: _Lines, first_line_e
     return [
         r
         for r in readings
-        if not (r.exempt or (r.offends and (r.listed(lines) or _after_genuine(ftext, r.start))))
+        if not (r.exempt or (r.offends and (r.listed(lines) or _after_genuine(ftext, r.start) or _diet_waived(ftext, r.start))))
         and (
             r.offends
             or r.head in live
@@ -3061,6 +3079,21 @@ def _opens_clause(ftext: str, start: int) -> bool:
 _ALTERNATIVE_BEFORE_RE = re.compile(r"\bor[ \t]+$")
 # "Vegan 'parmesan' ... a few shavings of real Parmesan work too": the genuine article refers to no plant version
 _GENUINE_RE = re.compile(r"\b(?:real|regular|ordinary|normal|actual)[ \t]+$")
+
+
+# "Tip: if nobody needs them gluten-free, use the same weight of self-raising flour": the diet waived, the food named
+# after it is the ordinary one, not the listed gluten-free flour
+_DIET_WAIVED_RE = re.compile(
+    r"\bif[ \t]+(?:nobody|no[ \t]+one)[ \t]+(?:needs?|is|has)\b[^.!?\n;]*$"
+    r"|\b(?:doesn.?t|does[ \t]+not|don.?t|do[ \t]+not)[ \t]+matter\b[^.!?\n;]*$"
+)
+
+
+def _diet_waived(ftext: str, start: int) -> bool:
+    window = ftext[max(0, start - 100) : start]
+    if "nobody" not in window and "no one" not in window and "matter" not in window:
+        return False  # substring tests first: most mentions have none of the cues
+    return _DIET_WAIVED_RE.search(window) is not None
 
 
 def _after_genuine(ftext: str, start: int) -> bool:
@@ -3277,15 +3310,18 @@ class _References:
         if not heads and not _ANOTHER_BEFORE_RE.search(self.ftext, max(0, r.start - 30), r.start):
             # the title's dish, not "a grilled steak for the meat-eaters" (an indefinite article brings in another food)
             heads = [x for x in longer if x.start < self.title_end and not x.remaining]
-        if not heads and _after_the(self.ftext, r.start) and not _is_equipment(self.ftext, r.end):
-            if not any(x.listed(lines) for x in self.readings):
+        if heads or _is_equipment(self.ftext, r.end):
+            return heads
+        if not any(x.listed(lines) for x in self.readings):
+            if _after_the(self.ftext, r.start):
                 heads = [x for x in longer if x.end <= r.start and x.remaining]
-            else:  # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock": made in a step
-                # (after the list: the headnote's "my mum simmered the beef broth" is another pot)
-                first = min(x.start for x in self.readings if x.listed(lines))
-                heads = [
-                    x for x in longer if first < x.start and x.end <= r.start and x.remaining and _after_the(self.ftext, x.start)
-                ]
+        elif _after_the(self.ftext, r.start) or _THE_NEAR_RE.search(self.ftext, max(0, r.start - 20), r.start):
+            # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock", "ladle over the boiling
+            # broth": made in a step (after the list: the headnote's "my mum simmered the beef broth" is another pot)
+            first = min(x.start for x in self.readings if x.listed(lines))
+            heads = [
+                x for x in longer if first < x.start and x.end <= r.start and x.remaining and _after_the(self.ftext, x.start)
+            ]
         return heads
 
 
