@@ -1027,9 +1027,9 @@ def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredien
     """ "goat's milk", "chicken egg white", "duck eggs": the animal names where the product comes from;
     "sheep's and goat's milk", "cow's or buffalo milk": so does each animal of a list before the product."""
     ing, end = found[i][2], found[i][1]
-    while _ANIMALS & set(ing.tags) and i + 1 < len(found):
+    while not _ANIMALS.isdisjoint(ing.tags) and i + 1 < len(found):
         nxt = found[i + 1]
-        if _ANIMAL_PRODUCTS & set(nxt[2].tags):
+        if not _ANIMAL_PRODUCTS.isdisjoint(nxt[2].tags):
             return _SOURCE_GAP_RE.fullmatch(folded, end, nxt[0]) is not None
         if _SOURCE_LIST_GAP_RE.fullmatch(folded, end, nxt[0]) is None:
             return False
@@ -1550,6 +1550,7 @@ class _Lines:
         self.title_end: int | None = None  # where the title line ends (_title_end), once found
         self._memo: dict[int, bool] = {}
         self._sentence_end: dict[int, int] = {}  # line start -> where the line's second sentence begins
+        self._listed_until: dict[int, int] = {}  # line start -> the last position listed on it (-1: none is)
 
     def _in_list_block(self, start: int, line: str) -> bool:
         """A plain line right under an ingredient line (through other plain lines) is part of the list."""
@@ -1569,27 +1570,39 @@ class _Lines:
     def after_sentence(self, pos: int) -> bool:
         """Whether a sentence ends before ``pos`` on its line: "200 g vegan chorizo, crumbled. Fry the chorizo
         until crisp" lists the chorizo once; the second sentence is a step written on the same line."""
-        start = self.text.rfind("\n", 0, pos) + 1
+        return self._second_sentence(self.text.rfind("\n", 0, pos) + 1) < pos
+
+    def _second_sentence(self, start: int) -> int:
+        """Where the second sentence of the line at ``start`` begins (past the text when none does): once per line."""
         first = self._sentence_end.get(start)
-        if first is None:  # once per line: where its first sentence ends (past the text when none does)
+        if first is None:
             end = self.text.find("\n", start)
-            ends = (
-                m.end()
-                for m in _SENTENCE_END_RE.finditer(self.text, start, end if end >= 0 else len(self.text))
-                if len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS
-            )
-            first = self._sentence_end[start] = next(ends, len(self.text) + 1)
-        return first < pos  # the next sentence's first letter comes before pos
+            end = end if end >= 0 else len(self.text)
+            first = len(self.text) + 1
+            # a one-class scan first: most list lines have no stop, and the sentence regex tries every letter
+            if _SENTENCE_STOP_RE.search(self.text, start, end) is not None:
+                for m in _SENTENCE_END_RE.finditer(self.text, start, end):
+                    if len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS:
+                        first = m.end()  # the next sentence's first letter
+                        break
+            self._sentence_end[start] = first
+        return first
 
     def listed(self, pos: int) -> bool:
         """On an ingredient line, before any sentence that follows the listing on the same line."""
-        return self.is_ingredient_line(pos) and not self.after_sentence(pos)
+        start = self.text.rfind("\n", 0, pos) + 1
+        until = self._listed_until.get(start)
+        if until is None:  # once per line (a hot path: asked of most mentions), -1 for a line off the list
+            until = self._listed_until[start] = self._second_sentence(start) if self._is_list_line(start) else -1
+        return pos <= until
 
     def is_ingredient_line(self, pos: int) -> bool:
-        start = self.text.rfind("\n", 0, pos) + 1
+        return self._is_list_line(self.text.rfind("\n", 0, pos) + 1)
+
+    def _is_list_line(self, start: int) -> bool:
         flag = self._memo.get(start)
         if flag is None:
-            end = self.text.find("\n", pos)
+            end = self.text.find("\n", start)
             line = self.text[start : end if end >= 0 else len(self.text)]
             flag = self._memo[start] = is_ingredient_line(line) or self._in_list_block(start, line)
         return flag
@@ -1599,6 +1612,7 @@ class _Lines:
 _SENTENCE_END_RE = re.compile(
     r"([^\W\d_]+)\)?(?:[.!?][ \t]+(?=[^\W\d_])|;[ \t]+(?=[^\W\d_]{2,}[ \t]+(?:the|them|it|everything)\b))"
 )
+_SENTENCE_STOP_RE = re.compile(r"[.!?;]")  # what every _SENTENCE_END_RE match holds
 _SENTENCE_WORD_MIN = 4  # "tbsp.", "oz.", "pkg." are units, not a sentence's last word
 _ABBREVIATIONS = frozenset(["approx", "tbsp", "tbsps", "pkgs"])
 _BULLET_LINE_RE = re.compile(r"^[ \t]*[-*\u2022\u2023\u25e6\u2043+][ \t]+")
@@ -1997,7 +2011,7 @@ def _read_mention(
     if spaced and head in _IDIOM_VERBS and _IDIOM_VERBS[head].match(ftext, e) and (not words or words[0] in _SUBJECTS):
         reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken Out Chili", "you chicken out"
         return reading
-    if words[:2] in (["eat", "who"], ["eats", "who"]) or words[:3] == ["eat", "can", "who"]:
+    if words and words[0] in _EAT_VERBS and (words[1:2] == ["who"] or words[:3] == ["eat", "can", "who"]):
         reading.remaining, reading.exempt = (), True  # "for those who eat gluten": names the eaters, not a food used
         return reading
     if words and words[0] in _UNQUALIFIED:
@@ -2047,6 +2061,9 @@ def _read_mention(
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+_EAT_VERBS = ("eat", "eats")  # "for those who eat gluten", "who can eat dairy": one test before the phrases
 
 
 # Curds of a text that curdles soya milk are soya curds (tofu in the making).
@@ -2444,12 +2461,12 @@ def _is_shaped(words: list[str]) -> bool:
     """ "shape into 8 sausages", "cut the tofu into lardons": a meat form after "into" is the shape given to food the
     recipe already has, not that food; a later "the sausages" then means these shapes. Only meat forms: "cut into
     tagliatelle" and "press into panko" name what the food is or gets."""
-    into = next((k for k, w in enumerate(words[:3]) if w == "into"), -1)
-    return (
-        into >= 0
-        and all(w.isdigit() or w in _SHAPE_SIZES for w in words[:into])
-        and any(w in _SHAPING_VERBS for w in words[into + 1 : into + 4])
-    )
+    near = words[:3]
+    if "into" not in near:
+        return False  # most mentions: one list test
+    into = near.index("into")
+    sized = all(w.isdigit() or w in _SHAPE_SIZES for w in words[:into])  # "shape into 8 sausages"
+    return sized and any(w in _SHAPING_VERBS for w in words[into + 1 : into + 4])
 
 
 _SHAPING_VERBS = frozenset(
@@ -2722,10 +2739,15 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         kinds = [x for x in readings if x is not r and (x.ingredient.name.endswith(_NOODLE_KINDS) or x.head in _NOODLE_KINDS)]
         if kinds:
             return kinds
-    found = [x for x in readings if x is not r and tags & set(x.ingredient.tags + x.ingredient.maybe)]
+    found = [
+        x
+        for x in readings
+        # isdisjoint: no set built per reading (this runs over every reading of the text)
+        if x is not r and not (tags.isdisjoint(x.ingredient.tags) and tags.isdisjoint(x.ingredient.maybe))
+    ]
     if r.head == "meat" and all(x.ingredient.name == r.ingredient.name for x in found):
         # no meat but the listed crab or lobster: "pick out the white meat" is its flesh
-        found += [x for x in readings if _SEAFOOD_TAGS & set(x.ingredient.tags)]
+        found += [x for x in readings if not _SEAFOOD_TAGS.isdisjoint(x.ingredient.tags)]
     return found
 
 
@@ -2973,19 +2995,23 @@ def _find_title_end(ftext: str, lines: _Lines) -> int:
 
 
 _TITLE_RE = re.compile(r"^[ \t]*(?:recipe:[ \t]*)?([^\n]+)")
+_TITLE_SIDES_RE = re.compile(r"\bwith\b|\bserved\b|\btopped\b|\bplus\b")  # what a title serves beside its dish
 _COMPOSITE_HEADER_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?([^:\n]{1,40}):", re.I | re.M)
+# A line after the first that opens with "for" or a blank: one scan from newline to newline (three substring tests of
+# the text, "\nfor", "\n " and "\n\t", cost four times as much: a short needle skips little)
+_LATER_LINE_OPENS_RE = re.compile(r"\n(?:for|[ \t])")
 
 
-def _clear_in_title(
-    ftext: str, readings: list[_Reading], qualifiers: Mapping[tuple[str, ...], frozenset[str]], lines: _Lines
-) -> frozenset[str]:
+def _clear_in_title(ftext: str, readings: list[_Reading], qualifiers: _QualifierMap, lines: _Lines) -> frozenset[str]:
     """A diet named in the title covers the dishes the title names: "Vegan Mac and Cheese". Returns what it clears."""
     title = _TITLE_RE.match(ftext.lstrip("\n"))
     if title is None or not _title_end(ftext.lstrip("\n"), lines):
         return frozenset()
     offset = len(ftext) - len(ftext.lstrip("\n"))
-    dish = re.split(r"\bwith\b|\bserved\b|\btopped\b|\bplus\b", title.group(1))[0]  # not the sides
+    dish = _TITLE_SIDES_RE.split(title.group(1))[0]  # not the sides
     words = [w for w in TOKEN_RE.findall(dish) if w not in _NOT_DIET_QUALIFIERS]
+    if qualifiers.words.isdisjoint(words):
+        return frozenset()  # most titles: no qualifier's word, so no phrase lookups
     cleared = frozenset().union(
         *(qualifiers.get(tuple(words[i : i + n]), frozenset()) for n in (1, 2) for i in range(len(words)))
     )
@@ -3005,8 +3031,8 @@ def _judge_composites(ftext: str, readings: list[_Reading], lines: _Lines) -> No
     header line and the ingredient lines under it, up to a blank line or the next header)
     offends; later references to it then follow it.
     """
-    if not (ftext.startswith(("for", " ", "\t")) or "\nfor" in ftext or "\n " in ftext or "\n\t" in ftext):
-        return  # no line can open with "for" (substring tests: the header regex tries every line start)
+    if not (ftext.startswith(("for", " ", "\t")) or _LATER_LINE_OPENS_RE.search(ftext)):
+        return  # no line can open with "for" (the header regex tries every line start)
     for header in _COMPOSITE_HEADER_RE.finditer(ftext):
         named = [r for r in readings if header.start(1) <= r.start and r.end <= header.end(1)]
         if not named:
@@ -3334,7 +3360,7 @@ _THE_NEAR_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+)?$")  # "the sliced sa
 
 
 def _is_listed_flesh(x: _Reading, lines: _Lines) -> bool:
-    return bool(_FLESH_TAGS & set(x.ingredient.tags)) and x.head not in _NOT_FLESH_HEADS and x.listed(lines)
+    return not _FLESH_TAGS.isdisjoint(x.ingredient.tags) and x.head not in _NOT_FLESH_HEADS and x.listed(lines)
 
 
 def _names_no_more(words: tuple[str, ...], listed: tuple[str, ...], name: str = "") -> bool:
@@ -3670,6 +3696,8 @@ def _judge_sublist_headers(ftext: str, readings: list[_Reading], lines: _Lines) 
             if len(r.words) == 1 and r.start > made[name][0] and _THE_MADE_RE.search(ftext, max(0, r.start - 24), r.start):
                 _made_of(r, made[name][1])  # "spread the frangipane over the jam" (not "400 g bought frangipane")
             continue
+        if ftext.find(":", r.start, r.start + 41) < 0:
+            continue  # a header's colon ends its name, at most 40 characters on: most mentions have none after them
         line_start = ftext.rfind("\n", 0, r.start) + 1
         header = _HEADER_RE.match(ftext, line_start)
         if header is None or not header.start(1) <= r.start < header.end(1) or "\n" in ftext[header.start(1) : header.end(1)]:
