@@ -60,7 +60,8 @@ _ENDORSE_RE = re.compile(
         r"the[ \t]+way[ \t]+(?:i|we)",
         r"(?:wouldn't|would[ \t]+not|can't|cannot)[ \t]+(?:have|imagine|resist|do)",
         r"who[ \t]+am[ \t]+i",
-        r"(?:they|she|he)(?:'re|[ \t]+are|[ \t]+is|[ \t]+was)[ \t]+right",
+        r"(?:they|she|he)(?:'re|'s|[ \t]+are|[ \t]+is|[ \t]+was)[ \t]+right",
+        r"never[ \t]+leaves?[ \t]+(?:it|them)[ \t]+out",
         r"recommend" + _W,
         r"essential|secret|trick|key|must|need|needs|needed|insist" + _W,
         r"makes?[ \t]+(?:it|all[ \t]+the[ \t]+difference|the[ \t]+dish)",
@@ -119,8 +120,7 @@ _OFFER_RE = re.compile(
     _words(
         r"serv" + _W,
         r"eaten|eat|ate|topped|topping|finish" + _W,
-        # not "usually goes into the pan with salted cod" (cooking), but "goes into a crusty baguette" (serving)
-        r"comes?[ \t]+with|goes(?![ \t]+into[ \t]+the[ \t]+(?:pan|pot|wok|oven|dish|mix|batter|dough)\b)|go[ \t]+with",
+        r"comes?[ \t]+with|goes|go[ \t]+with",
         r"with[ \t]+(?:a|an|some)[ \t]+(?:dollop|spoonful|splash|drizzle|handful|glass|bowl"
         r"|basket|slice|wedge|pot|knob|blob|grating|sprinkl" + _W + r"|scatter" + _W + r")",
         r"alongside|sides?|accompan" + _W,
@@ -144,9 +144,13 @@ _OFFER_RE = re.compile(
 # "No fish goes into this one": what goes into no dish is no offer
 _NOTHING_GOES_RE = re.compile(
     r"\b(?:no|nothing|never)[ \t]+(?:[^\W\d_]+[ \t]+)?goes\b"
-    # "my sister doesn't eat fish": who does not eat it is no offer
-    r"|\b(?:(?:doesn|don|can|won)[\u2019']?t|does[ \t]+not|do[ \t]+not|cannot|never)[ \t]+eats?\b"
+    # "my sister doesn't eat fish": who does not eat it is no offer (but "won't eat a bagel without a schmear" is)
+    r"|\b(?:(?:doesn|don|can)[\u2019']?t|does[ \t]+not|do[ \t]+not|cannot)[ \t]+eats?\b(?![^.!?;|\n]*\b(?:without|unless)\b)"
 )
+# "Ackee usually goes into the pan with salted cod, but ...": the cooking of the usual version, set against this one
+# (not "a chunk of pork belly always goes into the pot", an offer when nothing contrasts)
+_GOES_INTO_RE = re.compile(r"\bgoes[ \t]+into[ \t]+the[ \t]+(?:pan|pot|wok|oven|dish|mix|batter|dough)\b")
+_CONTRAST_RE = re.compile(r"\b(?:but|instead|whereas|though)\b")
 _SENTENCE_STOP = ".!?;|\n"
 
 
@@ -172,6 +176,8 @@ def clear_headnote_stories(
             break  # readings are in text order
         start, end = _sentence(ftext, r.start)
         sentence = _NOTHING_GOES_RE.sub(" ", ftext[start:end])
+        if "goes into" in sentence and _CONTRAST_RE.search(sentence):
+            sentence = _GOES_INTO_RE.sub(" ", sentence)
         # a colon ends an instruction ("Check the packet: many soba are cut with wheat flour"), not an offer ("Serving
         # tip: many Thai cooks add fish sauce"), so offers are read on the whole sentence and the story after the colon
         colon = ftext.rfind(":", start, r.start)

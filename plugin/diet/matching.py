@@ -150,12 +150,6 @@ _NEG_MULTI = frozenset(
         ("can", "t", "eat"),
         ("cannot", "have"),
         ("cannot", "eat"),
-        ("doesn", "t", "eat"),  # "my sister doesn't eat fish, so callaloo carries this one"
-        ("don", "t", "eat"),
-        ("does", "not", "eat"),
-        ("do", "not", "eat"),
-        ("never", "eats"),
-        ("won", "t", "eat"),
         ("nobody", "misses"),
         ("no", "one", "misses"),
         ("won", "t", "miss"),
@@ -328,7 +322,7 @@ _VERB_OBJECT = frozenset(
 # Words before a verb use: the start of a step, or an adverb ("lightly butter a dish").
 _VERB_LEAD = frozenset(
     ["lightly", "generously", "well", "then", "liberally", "thoroughly", "first", "also", "to"]
-    + ["we", "i", "you", "they"]  # "we milk the cobs straight into the pan": a subject before the verb
+    + ["we", "i", "they"]  # "we milk the cobs straight into the pan": a subject before the verb (not "gives you bread")
 )
 # Phrasal verbs may follow "and": "season well and fish out the thyme", "and beef it up".
 _PHRASAL_PARTICLES = frozenset(["out", "up"])
@@ -411,7 +405,7 @@ _EXAMPLE_HEADS = frozenset(
 _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative", "closer", "nearer"])
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
-    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real", "proper", "genuine", "good"]
+    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
@@ -561,7 +555,7 @@ _ATTRIBUTION_RE = re.compile(
     r"|\b(?:cooks|chefs|purists|versions)\b|\b(?:would|will|d|ll)[ \t]+tell[ \t]+you\b"
     # one cook as a person, not the verb: "Where a French cook would pour in Burgundy"
     r"|\b(?:a|an|every|any)[ \t]+(?:[^\W_]+[ \t]+)?(?:cook|chef)[ \t]+(?:would|will|might|usually|always|often)\b"
-    r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bsometimes\b|\bclassic\b"
+    r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
     # another cook of the family or street: "Our Kapampangan neighbour makes this with pork cheeks"
@@ -1966,7 +1960,13 @@ def _read_mention(
         if ing.name in _FLATBREADS and _is_source_bread(words):
             reading.remaining, reading.exempt, reading.defines = (), True, True  # "chickpea flatbread": the title's dish
             return reading
-        if head in _MADE_DISHES and len(own) <= 2 and i and _is_made_for(ftext, words, found[i - 1][1], s):
+        if (
+            head in _MADE_DISHES
+            and len(own) <= 2
+            and i
+            and (head != "burgers" or not _MEAT_TAGS.isdisjoint(found[i - 1][2].tags))  # the minced meat, not "the buns"
+            and _is_made_for(ftext, words, found[i - 1][1], s)
+        ):
             reading.remaining, reading.exempt = (), True  # "150 ml red wine for the gravy": what it is made from decides
             return reading
         if (
@@ -3110,14 +3110,14 @@ _GENUINE_RE = re.compile(r"\b(?:real|regular|ordinary|normal|actual)[ \t]+$")
 # "Tip: if nobody needs them gluten-free, use the same weight of self-raising flour": the diet waived, the food named
 # after it is the ordinary one, not the listed gluten-free flour
 _DIET_WAIVED_RE = re.compile(
-    r"\bif[ \t]+(?:nobody|no[ \t]+one)[ \t]+(?:needs?|is|has)\b[^.!?\n;]*$"
-    r"|\b(?:doesn.?t|does[ \t]+not|don.?t|do[ \t]+not)[ \t]+matter\b[^.!?\n;]*$"
+    r"\bif[ \t]+(?:nobody|no[ \t]+one)[ \t]+(?:needs?|is|has)\b[^.!?\n;]*"
+    r"\b(?:gluten|wheat|vegan|vegetarian|dairy|nut|halal|coeliac|celiac|allerg)[^.!?\n;]*$"
 )
 
 
 def _diet_waived(ftext: str, start: int) -> bool:
     window = ftext[max(0, start - 100) : start]
-    if "nobody" not in window and "no one" not in window and "matter" not in window:
+    if "nobody" not in window and "no one" not in window:
         return False  # substring tests first: most mentions have none of the cues
     return _DIET_WAIVED_RE.search(window) is not None
 
@@ -3343,11 +3343,14 @@ class _References:
                 heads = [x for x in longer if x.end <= r.start and x.remaining]
         elif _after_the(self.ftext, r.start) or _THE_NEAR_RE.search(self.ftext, max(0, r.start - 20), r.start):
             # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock", "ladle over the boiling
-            # broth": made in a step (after the list: the headnote's "my mum simmered the beef broth" is another pot)
+            # broth": made in a step (after the list: the headnote's "my mum simmered the beef broth" is another pot),
+            # and the nearest pot before it ("freeze the chicken stock ... make a light stock ... add the hot stock")
             first = min(x.start for x in self.readings if x.listed(lines))
-            heads = [
-                x for x in longer if first < x.start and x.end <= r.start and x.remaining and _after_the(self.ftext, x.start)
-            ]
+            nearest = max(
+                (x for x in self.by_head.get(r.head, ()) if x is not r and x.end <= r.start), key=_start_of, default=None
+            )
+            if nearest is not None and nearest in longer and nearest.remaining and first < nearest.start:
+                heads = [nearest] if _after_the(self.ftext, nearest.start) else []
         return heads
 
 
@@ -3357,6 +3360,10 @@ _BESIDE_HEADS = frozenset(["meat", "fish"])
 _ANOTHER_BEFORE_RE = re.compile(r"\b(?:a|an|another|some)[ \t]+(?:[^\W_]+[ \t]+)?$")
 _EACH_LEAD_RE = re.compile(r"\b(?:the|each|every|both)[ \t]+$")
 _THE_NEAR_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+)?$")  # "the sliced sausage" after "4 white pork sausages"
+
+
+def _start_of(x: _Reading) -> int:
+    return x.start
 
 
 def _is_listed_flesh(x: _Reading, lines: _Lines) -> bool:
