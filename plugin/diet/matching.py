@@ -76,6 +76,17 @@ _NEG_FILLER = frozenset(
         "actual",
         "contained",
         "single",  # "without a single nut in them"
+        # "instead of the usual crushed peanuts", "no grated Parmesan": how it is prepared
+        "crushed",
+        "chopped",
+        "toasted",
+        "grated",
+        "sliced",
+        "diced",
+        "minced",
+        "shredded",
+        "melted",
+        "ground",
     ]
 )
 _NEG_SINGLE = frozenset(
@@ -1203,6 +1214,11 @@ def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, 
     return True
 
 
+def _is_participle_before_like(words: list[str], i: int) -> bool:
+    """ "just like grilled skirt": a cooking participle between "like" and the food."""
+    return words[i].endswith("ed") and words[i + 1 : i + 2] == ["like"]
+
+
 def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
     flour" (sizes: ``_SIZED``), "as thinly as Serrano ham"."""
@@ -1215,7 +1231,7 @@ def _is_comparison(words: list[str], head: str) -> bool:
         if at and at + 1 < len(words) and words[at + 1] in _LOOK_VERBS and not _NOT_SKIPPABLE.intersection(words[:at]):
             return True  # "shred it to look like pulled chicken": one or two describing words after "look like"
     i = 0
-    while i < len(words) and i < 3 and (words[i] in _COMPARE_SKIP or words[i] == "s"):
+    while i < len(words) and i < 3 and (words[i] in _COMPARE_SKIP or words[i] == "s" or _is_participle_before_like(words, i)):
         i += 2 if words[i] == "s" else 1  # "like the goat's milk cajeta": a possessive is skipped with its owner
     if i >= len(words):
         return False
@@ -2449,7 +2465,7 @@ _WORK_WORDS = frozenset(["work", "job"])
 
 _STAND_IN_BEFORE_RE = re.compile(
     r"\b(?:do|does|doing|did)[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job)[ \t]+"
-    r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|(?:that[ \t]+)?the[ \t]+)$"
+    r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|that[ \t]+(?:the[ \t]+)?|the[ \t]+)$"  # "do the work that eggs usually would"
 )
 _GERUND_RE = re.compile(r"[^\W_]{2,}ing\b")
 _STAND_IN_DOES_AFTER_RE = re.compile(
@@ -2553,6 +2569,9 @@ def _join_blends(ftext: str, out: list[_Reading]) -> None:
     a product made of ground meat are one food, the product; "the sausages" then refers to the whole of it."""
     for k in range(len(out) - 1, 0, -1):  # from the end: a merge shortens the list behind k only
         r = out[k]
+        if r.head in _BROTH_HEADS and len(r.words) <= 2:
+            _join_broth_blend(ftext, out, k)
+            continue
         if r.head not in _BLEND_HEADS:
             continue
         prev = out[k - 1]
@@ -2578,6 +2597,35 @@ def _join_blends(ftext: str, out: list[_Reading]) -> None:
             offends=True,
             span=(prev.reported()[0], r.end),
         )
+
+
+def _join_broth_blend(ftext: str, out: list[_Reading], k: int) -> None:
+    """ "300 ml anchovy and kelp stock": a listed stock made of a flesh and another food, one food; "add the clams and
+    stock" then refers to it. Not a product of the flesh before it ("fish sauce and vegetable stock" are two foods)."""
+    r, prev = out[k], out[k - 1]
+    if prev.on_ingredient_line is not True or not prev.remaining:  # the gap below keeps r on its line
+        return
+    gap = _AND_GAP_RE if len(r.words) == 2 else _AND_WORD_GAP_RE
+    if _FLESH_TAGS.isdisjoint(prev.remaining) or prev.head in _FLESH_PRODUCT_HEADS or not gap.fullmatch(ftext, prev.end, r.start):
+        return
+    del out[k]
+    out[k - 1] = _Reading(
+        start=prev.start,
+        end=r.end,
+        ingredient=prev.ingredient,
+        remaining=prev.remaining,
+        exempt=False,
+        on_ingredient_line=True,
+        head=r.head,
+        words=tuple(dict.fromkeys(prev.words + r.words)),
+        offends=True,
+        span=prev.reported(),
+    )
+
+
+_BROTH_HEADS = frozenset(["stock", "broth"])
+_FLESH_PRODUCT_HEADS = frozenset(["sauce", "paste", "oil", "powder", "flakes", "extract", "cube", "cubes", "granules"])
+_AND_WORD_GAP_RE = re.compile(r"[ \t]+and[ \t]+[^\W\d_]+[ \t]+")
 
 
 # What ground meat is made into: the head of "pork and apple sausages", "lamb and mint burgers".
@@ -3242,6 +3290,17 @@ class _References:
         ):  # "Sausage" (title), "the sliced sausage"
             kin = by_word[r.head + "s"]
         longer = [x for x in kin if len(x.words) > 1]
+        if (
+            longer
+            and not r.offends
+            and (
+                self.ftext[max(0, r.start - 3) : r.start] in ("an ", " a ")
+                or (r.start < self.title_end and r.ingredient is not PART)
+            )
+        ):
+            # "with an egg scrambled through" is an egg, not the listed egg noodles it gives a word to; a title's "Coffee"
+            # or "Ginger" is the flavour, not the listed coffee liqueur or ginger nut biscuits
+            longer = [x for x in longer if x.head in (r.head, r.head + "s") or x.head in _FORM_HEADS]
         if not longer or (r.head == "fat" and not any(x.listed(self.lines) for x in longer)):
             # "leaving the bacon fat in the pan ... cook the shrimp in the fat": the listed bacon's fat
             longer += _hypernym_referents(self.ftext, r, self.readings)
@@ -3339,8 +3398,12 @@ class _References:
         if heads or _is_equipment(self.ftext, r.end):
             return heads
         if not any(x.listed(lines) for x in self.readings):
-            if _after_the(self.ftext, r.start):
-                heads = [x for x in longer if x.end <= r.start and x.remaining]
+            # "the fat", "the rendered fat", "its rendered fat" of the duck legs browned before
+            if _after_the(self.ftext, r.start) or (
+                r.head == "fat" and _FAT_OF_RE.search(self.ftext, max(0, r.start - 20), r.start)
+            ):
+                # cleared ones too ("gluten-free penne" ... "the pasta"), but no tool ("the chicken brick" ... "the chicken")
+                heads = [x for x in longer if x.end <= r.start and (x.remaining or (x.exempt and not x.not_food))]
         elif _after_the(self.ftext, r.start) or _THE_NEAR_RE.search(self.ftext, max(0, r.start - 20), r.start):
             # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock", "ladle over the boiling
             # broth": made in a step (after the list: the headnote's "my mum simmered the beef broth" is another pot),
@@ -3354,11 +3417,16 @@ class _References:
         return heads
 
 
+# The form a food is sold in: a title's "Lasagne" is the listed lasagne sheets
+_FORM_HEADS = frozenset(["sheets", "sheet", "leaves", "strips", "pieces", "slices", "rounds", "wrappers", "skins"])
+
+
 # Kinds a sentence can set beside a food it names ("the black pudding in among the meat"), unlike "the fat", which is
 # what the food named before gives off ("fry the lardons, then brown the chicken in the fat")
 _BESIDE_HEADS = frozenset(["meat", "fish"])
 _ANOTHER_BEFORE_RE = re.compile(r"\b(?:a|an|another|some)[ \t]+(?:[^\W_]+[ \t]+)?$")
 _EACH_LEAD_RE = re.compile(r"\b(?:the|each|every|both)[ \t]+$")
+_FAT_OF_RE = re.compile(r"\b(?:the|its|their)[ \t]+(?:rendered|melted|reserved|leftover|hot|spare)[ \t]+$")
 _THE_NEAR_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+)?$")  # "the sliced sausage" after "4 white pork sausages"
 
 
