@@ -1215,8 +1215,12 @@ def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, 
 
 
 def _is_participle_before_like(words: list[str], i: int) -> bool:
-    """ "just like grilled skirt": a cooking participle between "like" and the food."""
-    return words[i].endswith("ed") and words[i + 1 : i + 2] == ["like"]
+    """ "just like grilled skirt": a cooking participle between "like" and the food (not "leftovers like roasted
+    chicken", which gives examples)."""
+    return words[i].endswith("ed") and words[i + 1 : i + 2] == ["like"] and words[i + 2 : i + 3] in _LIKENESS_LEADS
+
+
+_LIKENESS_LEADS = (["just"], ["exactly"], ["much"], ["rather"], ["more"], ["taste"], ["tastes"], ["look"], ["looks"])
 
 
 def _is_comparison(words: list[str], head: str) -> bool:
@@ -1820,6 +1824,14 @@ _CLAUSE_VERB_AFTER_RE = re.compile(
 )
 
 
+# What undoes a negation after the food: "No sliced ham is complete without mustard" (the ham is in it), "not the diced
+# chorizo until the end" (it goes in later)
+_NEGATION_UNDONE_RE = re.compile(
+    r"(?:[ \t]+[^\W\d_]+){0,2}?[ \t]+(?:is|are)[ \t]+(?:complete|the[ \t]+same|right|finished|proper)[ \t]+without\b"
+    r"|[^.,;:!?\n()]{0,30}\buntil\b"
+)
+
+
 def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) -> Callable[[int], bool]:
     """Memoised "is mention i negated?" (by its own context or a negated list)."""
     memo: dict[int, bool] = {}
@@ -1828,7 +1840,7 @@ def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) ->
         start = found[i][0]
         words = ctx.words_before(start)
         if _is_negated(words):
-            if _is_double_negative(ctx.text, start):
+            if _is_double_negative(ctx.text, start) or _NEGATION_UNDONE_RE.match(ctx.text, found[i][1]):
                 return False  # "don't leave out the few slices of pancetta", "isn't a trifle without a glug of sherry"
             return not (ctx.has_brackets and _is_particle_no(words) and _bracket_follows(ctx.text, start))
         return ctx.has_brackets and _glosses_negated_name(ctx, start)
@@ -3403,7 +3415,7 @@ class _References:
                 r.head == "fat" and _FAT_OF_RE.search(self.ftext, max(0, r.start - 20), r.start)
             ):
                 # cleared ones too ("gluten-free penne" ... "the pasta"), but no tool ("the chicken brick" ... "the chicken")
-                heads = [x for x in longer if x.end <= r.start and (x.remaining or (x.exempt and not x.not_food))]
+                heads = [x for x in longer if x.end <= r.start and (x.remaining or _used_cleared(self.ftext, x))]
         elif _after_the(self.ftext, r.start) or _THE_NEAR_RE.search(self.ftext, max(0, r.start - 20), r.start):
             # "measure 1.5 litres of the ham stock" ... "simmer the lentils in the stock", "ladle over the boiling
             # broth": made in a step (after the list: the headnote's "my mum simmered the beef broth" is another pot),
@@ -3418,7 +3430,10 @@ class _References:
 
 
 # The form a food is sold in: a title's "Lasagne" is the listed lasagne sheets
-_FORM_HEADS = frozenset(["sheets", "sheet", "leaves", "strips", "pieces", "slices", "rounds", "wrappers", "skins"])
+_FORM_HEADS = frozenset(
+    ["sheets", "sheet", "leaves", "strips", "pieces", "slices", "rounds", "wrappers", "skins", "wraps", "shells", "nests"]
+    + ["tubes", "cubes"]
+)
 
 
 # Kinds a sentence can set beside a food it names ("the black pudding in among the meat"), unlike "the fat", which is
@@ -3428,6 +3443,15 @@ _ANOTHER_BEFORE_RE = re.compile(r"\b(?:a|an|another|some)[ \t]+(?:[^\W_]+[ \t]+)
 _EACH_LEAD_RE = re.compile(r"\b(?:the|each|every|both)[ \t]+$")
 _FAT_OF_RE = re.compile(r"\b(?:the|its|their)[ \t]+(?:rendered|melted|reserved|leftover|hot|spare)[ \t]+$")
 _THE_NEAR_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+)?$")  # "the sliced sausage" after "4 white pork sausages"
+
+
+def _used_cleared(ftext: str, x: _Reading) -> bool:
+    """A cleared food the text uses ("Cook 300 g gluten-free penne"), not one in an aside ("I tried gluten-free
+    spaghetti once and hated it") or a tool ("the chicken brick")."""
+    return x.exempt and not x.not_food and _USED_QUANTITY_RE.search(ftext, max(0, x.start - 30), x.start) is not None
+
+
+_USED_QUANTITY_RE = re.compile(r"\d[^\n.;:!?]{0,25}$")
 
 
 def _start_of(x: _Reading) -> int:
