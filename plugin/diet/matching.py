@@ -420,6 +420,7 @@ _COMPARE_SKIP = frozenset(
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
+_NOT_FOOD_SUFFIXES = frozenset(["free", "sized", "size", "shaped", "allergy", "allergies", "allergic", "intolerance"])
 _SHAPE_LEADS = frozenset(["long", "thin", "fat", "small", "little", "short", "neat", "into", "in", "a", "of", "as"])
 _GET_VERBS = frozenset(["get", "expect", "find"])
 _COMPARE_SECOND = _GET_VERBS | {"like"}
@@ -1640,8 +1641,11 @@ _IMPERATIVE_LINE_RE = re.compile(
     re.I,
 )
 _QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:(?:about|approx\.?|approximately|around)[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
-# "For the batter: 140 g plain flour, 4 eggs, 200 ml milk": a sub-list written on one line.
-_INLINE_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)
+# "For the batter: 140 g plain flour, 4 eggs, 200 ml milk", "For the dashi: a 10 cm piece of kombu and 15 g
+# katsuobushi": a sub-list written on one line.
+_INLINE_LIST_RE = re.compile(
+    r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e]|(?:an?|one|two|half)[ \t])", re.I
+)
 
 
 def is_ingredient_line(line: str) -> bool:
@@ -1957,9 +1961,15 @@ def _read_mention(
         ):
             reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken-Fried Steak", "dry and crackling"
             return reading
+    if spaced and _suffix_clears(ftext, e):
+        reading.remaining, reading.exempt = (), True
+        # "nut-free dark chocolate", "walnut-sized": no food, so no later "the nuts" refers to it ("vegan feta-style
+        # block" is a food, which "the feta" means)
+        suffix = _SUFFIX_RE.match(ftext, e)
+        reading.not_food = suffix is not None and suffix.group(1) in _NOT_FOOD_SUFFIXES
+        return reading
     if (
-        (spaced and _suffix_clears(ftext, e))
-        or (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
+        (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
         or (ctx.has_product_words and _is_product_caveat(ftext, s))
         or (ctx.has_other_kind() and _is_other_kind(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
@@ -2472,12 +2482,13 @@ def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> int:
     return 2 if _STAND_IN_DOES_AFTER_RE.match(ftext, end) is not None else 0
 
 
-_WORK_WORDS = frozenset(["work", "job"])
+_WORK_WORDS = frozenset(["work", "job", "everything"])
 
 
 _STAND_IN_BEFORE_RE = re.compile(
     r"\b(?:do|does|doing|did)[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job)[ \t]+"
     r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|that[ \t]+(?:the[ \t]+)?|the[ \t]+)$"  # "do the work that eggs usually would"
+    r"|\b(?:do|does)[ \t]+everything[ \t]+(?:that[ \t]+)?(?:the[ \t]+)?$"  # "sunflower seeds do everything pine nuts would"
 )
 _GERUND_RE = re.compile(r"[^\W_]{2,}ing\b")
 _STAND_IN_DOES_AFTER_RE = re.compile(
@@ -3313,7 +3324,11 @@ class _References:
             # "with an egg scrambled through" is an egg, not the listed egg noodles it gives a word to; a title's "Coffee"
             # or "Ginger" is the flavour, not the listed coffee liqueur or ginger nut biscuits
             longer = [x for x in longer if x.head in (r.head, r.head + "s") or x.head in _FORM_HEADS]
-        if not longer or (r.head == "fat" and not any(x.listed(self.lines) for x in longer)):
+        if (
+            not longer
+            or (r.head == "fat" and not any(x.listed(self.lines) for x in longer))
+            or (r.head in _HYPERNYM_TAGS and all(x.start < self.title_end for x in longer))
+        ):  # "Swiss Cheese Toasts" ... "heaped with cheese": the listed Gruyère, not only the title's cheese
             # "leaving the bacon fat in the pan ... cook the shrimp in the fat": the listed bacon's fat
             longer += _hypernym_referents(self.ftext, r, self.readings)
         # "the fillets" after "2 whole mackerel", "the cutlets" after "pork loin chops": the listed flesh
@@ -3834,6 +3849,8 @@ def _sublist_span(ftext: str, header: re.Match[str], lines: _Lines) -> tuple[int
         line = ftext[end:line_end]
         if not line.strip() or line.rstrip().endswith(":") or _STEP_LINE_RE.match(line) or _HEADER_RE.fullmatch(line):
             break
+        if rest and lines.is_ingredient_line(end):
+            break  # "For the bechamel: 60 g butter, 50 g cornflour, 800 ml milk": the list lines below are the main list
         end = line_end + 1
     end = min(end, len(ftext))
     return (start, end) if end > start else None
