@@ -1642,17 +1642,22 @@ _IMPERATIVE_LINE_RE = re.compile(
 )
 _QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:(?:about|approx\.?|approximately|around)[ \t]+)?(?:\d|[\u00bc-\u00be\u2150-\u215e])")
 # "For the batter: 140 g plain flour, 4 eggs, 200 ml milk", "For the dashi: a 10 cm piece of kombu and 15 g
-# katsuobushi": a sub-list written on one line.
-_INLINE_LIST_RE = re.compile(
-    r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e]|(?:an?|one|two|half)[ \t])", re.I
-)
+# katsuobushi": a sub-list written on one line (a word opener only where no sentence ends the line: "For the
+# uninitiated: a Neapolitan ragu is made with pork ribs." is prose).
+_INLINE_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)
+_INLINE_WORD_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:an?|one|two|half)[ \t]", re.I)
 
 
 def is_ingredient_line(line: str) -> bool:
     """A bulleted line, or one that starts with a quantity, that is not a numbered step."""
     if _STEP_LINE_RE.match(line):
         return False
-    return bool(_BULLET_LINE_RE.match(line) or _QUANTITY_LINE_RE.match(line) or _INLINE_LIST_RE.match(line))
+    return bool(
+        _BULLET_LINE_RE.match(line)
+        or _QUANTITY_LINE_RE.match(line)
+        or _INLINE_LIST_RE.match(line)
+        or (_INLINE_WORD_LIST_RE.match(line) and line.rstrip()[-1:] not in ".!?")
+    )
 
 
 def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool:
@@ -2488,7 +2493,8 @@ _WORK_WORDS = frozenset(["work", "job", "everything"])
 _STAND_IN_BEFORE_RE = re.compile(
     r"\b(?:do|does|doing|did)[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job)[ \t]+"
     r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|that[ \t]+(?:the[ \t]+)?|the[ \t]+)$"  # "do the work that eggs usually would"
-    r"|\b(?:do|does)[ \t]+everything[ \t]+(?:that[ \t]+)?(?:the[ \t]+)?$"  # "sunflower seeds do everything pine nuts would"
+    # "sunflower seeds do everything pine nuts would" (not "margarine never does everything butter does")
+    r"|(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does)[ \t]+everything[ \t]+(?:that[ \t]+)?(?:the[ \t]+)?$"
 )
 _GERUND_RE = re.compile(r"[^\W_]{2,}ing\b")
 _STAND_IN_DOES_AFTER_RE = re.compile(
@@ -3834,6 +3840,9 @@ def _made_of(r: _Reading, carried: set[str]) -> None:
     r.remaining = kept
 
 
+_SECOND_QUANTITY_RE = re.compile(r",[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])")
+
+
 def _sublist_span(ftext: str, header: re.Match[str], lines: _Lines) -> tuple[int, int] | None:
     """Where the header's sub-list lies: from the rest of its line (when a quantity opens it and a comma lists more) or
     the line below a header that ends its line, down to a blank line, a numbered step or the next header. A line of
@@ -3843,13 +3852,15 @@ def _sublist_span(ftext: str, header: re.Match[str], lines: _Lines) -> tuple[int
         return None
     start = header.start(2) if rest else header.end() + 1
     end = header.end() + 1
+    # a sub-list whole on its header's line: two quantities, not wrapped onto the next line with a trailing comma
+    whole_line = bool(rest) and _SECOND_QUANTITY_RE.search(rest) is not None and not rest.rstrip().endswith(",")
     while end < len(ftext):
         line_end = ftext.find("\n", end)
         line_end = len(ftext) if line_end < 0 else line_end
         line = ftext[end:line_end]
         if not line.strip() or line.rstrip().endswith(":") or _STEP_LINE_RE.match(line) or _HEADER_RE.fullmatch(line):
             break
-        if rest and lines.is_ingredient_line(end):
+        if whole_line and lines.is_ingredient_line(end):
             break  # "For the bechamel: 60 g butter, 50 g cornflour, 800 ml milk": the list lines below are the main list
         end = line_end + 1
     end = min(end, len(ftext))
