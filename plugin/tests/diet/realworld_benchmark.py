@@ -30,10 +30,10 @@ CASES_DIR = Path(__file__).with_name("cases") / "realworld"
 REPORT_PATH = Path(__file__).with_name("REALWORLD_BENCHMARK.md")
 REPORT_HEAD = """# The oracle on real-world-style text
 
-14,827 cases (ingredient lines and whole recipes) written for this project by contributors who did not see
+15,268 cases (ingredient lines and whole recipes) written for this project by contributors who did not see
 the oracle's code or vocabulary (`cases/realworld/README.md`: licence CC0-1.0, the policy used, the label
 format). The oracle was tuned on `dev`; each held-out set was scored once, after all tuning before it, and
-then used for the next round of tuning, so only the newest set's table (heldout33) is held out; the others show
+then used for the next round of tuning, so only the newest set's table (heldout34) is held out; the others show
 the once-scored figures here:
 `heldout` (scored once: F1 0.943, span recall 0.923, 6.9% false alarms on compliant recipes),
 `heldout2` (F1 0.937, span recall 0.943, 15.4%), `heldout3` (F1 0.959, span recall 0.959, 8.7%),
@@ -95,11 +95,13 @@ bar, gluten-free (F1 0.960) and vegetarian (F1 0.955) and the false alarms miss 
 score (0.982, 0.993); tuned on in round 31: 0.988, 0.996, 4.2% (6/143)), and `heldout32` (441 cases, the same brief,
 scored once after round 31 and its review: F1 0.986, span recall 0.977, 3.4% (5/148); 5.4% without the headnote rule;
 gluten-free (span recall 0.972), halal (0.965) and vegan (0.951) and the false alarms miss the bar; tuned on in round 32:
-0.996, 0.994, 1.4% (2/148)), and `heldout33` (441 cases, the same brief, scored once after round 32 and its review,
-never tuned on: F1 0.993, span recall 0.987, 2.8% (4/145); 6.2% without the headnote rule; every diet's F1 and every
-diet's span recall but vegetarian's (0.961) meet the bar, and so do the false alarms; its table below is the held-out
-one).
-Across the thirty-three held-out sets the oracle scored F1 0.93-0.99 and span recall 0.91-0.99 on text it had not seen,
+0.996, 0.994, 1.4% (2/148)), and `heldout33` (441 cases, the same brief, scored once after round 32 and its review:
+F1 0.993, span recall 0.987, 2.8% (4/145); 6.2% without the headnote rule; every diet's F1 and every diet's span recall
+but vegetarian's (0.961) meet the bar, and so do the false alarms; tuned on in round 33: 0.996, 0.998, 1.4% (2/145)),
+and `heldout34` (441 cases, the same brief, scored once after round 33 and its review, never tuned on: F1 0.982, span
+recall 0.982, 4.1% (6/148); the same without the headnote rule; pescatarian (span recall 0.958), vegan (0.978),
+vegetarian (F1 0.965, span recall 0.966) and the false alarms miss the bar; its table below is the held-out one).
+Across the thirty-four held-out sets the oracle scored F1 0.93-0.99 and span recall 0.91-0.99 on text it had not seen,
 with 3-19% false alarms on compliant recipes.
 Regenerate with `python -m plugin.tests.diet.realworld_benchmark --write`.
 
@@ -139,6 +141,7 @@ SPLITS = (
     "heldout31",
     "heldout32",
     "heldout33",
+    "heldout34",
 )
 BASELINE_REV = "1ad8a52"  # the oracle before issue 10 (after the restructure, same verdicts as before it)
 Span = tuple[int, int]
