@@ -1597,7 +1597,8 @@ class _Lines:
             # a one-class scan first: most list lines have no stop, and the sentence regex tries every letter
             if _SENTENCE_STOP_RE.search(self.text, start, end) is not None:
                 for m in _SENTENCE_END_RE.finditer(self.text, start, end):
-                    if len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS:
+                    # a full stop after a unit ("1 lb. beef") is no sentence end; a semicolon step is ("skin on; brown")
+                    if (len(m[1]) >= _SENTENCE_WORD_MIN and m[1] not in _ABBREVIATIONS) or ";" in m[0]:
                         first = m.end()  # the next sentence's first letter
                         break
             self._sentence_end[start] = first
@@ -3793,11 +3794,19 @@ _RENNET = ("animal-rennet",)
 _RENNET_SAUCES = frozenset(["pesto"])
 
 
+def _names_a_cheese(ing: Ingredient) -> bool:
+    return "animal-rennet" in ing.tags or "animal-rennet" in ing.maybe or "cheese" in ing.name
+
+
 def _clear_title_rennet(readings: list[_Reading], lines: _Lines, title_end: int) -> None:
-    """ "Pesto Genovese" over a list that names its Parmigiano-Reggiano: the dish's name only implies the cheese's
-    rennet, and the listed cheese carries the violation."""
+    """ "Pesto Genovese" over a list that names its cheese: the dish's name only implies the cheese's rennet, and the
+    listed cheese carries the violation (Parmigiano-Reggiano) or clears it (a vegetarian hard cheese)."""
     titled = [r for r in readings if r.start < title_end and r.remaining == _RENNET and r.ingredient.name in _RENNET_SAUCES]
-    if titled and any(x.remaining and "animal-rennet" in x.remaining and x.listed(lines) for x in readings):
+    if (
+        titled
+        and any(x.ingredient is not PART and _names_a_cheese(x.ingredient) and x.listed(lines) for x in readings)
+        and not any(x.remaining and x.ingredient.name in _RENNET_SAUCES and x.listed(lines) for x in readings)
+    ):  # (a listed jar of pesto is what the title names)
         for r in titled:
             r.remaining = ()
 
