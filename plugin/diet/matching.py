@@ -3794,8 +3794,14 @@ _RENNET = ("animal-rennet",)
 _RENNET_SAUCES = frozenset(["pesto"])
 
 
-def _names_a_cheese(ing: Ingredient) -> bool:
-    return "animal-rennet" in ing.tags or "animal-rennet" in ing.maybe or "cheese" in ing.name
+def _names_a_pesto_cheese(ftext: str, x: _Reading) -> bool:
+    """A cheese with (perhaps) animal rennet, or one the text calls vegetarian ("vegetarian Italian-style hard cheese");
+    not cream cheese or a bare "cheese"."""
+    ing = x.ingredient
+    if "animal-rennet" in ing.tags or "animal-rennet" in ing.maybe:
+        return True
+    line_start = ftext.rfind("\n", 0, x.start) + 1
+    return ing.name == "cheese" and "vegetarian" in ftext[line_start : x.start]
 
 
 def _clear_title_rennet(readings: list[_Reading], lines: _Lines, title_end: int) -> None:
@@ -3804,7 +3810,7 @@ def _clear_title_rennet(readings: list[_Reading], lines: _Lines, title_end: int)
     titled = [r for r in readings if r.start < title_end and r.remaining == _RENNET and r.ingredient.name in _RENNET_SAUCES]
     if (
         titled
-        and any(x.ingredient is not PART and _names_a_cheese(x.ingredient) and x.listed(lines) for x in readings)
+        and any(x.ingredient is not PART and x.listed(lines) and _names_a_pesto_cheese(lines.text, x) for x in readings)
         and not any(x.remaining and x.ingredient.name in _RENNET_SAUCES and x.listed(lines) for x in readings)
     ):  # (a listed jar of pesto is what the title names)
         for r in titled:
