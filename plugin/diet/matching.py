@@ -1218,10 +1218,10 @@ def _is_cream_of_dish(ftext: str, i: int, found: _Found, offences: Mapping[str, 
 def _is_participle_before_like(words: list[str], i: int) -> bool:
     """ "just like grilled skirt": a cooking participle between "like" and the food (not "leftovers like roasted
     chicken", which gives examples)."""
-    return words[i].endswith("ed") and words[i + 1 : i + 2] == ["like"] and words[i + 2 : i + 3] in _LIKENESS_LEADS
+    return words[i].endswith("ed") and words[i + 1 : i + 2] == ["like"] and i + 2 < len(words) and words[i + 2] in _LIKENESS_LEADS
 
 
-_LIKENESS_LEADS = (["just"], ["exactly"], ["much"], ["rather"], ["more"], ["taste"], ["tastes"], ["look"], ["looks"])
+_LIKENESS_LEADS = frozenset(["just", "exactly", "much", "rather", "more", "taste", "tastes", "look", "looks"])
 
 
 def _is_comparison(words: list[str], head: str) -> bool:
@@ -1645,8 +1645,9 @@ _QUANTITY_LINE_RE = re.compile(r"^[ \t]*(?:(?:about|approx\.?|approximately|arou
 # "For the batter: 140 g plain flour, 4 eggs, 200 ml milk", "For the dashi: a 10 cm piece of kombu and 15 g
 # katsuobushi": a sub-list written on one line (a word opener only where no sentence ends the line: "For the
 # uninitiated: a Neapolitan ragu is made with pork ribs." is prose).
-_INLINE_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)
-_INLINE_WORD_LIST_RE = re.compile(r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*(?:an?|one|two|half)[ \t]", re.I)
+_INLINE_HEADER = r"^[ \t]*for[ \t]+(?:the[ \t]+)?[^:\n]{1,40}:[ \t]*"
+_INLINE_LIST_RE = re.compile(_INLINE_HEADER + r"(?:\d|[\u00bc-\u00be\u2150-\u215e])", re.I)
+_INLINE_WORD_LIST_RE = re.compile(_INLINE_HEADER + r"(?:an?|one|two|half)[ \t]", re.I)
 
 
 def is_ingredient_line(line: str) -> bool:
@@ -2615,18 +2616,8 @@ def _join_blends(ftext: str, out: list[_Reading]) -> None:
             continue
         main = r if r.remaining else prev
         del out[k]
-        out[k - 1] = _Reading(
-            start=prev.start,
-            end=r.end,
-            ingredient=main.ingredient,
-            remaining=tuple(dict.fromkeys(prev.remaining + r.remaining)),
-            exempt=False,
-            on_ingredient_line=True,
-            head=r.head,
-            words=tuple(dict.fromkeys(prev.words + r.words)),
-            offends=True,
-            span=(prev.reported()[0], r.end),
-        )
+        out[k - 1] = _blend_of(prev, r, main.ingredient, tuple(dict.fromkeys(prev.remaining + r.remaining)))
+        out[k - 1].span = (prev.reported()[0], r.end)
 
 
 def _join_broth_blend(ftext: str, out: list[_Reading], k: int) -> None:
@@ -2639,18 +2630,14 @@ def _join_broth_blend(ftext: str, out: list[_Reading], k: int) -> None:
     if _FLESH_TAGS.isdisjoint(prev.remaining) or prev.head in _FLESH_PRODUCT_HEADS or not gap.fullmatch(ftext, prev.end, r.start):
         return
     del out[k]
-    out[k - 1] = _Reading(
-        start=prev.start,
-        end=r.end,
-        ingredient=prev.ingredient,
-        remaining=prev.remaining,
-        exempt=False,
-        on_ingredient_line=True,
-        head=r.head,
-        words=tuple(dict.fromkeys(prev.words + r.words)),
-        offends=True,
-        span=prev.reported(),
-    )
+    out[k - 1] = _blend_of(prev, r, prev.ingredient, prev.remaining)
+    out[k - 1].span = prev.reported()
+
+
+def _blend_of(prev: _Reading, r: _Reading, ingredient: Ingredient, remaining: tuple[str, ...]) -> _Reading:
+    """One listed food made of two adjacent mentions ("pork and leek sausages"): the later one's head, both their words."""
+    words = tuple(dict.fromkeys(prev.words + r.words))
+    return _Reading(prev.start, r.end, ingredient, remaining, False, True, r.head, words, offends=True)
 
 
 _BROTH_HEADS = frozenset(["stock", "broth"])
@@ -3922,8 +3909,9 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     if "toast" in ftext or "scone" in ftext or "roll" in ftext:
         _clear_bakes_of_cleared_bread(readings, lines)
     _clear_in_claims(ftext, diet, readings, lines)
-    clear_headnote_stories(folded, readings, _title_end(ftext, lines), lines.is_ingredient_line)
-    _clear_title_rennet(readings, lines, _title_end(ftext, lines))
+    title_end = _title_end(ftext, lines)
+    clear_headnote_stories(folded, readings, title_end, lines.is_ingredient_line)
+    _clear_title_rennet(readings, lines, title_end)
     if diet == "halal" and strict and ("butcher" in ftext or "only" in ftext) and _says_halal_source(ftext):
         _clear_by_halal_source(ftext, diet, readings)
     if "vanilla" in ftext:
