@@ -13,24 +13,32 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from plugin.diet.lexicon import DATA_DIR, Ingredient, LexiconError, _load_toml, _str_list, inflections, load
 from plugin.diet.textnorm import key
 
 DETECTION_PATH = DATA_DIR / "detection.toml"
-_FORM_KEYS = frozenset({"tags", "maybe", "why", "exact"})
+_FORM_KEYS = frozenset({"tags", "maybe", "why", "exact", "overrides"})
 PART = Ingredient("part", "detection", "food", (), (), (), ())  # a cut or part of a food: allowed on its own
 
 
-def _curated_forms(path: Path) -> dict[str, tuple[Ingredient, bool]]:
-    """detection.toml: surface key -> its ingredient (one per entry), and whether it is matched exactly as written."""
+@dataclass(frozen=True, slots=True)
+class CuratedForm:
+    ingredient: Ingredient
+    exact: bool  # matched as written only, no inflections
+    overrides: bool  # takes a lexicon synonym away from its lexicon ingredient, for detection only
+
+
+def _curated_forms(path: Path) -> dict[str, CuratedForm]:
+    """detection.toml: surface key -> its curated form (one per entry)."""
     data = _load_toml(path)
     forms = data.get("forms")
     if not isinstance(forms, dict):
         raise LexiconError(f"{path}: [forms]: missing or not a table")
     known = load().tags
-    out: dict[str, tuple[Ingredient, bool]] = {}
+    out: dict[str, CuratedForm] = {}
     for form, raw in forms.items():
         where = f"{path}: form {form!r}"
         if not isinstance(raw, dict) or set(raw) - _FORM_KEYS or not isinstance(raw.get("why"), str) or not raw["why"]:
@@ -39,12 +47,20 @@ def _curated_forms(path: Path) -> dict[str, tuple[Ingredient, bool]]:
         maybe = _str_list(raw.get("maybe", []), path, f"form {form!r}", "maybe") if raw.get("maybe") else ()
         if unknown := sorted(set(tags + maybe) - known):
             raise LexiconError(f"{where}: unknown tag {unknown[0]!r}")
-        exact = raw.get("exact", False)
-        if not isinstance(exact, bool):
-            raise LexiconError(f"{where}: exact must be true or false")
+        exact, overrides = raw.get("exact", False), raw.get("overrides", False)
+        for flag, value in (("exact", exact), ("overrides", overrides)):
+            if not isinstance(value, bool):
+                raise LexiconError(f"{where}: {flag} must be true or false")
         name = key(form)
-        out[name] = (Ingredient(name, "detection", "food", (), (), tuple(tags), tuple(maybe)), exact)
+        out[name] = CuratedForm(Ingredient(name, "detection", "food", (), (), tuple(tags), tuple(maybe)), exact, overrides)
     return out
+
+
+def _check_override(path: Path, name: str, owner: str | None) -> None:
+    """An override may only take a lexicon synonym: a canonical name is a pantry item, whose verdict the lexicon keeps."""
+    if owner is None or owner == name:
+        what = "not a lexicon synonym" if owner is None else "a lexicon ingredient's own name"
+        raise LexiconError(f"{path}: form {name!r}: overrides = true, but the form is {what}")
 
 
 def _parts(path: Path) -> tuple[str, ...]:
@@ -67,12 +83,18 @@ def detection_vocabulary(detection_path: Path = DETECTION_PATH) -> tuple[Mapping
     lex = load()
     surface = dict(lex.surface)
     ingredients: dict[str, Ingredient] = dict(lex.ingredients)
-    for name, (ing, exact) in _curated_forms(detection_path).items():
-        if name in surface:
+    for name, curated_form in _curated_forms(detection_path).items():
+        owner = surface.get(name)
+        if curated_form.overrides:
+            _check_override(detection_path, name, owner)
+        elif owner is not None:
             continue  # the pantry vocabulary already decides this form
-        ingredients.setdefault(name, ing)
-        for form in (name,) if exact else (name, *inflections(name)):
-            _add(surface, form, name)
+        ingredients.setdefault(name, curated_form.ingredient)
+        for form in (name,) if curated_form.exact else (name, *inflections(name)):
+            if curated_form.overrides and surface.get(form) == owner:
+                surface[form] = name  # "brioche buns" too, where the lexicon's synonym owns the plural
+            else:
+                _add(surface, form, name)
     curated = frozenset(surface)
     for food in off_vocabulary.load():
         name = key(food.name)

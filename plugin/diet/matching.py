@@ -173,6 +173,7 @@ _NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word rig
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
     + ["eater", "eaters", "lover", "lovers", "fisted"]  # "meat-eaters", "ham-fisted": people, not food
+    + ["herder", "herders", "herdsman", "herdsmen", "farmer", "farmers", "rancher", "ranchers", "breeder", "breeders"]
     + ["programme", "program", "cycle"]  # "Choose the wholewheat programme": a bread machine's setting
     # "nut allergies", "a nut-allergic son", "gluten intolerance": a condition, not the food
     + ["allergy", "allergies", "allergic", "allergen", "allergens", "intolerance", "intolerances", "intolerant"]
@@ -417,7 +418,8 @@ _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", 
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
-)
+    + ["gamey", "gamy", "mild", "milder", "lean", "leaner", "richer", "sweeter", "firmer", "meatier", "delicate"]
+)  # "it tastes like a gamey chicken"
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
 _NOT_FOOD_SUFFIXES = frozenset(["free", "sized", "size", "shaped", "allergy", "allergies", "allergic", "intolerance"])
@@ -975,6 +977,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "pour in the oat milk and cream half of the soup with a stick blender"
     if nxt == "up" and folded[end - 1] == "s":
         return True  # "the smoked paprika beefs up the flavour": a verb with its subject, no noun reads "beefs up"
+    if nxt == "up" and folded[start:end] == "beef" and _beef_up_verb(folded, end, words):
+        return True  # "harissa and paprika beef up the flavour", not "brown the beef up to a day ahead"
     if words and words[0] == "and" and nxt in _AND_VERB_OBJECT and _next_word(folded, end) == nxt and _takes_object(folded, end):
         return True  # "... all over the leg and lard the lamb with garlic slivers"
     if nxt in ("it", "them") and folded[max(0, start - 2) : start] == ", ":
@@ -987,6 +991,19 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
 
 
 _NEXT_TWO_RE = re.compile(r"[ \t]+[^\W_]+[ \t]+([^\W_]+)")
+# "beef up" is a verb before what it strengthens and after its subject, not after "the" or "minced"
+_BEEF_UP_OBJECTS = frozenset(["the", "a", "your", "its", "their", "any", "this", "that", "flavour", "flavor", "flavours"])
+_WEIGHTS = frozenset(["lbs", "kgs", "grams", "gms", "pounds", "ounces", "kilos"])
+_BEEF_NOUN_LEADS = _DETERMINERS | frozenset(["your", "my", "our", "of", "with", "ground", "minced", "diced", "lean"])
+
+
+def _beef_up_verb(folded: str, end: int, words: list[str]) -> bool:
+    after_up = _NEXT_TWO_RE.match(folded, end)
+    lead = words[0] if words else ""
+    subject = lead.isalpha() and len(lead) > 2 and lead not in _BEEF_NOUN_LEADS | _MEASURES | _WEIGHTS
+    return subject and after_up is not None and after_up.group(1) in _BEEF_UP_OBJECTS
+
+
 # "and cream half of the soup": blending part of a dish smooth, not "the milk and cream half of the time"
 _CREAM_HALF_RE = re.compile(r"[ \t]+half[ \t]+of[ \t]+the[ \t]+(?:soup|sauce|mixture|batch|stew|chowder|beans)\b")
 # What a verb after "and" may take as its object: a food or part ("lard the lamb", "and lard the joint") or a vessel
@@ -1062,6 +1079,8 @@ def _fish_earlier_on_line(ftext: str, i: int, found: _Found) -> bool:
 _FISH_GAP_TO_STEAKS_RE = re.compile(r"\)?[ \t]*[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+")
 
 
+# "Cut the tuna loin into four thick steaks": the food just named, cut into steaks in the same clause
+_INTO_STEAKS_GAP_RE = re.compile(r"(?:[ \t]+[^\W_]+)?[ \t]+(?:in|into)(?:[ \t]+[^\W_]+){0,2}[ \t]+")
 # "steak-cut chips", "steak fries": the shape of a potato chip
 _FRIES_VERB_AFTER = (  # "the steak fries fast": the verb
     "quickly|fast|in|for|until|till|well|best|better|on|at|a|an|the|nicely|evenly|up|over|under|around|about|hot|beautifully"
@@ -1111,6 +1130,10 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
             return False
     elif i and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
         source = found[i - 1][2]
+    elif i and _INTO_STEAKS_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
+        source = found[i - 1][2]
+        if source is PART and i > 1 and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 2][1], found[i - 1][0]):
+            source = found[i - 2][2]  # "the tuna loin into steaks": the part's food
     elif i + 1 < len(found) and _STEAK_SOURCE_RE.match(ftext[e : found[i + 1][0]]):
         source = found[i + 1][2]
     else:
@@ -1733,6 +1756,19 @@ def _suffix_clears(folded: str, end: int) -> bool:
     return "style" in folded[end : end + 30] and _STYLE_RE.match(folded, end) is not None
 
 
+# What a "chicken-style" product flavours rather than is: "vegan chicken-style seasoning ... the chicken" is chicken
+_STYLE_FLAVOURINGS = frozenset(
+    ["seasoning", "seasonings", "stock", "powder", "flavour", "flavouring", "flavor", "flavoring", "bouillon", "broth"]
+    + ["cube", "cubes", "gravy", "sauce", "granules", "spice", "spices", "rub", "salt", "paste", "marinade"]
+)
+
+
+def _styled_food(ftext: str, end: int) -> bool:
+    """ "vegan feta-style block", "vegan chicken-style pieces": a food in the style of another, not a flavouring."""
+    style = _STYLE_RE.match(ftext, end)
+    return style is not None and _next_word(ftext, style.end()) not in _STYLE_FLAVOURINGS
+
+
 _LIKENESS = frozenset(["like", "ish", "esque"])
 _EATING_THINGS = frozenset(["style", "apple", "apples", "quality", "experience", "season"])
 _COLOUR_WORDS = frozenset(["coloured", "colored", "red", "brown", "gold", "golden", "dark", "pink", "yellow", "white"])
@@ -1960,6 +1996,9 @@ def _read_mention(
         if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
             return reading
+        if head == "gravy" and words[:2] in _THICKEN_LEADS:
+            reading.remaining, reading.exempt = (), True
+            return reading
         if (
             (head == "chicken" and _CHICKEN_FRIED_RE.match(ftext, e))
             or (head == "crackling" and _is_crackling_sound(words))
@@ -1974,6 +2013,8 @@ def _read_mention(
         # block" is a food, which "the feta" means)
         suffix = _SUFFIX_RE.match(ftext, e)
         reading.not_food = suffix is not None and suffix.group(1) in _NOT_FOOD_SUFFIXES
+        # "vegan feta-style block": the qualified food, which a later "the feta" means
+        reading.defines = not reading.not_food and _qualifier_clears(qualifiers, words).issuperset(bad) and _styled_food(ftext, e)
         return reading
     if (
         (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
@@ -2200,7 +2241,9 @@ _AQUAFABA_FOR_RE = re.compile(
     r"\b(?:aquafaba|chickpea[ \t]+(?:water|brine|liquid))\b[^.;:!?\n]{0,40}\bfor[ \t]+(?:the[ \t]+|your[ \t]+|a[ \t]+)?$"
 )
 
-_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | _MERINGUES | {"chicken", "crackling"}
+_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | _MERINGUES | {"chicken", "crackling", "gravy"}
+# "Thicken the gravy with arrowroot": the gravy this recipe makes, whose makings are named (decision 297)
+_THICKEN_LEADS = (["the", "thicken"], ["the", "thickening"], ["your", "thicken"])
 
 
 def _is_toast_noun(ftext: str, s: int, e: int, words: list[str]) -> bool:
@@ -3112,6 +3155,8 @@ def _judge_composites(ftext: str, readings: list[_Reading], lines: _Lines) -> No
         else:
             for r in named:
                 r.on_ingredient_line = True
+                if components and r.head in _OWN_MIXTURES and len(r.words) == 1:
+                    r.remaining = ()  # "For the gravy: 2 tbsp flour, ...": a generic header; its lines carry it (decision 297)
 
 
 def _resolve_references(ftext: str, readings: list[_Reading], lines: _Lines) -> None:
@@ -3391,7 +3436,12 @@ class _References:
         if n >= len(r.words):
             return []
         forms = (named, (*named[:-1], named[-1] + "s"))
-        return [x for x in self.readings if len(x.words) > n and x.words[-n:] in forms and x.listed(self.lines)]
+        noodles = (*named, "noodles")  # "Cold Soba Salad" names the listed "100% buckwheat soba noodles"
+        return [
+            x
+            for x in self.readings
+            if len(x.words) > n and (x.words[-n:] in forms or x.words[-n - 1 :] == noodles) and x.listed(self.lines)
+        ]
 
     def _cleared_title_word(self, r: _Reading) -> list[_Reading]:
         """'Tofu "Fish" Fingers' ... "kids who never touch fish fingers": the title's cleared word names it, on the
@@ -3831,7 +3881,7 @@ def _judge_sublist_headers(ftext: str, readings: list[_Reading], lines: _Lines) 
         if len({x.ingredient.name for x in inside if x.ingredient is not PART}) < 2:
             continue
         carried = {t for x in inside for t in x.remaining}
-        _made_of(r, carried)
+        _made_of(r, set() if r.head in _OWN_MIXTURES and len(r.words) == 1 else carried)  # "Gravy:" is generic
         made[name] = (block[1], carried)
 
 

@@ -231,6 +231,30 @@ def test_detection_form_validation_names_file_and_form(tmp_path):
     assert str(err.value) == f"{bad}: form 'bitters': exact must be true or false"
 
 
+@pytest.mark.parametrize(
+    ("form", "what"),
+    [("hamburger bun", "a lexicon ingredient's own name"), ("brioche roll", "not a lexicon synonym")],
+)
+def test_detection_override_must_name_a_lexicon_synonym(tmp_path, form, what):
+    from plugin.diet.detection import detection_vocabulary
+
+    bad = _write(tmp_path, "bad_detection.toml", f'[forms]\n"{form}" = {{ tags = [], overrides = true, why = "w" }}\n')
+    with pytest.raises(LexiconError) as err:
+        detection_vocabulary(bad)
+    assert str(err.value) == f"{bad}: form {form!r}: overrides = true, but the form is {what}"
+
+
+def test_brioche_bun_overrides_the_lexicon_for_detection_only():
+    """The lexicon's "hamburger bun" keeps "brioche bun" as a synonym (the pantry is unchanged); detection reads it, and a
+    later bare "the buns", as brioche: eggs and butter."""
+    assert load().surface["brioche buns"] == "hamburger bun"
+    assert [(v.term, v.category) for v in find_violations("4 brioche buns, split. Toast the buns.", "vegan")] == [
+        ("brioche buns", "egg"),
+        ("buns", "egg"),
+    ]
+    assert find_violations("4 burger buns, split. Toast the buns.", "vegan") == []
+
+
 def test_exact_detection_form_has_no_inflections():
     """ "bitters" (cocktail bitters) is alcohol; "bitter", the taste, is no food."""
     assert [v.term for v in find_violations("a few dashes of Angostura bitters, then the bitters again", "halal")] == [
@@ -595,3 +619,35 @@ def test_a_food_set_apart_or_placed_elsewhere_is_not_this_recipe(diet, text, exp
 )
 def test_who_eats_a_food_names_the_eaters(diet, text, expected):
     assert [v.term for v in find_violations(text, diet)] == expected
+
+
+@pytest.mark.parametrize(
+    ("diet", "strict", "text", "expected"),
+    [
+        # "beef up" after its subject is a verb; after "the" it is still beef
+        ("vegetarian", False, "Smoked paprika and harissa beef up the flavour.", []),
+        ("vegetarian", False, "Brown the beef up to a day ahead.", ["beef"]),
+        # steaks cut from a named fish are fish; from a named meat they stay meat
+        ("pescatarian", False, "Cut the tuna loin into four thick steaks and season.", []),
+        ("pescatarian", False, "Cut the beef loin into four thick steaks.", ["beef loin", "steaks"]),
+        # a diet-qualified food "in the style of" another is what a later bare mention means; a flavouring is not
+        ("vegan", False, "Crumble 100 g vegan feta-style block over it; the feta softens nicely.", []),
+        ("vegan", False, "Crumble 100 g feta-style block over it; the feta softens nicely.", ["feta"]),
+        # people named after their animals, a comparison with a describing word, a tool named after a drink
+        ("vegetarian", False, "In the Gulf, camel herders drink their tea.", []),
+        ("halal", True, "It tastes like a gamey chicken.", []),
+        ("halal", False, "Sit the bird upright in the beer-can stand.", []),
+        # the gravy this text makes: thickened here, or a generic header whose own line names its makings (decision 297)
+        ("gluten-free", False, "Thicken the gravy with 2 tbsp plain flour", ["plain flour"]),
+        ("gluten-free", False, "Serve with gravy.", ["gravy"]),
+        ("gluten-free", False, "Roast Beef\n1 kg beef\n2 potatoes\nFor the gravy: 2 tbsp flour, 400 ml beef stock\n", ["flour"]),
+        # "100% buckwheat" soba, and a title that names the listed buckwheat soba noodles
+        ("gluten-free", False, "Soba (100% buckwheat), cooked and rinsed", []),
+        ("gluten-free", False, "Soba Salad\nServes 2.\n200 g 100% buckwheat soba noodles\n1 carrot\n2 spring onions\n", []),
+        ("gluten-free", False, "Soba Salad\nServes 2.\n200 g soba noodles\n1 carrot\n2 onions\n", ["Soba", "soba noodles"]),
+        # krupnik, the honey liqueur
+        ("vegan", False, "30 ml honey liqueur (such as krupnik)", ["honey liqueur", "krupnik"]),
+    ],
+)
+def test_round_35_contexts(diet, strict, text, expected):
+    assert [v.term for v in find_violations(text, diet, strict=strict)] == expected
