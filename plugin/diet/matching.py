@@ -418,8 +418,7 @@ _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", 
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
-    + ["gamey", "gamy", "mild", "milder", "lean", "leaner", "richer", "sweeter", "firmer", "meatier", "delicate"]
-)  # "it tastes like a gamey chicken"
+)
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
 _NOT_FOOD_SUFFIXES = frozenset(["free", "sized", "size", "shaped", "allergy", "allergies", "allergic", "intolerance"])
@@ -992,16 +991,19 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
 
 _NEXT_TWO_RE = re.compile(r"[ \t]+[^\W_]+[ \t]+([^\W_]+)")
 # "beef up" is a verb before what it strengthens and after its subject, not after "the" or "minced"
-_BEEF_UP_OBJECTS = frozenset(["the", "a", "your", "its", "their", "any", "this", "that", "flavour", "flavor", "flavours"])
+_BEEF_UP_OBJECT_RE = re.compile(
+    r"[ \t]+up[ \t]+(?:(?:the|a|your|its|their|any|this|that)[ \t]+)?(?:[^\W_]+[ \t]+)?"
+    r"(?:flavou?rs?|taste|sauce|stock|broth|soup|stew|gravy|dish|filling|curry|chill?i|body|depth|richness|umami)\b"
+)
 _WEIGHTS = frozenset(["lbs", "kgs", "grams", "gms", "pounds", "ounces", "kilos"])
 _BEEF_NOUN_LEADS = _DETERMINERS | frozenset(["your", "my", "our", "of", "with", "ground", "minced", "diced", "lean"])
 
 
 def _beef_up_verb(folded: str, end: int, words: list[str]) -> bool:
-    after_up = _NEXT_TWO_RE.match(folded, end)
     lead = words[0] if words else ""
     subject = lead.isalpha() and len(lead) > 2 and lead not in _BEEF_NOUN_LEADS | _MEASURES | _WEIGHTS
-    return subject and after_up is not None and after_up.group(1) in _BEEF_UP_OBJECTS
+    participle = lead.endswith(("ed", "ing"))  # "the braising beef up a little", "the shredded beef up the middle"
+    return subject and not participle and _BEEF_UP_OBJECT_RE.match(folded, end) is not None
 
 
 # "and cream half of the soup": blending part of a dish smooth, not "the milk and cream half of the time"
@@ -1079,8 +1081,24 @@ def _fish_earlier_on_line(ftext: str, i: int, found: _Found) -> bool:
 _FISH_GAP_TO_STEAKS_RE = re.compile(r"\)?[ \t]*[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+")
 
 
-# "Cut the tuna loin into four thick steaks": the food just named, cut into steaks in the same clause
-_INTO_STEAKS_GAP_RE = re.compile(r"(?:[ \t]+[^\W_]+)?[ \t]+(?:in|into)(?:[ \t]+[^\W_]+){0,2}[ \t]+")
+# "Cut the tuna loin into four thick steaks": the food just named, cut into steaks (sizes and counts between)
+_INTO_STEAKS_GAP_RE = re.compile(
+    r"(?:[ \t]+(?:loin|loins|fillet|fillets|side|sides|block|piece))?[ \t]+into"
+    r"(?:[ \t]+(?:\d+|two|three|four|five|six|eight|thick|thin|large|small|equal|even|neat|cm|inch|inches))*[ \t]+"
+)
+
+
+def _cut_into_steaks(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "Cut the tuna loin into four thick steaks": steaks of the allowed food just named, which a later "the steaks"
+    means (not "Add the prawns in with the steaks", "Cut the beef into steaks")."""
+    if not i or not _INTO_STEAKS_GAP_RE.fullmatch(ftext, found[i - 1][1], found[i][0]):
+        return False
+    source = found[i - 1][2]
+    if source is PART and i > 1 and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 2][1], found[i - 1][0]):
+        source = found[i - 2][2]  # "the tuna loin into steaks": the part's food
+    return source.name not in offences and source is not PART and not _MEAT_TAGS & set(source.tags)
+
+
 # "steak-cut chips", "steak fries": the shape of a potato chip
 _FRIES_VERB_AFTER = (  # "the steak fries fast": the verb
     "quickly|fast|in|for|until|till|well|best|better|on|at|a|an|the|nicely|evenly|up|over|under|around|about|hot|beautifully"
@@ -1130,10 +1148,6 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
             return False
     elif i and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
         source = found[i - 1][2]
-    elif i and _INTO_STEAKS_GAP_RE.fullmatch(ftext, found[i - 1][1], s):
-        source = found[i - 1][2]
-        if source is PART and i > 1 and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 2][1], found[i - 1][0]):
-            source = found[i - 2][2]  # "the tuna loin into steaks": the part's food
     elif i + 1 < len(found) and _STEAK_SOURCE_RE.match(ftext[e : found[i + 1][0]]):
         source = found[i + 1][2]
     else:
@@ -1256,8 +1270,11 @@ def _is_comparison(words: list[str], head: str) -> bool:
         if words[0] == "from" and words[1] in _GET_VERBS and "same" in words[2:6]:
             return True  # "the same stickiness you'd get from honey": what another food gives, compared
         at = 1 if words[1] == "like" else 2 if words[2] == "like" else 0
+        # "shred it to look like pulled chicken", "it tastes like a gamey chicken": describing words after "look like"
         if at and at + 1 < len(words) and words[at + 1] in _LOOK_VERBS and not _NOT_SKIPPABLE.intersection(words[:at]):
-            return True  # "shred it to look like pulled chicken": one or two describing words after "look like"
+            return True
+        if words[1:3] == ["a", "like"] and len(words) > 3 and words[3] in _LOOK_VERBS:
+            return True
     i = 0
     while i < len(words) and i < 3 and (words[i] in _COMPARE_SKIP or words[i] == "s" or _is_participle_before_like(words, i)):
         i += 2 if words[i] == "s" else 1  # "like the goat's milk cajeta": a possessive is skipped with its owner
@@ -1996,8 +2013,8 @@ def _read_mention(
         if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
             return reading
-        if head == "gravy" and words[:2] in _THICKEN_LEADS:
-            reading.remaining, reading.exempt = (), True
+        if head == "gravy" and words[:2] in _THICKEN_LEADS and ftext.find("gravy", 0, s) < 0:
+            reading.remaining, reading.exempt = (), True  # not "500 ml beef gravy ... Thicken the gravy": the bought one
             return reading
         if (
             (head == "chicken" and _CHICKEN_FRIED_RE.match(ftext, e))
@@ -2015,6 +2032,9 @@ def _read_mention(
         reading.not_food = suffix is not None and suffix.group(1) in _NOT_FOOD_SUFFIXES
         # "vegan feta-style block": the qualified food, which a later "the feta" means
         reading.defines = not reading.not_food and _qualifier_clears(qualifiers, words).issuperset(bad) and _styled_food(ftext, e)
+        return reading
+    if ing.name == "steak" and _cut_into_steaks(ftext, i, found, offences):
+        reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     if (
         (ctx.has_exclusion() and _is_prose(ftext, s, reading) and _is_excluded_later(ftext, s, e))
@@ -3881,7 +3901,10 @@ def _judge_sublist_headers(ftext: str, readings: list[_Reading], lines: _Lines) 
         if len({x.ingredient.name for x in inside if x.ingredient is not PART}) < 2:
             continue
         carried = {t for x in inside for t in x.remaining}
-        _made_of(r, set() if r.head in _OWN_MIXTURES and len(r.words) == 1 else carried)  # "Gravy:" is generic
+        if r.head in _OWN_MIXTURES and len(r.words) == 1:
+            r.remaining = ()  # "Gravy: 2 tbsp lamb dripping, ...": a generic header; its lines carry it (decision 297)
+        else:
+            _made_of(r, carried)
         made[name] = (block[1], carried)
 
 

@@ -633,10 +633,9 @@ def test_who_eats_a_food_names_the_eaters(diet, text, expected):
         # a diet-qualified food "in the style of" another is what a later bare mention means; a flavouring is not
         ("vegan", False, "Crumble 100 g vegan feta-style block over it; the feta softens nicely.", []),
         ("vegan", False, "Crumble 100 g feta-style block over it; the feta softens nicely.", ["feta"]),
-        # people named after their animals, a comparison with a describing word, a tool named after a drink
+        # people named after their animals, a comparison with a describing word
         ("vegetarian", False, "In the Gulf, camel herders drink their tea.", []),
         ("halal", True, "It tastes like a gamey chicken.", []),
-        ("halal", False, "Sit the bird upright in the beer-can stand.", []),
         # the gravy this text makes: thickened here, or a generic header whose own line names its makings (decision 297)
         ("gluten-free", False, "Thicken the gravy with 2 tbsp plain flour", ["plain flour"]),
         ("gluten-free", False, "Serve with gravy.", ["gravy"]),
@@ -645,8 +644,13 @@ def test_who_eats_a_food_names_the_eaters(diet, text, expected):
         ("gluten-free", False, "Soba (100% buckwheat), cooked and rinsed", []),
         ("gluten-free", False, "Soba Salad\nServes 2.\n200 g 100% buckwheat soba noodles\n1 carrot\n2 spring onions\n", []),
         ("gluten-free", False, "Soba Salad\nServes 2.\n200 g soba noodles\n1 carrot\n2 onions\n", ["Soba", "soba noodles"]),
-        # krupnik, the honey liqueur
-        ("vegan", False, "30 ml honey liqueur (such as krupnik)", ["honey liqueur", "krupnik"]),
+        # found in review: participles, "such as" likes, a modal "can", a bought gravy, steaks beside another food
+        ("vegetarian", False, "Chop the braising beef up a little smaller.", ["beef"]),
+        ("halal", False, "Add a sausage like a mild chorizo.", ["chorizo"]),
+        ("halal", False, "The beer can stand at room temperature.", ["beer"]),
+        ("vegetarian", False, "Poutine\n500 ml beef gravy\n1 kg chips\n1. Thicken the gravy.", ["beef gravy", "gravy"]),
+        ("pescatarian", False, "Cut the swordfish into steaks. Grill the steaks.", []),
+        ("vegetarian", False, "Throw the mushrooms in with the steaks.", ["steaks"]),
     ],
 )
 def test_round_35_contexts(diet, strict, text, expected):
