@@ -120,6 +120,11 @@ _NEG_MULTI = frozenset(
     {
         ("instead", "of"),
         ("in", "place", "of"),
+        ("takes", "the", "place", "of"),  # "halal beef bacon takes the place of the lardons"
+        ("nothing", "with"),  # "No flour, no breadcrumbs, nothing with wheat in it"
+        ("reacts", "to"),  # "My nephew is coeliac and reacts to oats too": what the dish avoids
+        ("react", "to"),
+        ("take", "the", "place", "of"),
         ("free", "of"),
         ("free", "from"),
         ("rather", "than"),
@@ -259,6 +264,12 @@ _EQUIPMENT = frozenset(
         "flutes",
         "coupe",  # "champagne coupes"
         "coupes",
+        "hands",  # "roll into balls with floured hands": the flour is a dusting, named where it is listed
+        "surface",  # "Tip onto a floured surface"
+        "surfaces",
+        "worktop",
+        "dipper",  # "the old honey dipper that lives in the jar"
+        "dippers",
         "basket",  # "fish basket", "bread basket"
         "baskets",
         "setting",  # "the tagliatelle setting" of a pasta machine
@@ -389,6 +400,9 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
+# "it isn't trying to be cow's milk", "where the rum would be": what the dish is not, or a food's absent place
+_NOT_TRYING_RE = re.compile(r"\b(?:trying|try|tries|pretending|pretend)[ \t]+to[ \t]+be[ \t]+(?:a[ \t]+|an[ \t]+)?$")
+_WOULD_BE_RE = re.compile(r"[ \t]+would[ \t]+(?:be|go|have[ \t]+been)\b")
 _COMPARE_NOUNS = frozenset(
     ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
     + ["relation", "relative", "relatives", "cousin"]  # "buckwheat is no relation of wheat": kinship, not the food
@@ -417,7 +431,7 @@ _EXAMPLE_HEADS = frozenset(
 _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative", "closer", "nearer"])
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
-    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
+    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real", "best"]  # "crisp like the best carnitas"
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
@@ -447,11 +461,14 @@ _NEG_CONTRAST_EXCLUDES = (
     # "Some people add pancetta; I'd rather not"
     r"|do[ \t]+not|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)"
     r"|does[ \t]+not|skips?|omits?|swaps?|replaces?|never|has[ \t]+(?:neither|none|no)|switched|swapped"
-    r"|keep[ \t]+(?:it|them|mine|ours|things)[ \t]+(?:simple|plain))\b"  # "; I keep them simple"
+    r"|keep[ \t]+(?:it|them|mine|ours|things)[ \t]+(?:simple|plain)"  # "; I keep them simple"
+    # "; I keep it dairy-free with an extra splash of oil"
+    r"|keep[ \t]+(?:it|them|mine|ours)[ \t]+(?:dairy|gluten|nut|egg|meat|milk)[ \t\-]?free)\b"
 )
 # What this recipe uses: it must name another food ("I use it too", "I use plenty" are the same food)
 _NEG_CONTRAST_USES = (
     r"(?:uses?|makes?[ \t]+(?:these|them|mine|ours|it|this|(?:our|my)[ \t]+own)"  # ", so I make these with halal gelatine"
+    r"|(?:have|'ve)[ \t]+(?:always[ \t]+)?made[ \t]+(?:these|them|mine|ours|it|this)"  # "; I have made it with vegetable suet"
     # "Many nonnas start this with pancetta; I start with olive oil"
     r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b"
 )
@@ -517,6 +534,32 @@ _NEXT_SENTENCE_CONTRAST_RE = re.compile(
     r"|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)|switched|swapped|has[ \t]+(?:neither|none|no)"
     r"|(?:start|starts|begin|begins)[ \t]+(?:it[ \t]+|this[ \t]+|mine[ \t]+)?with)\b)"
 )
+# "Bourguignon is normally braised in red wine. Mine uses pomegranate juice instead": the next sentence's own food,
+# which must be another ("I use a whole bottle" is more of the same)
+_NEXT_SENTENCE_USES_RE = re.compile(
+    r"[^.!?\n;]{0,100}[.!?][ \t]+(?:but[ \t]+)?(?:we|i|mine|ours|this[ \t]+(?:one|version|recipe))[ \t]+"
+    r"(?:uses?|makes?[ \t]+(?:it|this|these|them|mine|ours)[ \t]+with)\b"
+)
+
+
+def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str] | None:
+    """The next sentence's "uses" clause, where it names a substitute (read as a clause after a semicolon)."""
+    uses = _NEXT_SENTENCE_USES_RE.match(folded, end)
+    assert uses is not None
+    dot = max(folded.rfind(c, end, uses.end()) for c in ".!?")
+    stop = min((i for i in (folded.find(c, uses.end()) for c in ".!?\n;") if i >= 0), default=len(folded))
+    # what it stands in for is named again after "instead of", "in place of": not more of the same
+    cut = min((i for i in (folded.find(w, uses.end(), stop) for w in _IN_PLACE_WORDS) if i >= 0), default=stop)
+    words = TOKEN_RE.findall(folded, uses.end(), cut)
+    if not any(_starts_food(words, k) for k in range(len(words))) or _words_of(folded[start:end])[-1] in words:
+        return None  # "I use a whole bottle": no other food; "I use double cream": a kind of the same one
+    as_clause = folded[:dot] + ";" + folded[dot + 1 : cut] + " " * (stop - cut) + folded[stop:]  # every offset holds
+    return uses if _names_substitute(as_clause, start, end, uses.end()) else None
+
+
+_IN_PLACE_WORDS = (" instead", " in place of", " takes the place", " take the place", " in lieu")
+
+
 # "The street version is pounded with dried shrimp; this one leaves the shrimp out", "Plenty of restaurants add
 # cashew paste; at home I leave the cashews out": the food left out is named, and must be the mention's own
 # (not "...; this one leaves the onions out", which says nothing of the shrimp).
@@ -536,7 +579,7 @@ _NEXT_SENTENCE_NEITHER_RE = re.compile(
 )
 _EXCLUSION_VERBS = (
     r"(?:'d)?[ \t]+(?:leaves?|don|doesn|do|does|skips?|omits?|swaps?|replaces?|never|uses?|has|makes?|switched|swapped"
-    r"|rather|start|starts|begin|begins|keep)\b"
+    r"|rather|start|starts|begin|begins|keep|have)\b"
 )
 # "we leave them out", "I never use", "this version doesn't": one pattern per subject, each opening with its literal
 # so re scans for it at C speed (one pattern opening with \b tried every position: 14 us a recipe)
@@ -571,6 +614,7 @@ _ATTRIBUTION_RE = re.compile(
     r"|\btraditional(?:ly)?\b|\boriginal\b|\busual(?:ly)?\b|\boften\b|\bclassic\b"
     r"|\b(?:normally|typically|generally|commonly|customarily|conventionally)\b|\bthe[ \t]+(?:[^\W_]+[ \t]+){1,2}version\b"
     r"|\bused[ \t]+to\b|\bconfused[ \t]+with\b"  # a past habit; "not to be confused with"
+    r"|\b(?:the|an)[ \t]+old(?:[ \t]+[^\W_]+)?[ \t]+recipes?\b"  # "The old school recipe used beef suet"
     # another cook of the family or street: "Our Kapampangan neighbour makes this with pork cheeks"
     r"|\b(?:my|our|his|her|their)[ \t]+(?:[^\W_]+[ \t]+)?(?:neighbou?rs?|grandmothers?|grandmas?|gran|nan|nana|nonna|abuela"
     r"|mum|mom|mother|father|dad|aunts?|auntie|uncles?|friends?|landlady|in-laws?|mother-in-law)\b"
@@ -635,7 +679,10 @@ _FLOUR_SOURCE_GAP_RE = re.compile(r"[ \t\-]*(?:\([^()\n]{1,40}\)|\))?[ \t\-]*")
 _STEAK_SOURCE_RE = re.compile(r"[ \t]+(?:of|from)\b[^.;:\n]{0,30}?$")
 _MEAT_TAGS = frozenset(["meat", "pork", "poultry"])
 # "Blitz the oats to a fine flour", "roll into a sausage": the shape or texture a food is made into.
-_RESULT_HEADS = frozenset(["flour", "powder", "paste", "crumb", "crumbs", "breadcrumbs", "meal", "butter", "cream", "sausage"])
+_RESULT_HEADS = frozenset(
+    ["flour", "powder", "paste", "crumb", "crumbs", "breadcrumbs", "meal", "butter", "cream", "sausage"]
+    + ["snail"]  # "fold into a long strip and coil it into a snail"
+)
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
 _POSSESSIVE_GAP_RE = re.compile(r"(?:'s|s'|\u2019s|s\u2019)[ \t]+")
@@ -800,6 +847,7 @@ class _Context:
                 bool((";" in text or ", but" in text) and _SELF_CONTRAST_CUE_RE.search(text))
                 or any(cue.search(text) is not None for cue in _EXCLUSION_CUE_RES)
                 or ", mine" in text  # "some families use bulgur, mine always uses rice"
+                or ". mine " in text  # "... braised in red wine. Mine uses pomegranate juice instead of the wine"
                 or _SO_SKIP_CUE_RE.search(text) is not None  # "(..., so skip it here)": a literal first, one C scan
                 or ", ours" in text
                 or (" is all " in text and _NEXT_SENTENCE_ALL_CUE_RE.search(text) is not None)
@@ -1063,6 +1111,22 @@ def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredien
 
 
 _Found = list[tuple[int, int, Ingredient]]
+_FLOUR_NAMED_RE = re.compile(r"flour(?!ed)")
+
+
+_DISH_SOURCES = frozenset(["detection", "off"])
+
+
+def _dish_of_its_line(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "500 g halal lamb mince, for the keema": the dish a listed food is for ends its line, after that food, which
+    carries the verdict (not "2 tbsp oil, for the chicken", where nothing before it offends)."""
+    s, e, _ = found[i]
+    if ftext[e : e + 1] not in ("\n", "", ")", "."):
+        return False
+    line_start = ftext.rfind("\n", 0, s) + 1
+    return any(f[0] >= line_start and f[2].name in offences for f in found[:i])
+
+
 _IN_STEAKS_BEFORE_RE = re.compile(r"[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+$")
 
 
@@ -1170,6 +1234,8 @@ def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step:
             after = _NEXT_WORD_RE.match(ftext, found[i][1])  # "meat scraped into strips", "meat grated"
             return after is not None and after.group(1).endswith("ed")
         if _SEAFOOD_TAGS.intersection(prev.tags):
+            if j == i - 1 and _COMPOUND_GAP_RE.fullmatch(gap):
+                return True  # "200 g lobster meat", "the clam meat": the seafood's flesh, named together
             if step and words[:2] == ["the", "out"] and words[2:3] and words[2] in _EXTRACT_VERBS:
                 # "Steam the clams open in 200 ml water, then pick out the meat": in the same sentence
                 # "...; pick out the meat": a semicolon joins the step's clauses, a full stop ends the sentence
@@ -1341,7 +1407,9 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
         if neg is None:
             if not _names_substitute(folded, start, end, later.end()):
                 later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
-        elif _excludes_another(folded, start, end, neg.end()):
+        elif not neg.group(0).endswith("free") and _excludes_another(
+            folded, start, end, neg.end()
+        ):  # "keep it dairy-free with oil"
             later = None  # "Most carbonara uses guanciale; this pasta skips the cream": what it leaves out is another food
     if later is None and "leave" in folded[end : end + 140]:
         named = _LEAVES_NAMED_OUT_RE.match(folded, end)
@@ -1353,6 +1421,8 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
         whole = _NEXT_SENTENCE_ALL_RE.match(folded, end)
         if whole is not None and not _same_word(whole.group(1), _words_of(folded[start:end])[-1]):
             later = whole
+    if later is None and _NEXT_SENTENCE_USES_RE.match(folded, end) is not None:
+        later = _next_sentence_substitute(folded, start, end)
     if later is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
@@ -1996,8 +2066,19 @@ def _read_mention(
     words = ctx.words_before(s)
     after = ftext[e : e + 1]
     spaced = after in _AFTER_GAP  # else no word after it can clear it
-    if (spaced and _is_equipment(ftext, e, s)) or _is_verb(ftext, s, e, words):
+    if (spaced and _is_equipment(ftext, e, s) and not (head == "floured" and _FLOUR_NAMED_RE.search(ftext) is None)) or _is_verb(
+        ftext, s, e, words
+    ):  # "a floured surface" dusts with the listed flour; with none named, with flour of its own
         reading.remaining, reading.exempt, reading.not_food = (), True, True
+        return reading
+    if (
+        reading.on_ingredient_line
+        and (words[:1] == ["for"] or words[:2] == ["the", "for"])
+        and ing.category in _DISH_SOURCES  # a dish name, not a pantry food made here ("for the egg wash", "the sausages")
+        and set(bad) <= _MEAT_TAGS  # a meat dish, not a product made from the line ("2 litres milk, for the chhena")
+        and _dish_of_its_line(ftext, i, found, offences)
+    ):
+        reading.remaining, reading.exempt = (), True  # "1.2 kg pork shoulder, cut into chunks for carnitas": the purpose
         return reading
     if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
         reading.remaining, reading.exempt, reading.defines = (), True, True
@@ -2152,6 +2233,11 @@ def _read_mention(
     if spaced and words[:2] == ["way", "the"] and words[2:3] and words[2].endswith("ed") and _WAY_IT_IS_RE.match(ftext, e):
         reading.remaining, reading.exempt = (), True  # "tofu glazed the way pork belly usually is": a comparison
         return reading
+    if (spaced and words[:2] == ["the", "where"] and _WOULD_BE_RE.match(ftext, e)) or (
+        "be" in words[:2] and _NOT_TRYING_RE.search(ftext, max(0, s - 30), s)
+    ):
+        reading.remaining, reading.exempt = (), True  # "sparkling water where the rum would be", "trying to be cow's milk"
+        return reading
     if spaced and words[:1] == ["as"] and _AS_IT_WOULD_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "gram flour sets the potatoes just as eggs would": a comparison
         return reading
@@ -2221,7 +2307,9 @@ _CHICKEN_FRIED_RE = re.compile(r"(?:-|[ \t]+)fried[ \t]+steaks?\b")
 # "until the rice is dry and crackling at the bottom", "the oil starts crackling": the sound, not pork crackling (not
 # "roast until crackling forms", "the best bit is crackling")
 _CRACKLING_VERB_LEADS = frozenset(["start", "starts", "started", "begins", "keeps", "stops"])
-_CRACKLING_SOUND_PAIRS = frozenset(["dry", "crisp", "hot", "sizzling", "popping", "spitting", "bubbling", "hissing", "golden"])
+_CRACKLING_SOUND_PAIRS = frozenset(
+    ["dry", "crisp", "hot", "sizzling", "popping", "spitting", "bubbling", "hissing", "golden", "blistered"]
+)
 
 
 def _is_crackling_sound(words: list[str]) -> bool:
@@ -2552,7 +2640,7 @@ def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> int:
     return 2 if _STAND_IN_DOES_AFTER_RE.match(ftext, end) is not None else 0
 
 
-_WORK_WORDS = frozenset(["work", "job", "everything"])
+_WORK_WORDS = frozenset(["work", "job", "everything", "what"])  # "does what the yolks would"
 
 
 _STAND_IN_BEFORE_RE = re.compile(
@@ -2560,6 +2648,8 @@ _STAND_IN_BEFORE_RE = re.compile(
     r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|that[ \t]+(?:the[ \t]+)?|the[ \t]+)$"  # "do the work that eggs usually would"
     # "sunflower seeds do everything pine nuts would" (not "margarine never does everything butter does")
     r"|(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does)[ \t]+everything[ \t]+(?:that[ \t]+)?(?:the[ \t]+)?$"
+    # "its sulphurous smell does what the yolks would"
+    r"|(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does)[ \t]+what[ \t]+(?:the[ \t]+)?$"
 )
 _GERUND_RE = re.compile(r"[^\W_]{2,}ing\b")
 _STAND_IN_DOES_AFTER_RE = re.compile(
@@ -2583,6 +2673,7 @@ _SHAPING_VERBS = frozenset(
     ["shape", "shaped", "shaping", "form", "formed", "forming", "roll", "rolled", "rolling", "mould", "moulded"]
     + ["slice", "sliced", "slicing"]  # "400 g firm tofu, sliced into 4 steaks"
     + ["mold", "molded", "divide", "divided", "cut", "pat", "patted", "press", "pressed"]
+    + ["coil", "coiled", "coiling"]  # "fold into a long strip and coil it into a snail"
 )
 _MEAT_FORM_CATEGORIES = frozenset(["meat", "pork", "poultry"])
 _SHAPE_SIZES = frozenset(["small", "little", "mini", "thin", "thick", "long", "flat", "round", "large", "big", "equal", "even"])
@@ -2858,7 +2949,8 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         return []  # "full-fat milk", "low-fat yoghurt", "stand them on their fat edge": an adjective
     if r.head in _THE_ONLY_HEADS:
         at = r.end - len(r.head)  # the head word itself: "the spring onion whites" is no bare "the whites"
-        if not _after_the(ftext, at) or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
+        each = ftext[max(0, at - 5) : at] == "each " and r.head == "bird"  # "Bard each bird with pancetta"
+        if not (_after_the(ftext, at) or each) or ftext[r.end : r.end + 3] == " of":  # "the whites of the leeks"
             return []
     if r.head == "noodles":
         if len(r.words) > 1 or _after_quantity(ftext, r.start):
@@ -2873,6 +2965,8 @@ def _hypernym_referents(ftext: str, r: _Reading, readings: list[_Reading]) -> li
         # isdisjoint: no set built per reading (this runs over every reading of the text)
         if x is not r and not (tags.isdisjoint(x.ingredient.tags) and tags.isdisjoint(x.ingredient.maybe))
     ]
+    if r.head == "whites":  # "3 eggs, separated" ... "the whites": the eggs, not the listed sponge fingers' egg
+        found = [x for x in found if x.head in ("egg", "eggs")] or found
     if r.head == "meat" and all(x.ingredient.name == r.ingredient.name for x in found):
         # no meat but the listed crab or lobster: "pick out the white meat" is its flesh
         found += [x for x in readings if not _SEAFOOD_TAGS.isdisjoint(x.ingredient.tags)]
@@ -2898,7 +2992,7 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     """
     title_end = _title_end(ftext, lines)
     # a substring test saves a regex per mention in most texts
-    makes = "mak" in ftext or "form" in ftext or " to a" in ftext or "into a" in ftext
+    makes = "mak" in ftext or "form" in ftext or " to a" in ftext or "into a" in ftext or " is your " in ftext
     title_heads: set[str] = set()  # every word: "Pumpkin Seed Pesto Pasta" names the pesto too
     flour_breads: set[str] = set()
     defined_title: set[str] = set()
@@ -2932,12 +3026,20 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
         return
     listed = [r for r in readings if r.listed(lines)]
     listed_offences = {t for r in listed for t in r.remaining}
+    made_heads: set[str] = set()
     for r in unlisted:  # "Lemon Curd Tart" over its listed eggs and butter: those carry it (decision 2)
         if r.start < title_end and r.ingredient.name in _MADE_DISH_NAMES and set(r.remaining) <= listed_offences:
             r.remaining = ()
+        elif r.start < title_end and set(r.remaining) <= _MADE_BREADS.get(r.ingredient.name, set()) & listed_offences:
+            r.remaining = ()  # "Garlic Naan" over its listed yoghurt and ghee: a bread name (decision 420)
+            made_heads.update(r.words)
+        elif r.head in _MINCE_SHAPES and r.words[0] == r.head and any(_is_listed_mince(x) for x in listed):
+            r.remaining = ()  # "Smash Burgers" over "600 g zabiha beef mince": the shape of the listed mince (decision 226)
+            made_heads.update(r.words)
     if len({lines.text.rfind("\n", 0, r.start) for r in listed}) < 3:
         return  # not a whole recipe with an ingredient list
-    dish_heads: set[str] = set(flour_breads)  # title dishes cleared here: "Keep the pesto in a jar" is that dish
+    # title dishes cleared here: "Keep the pesto in a jar" is that dish; "cook each naan" the bread the list makes
+    dish_heads: set[str] = set(flour_breads) | made_heads
     # the text names the allowed version later ("shape into 8 sausages", 'tofu "feta"'): the title dish is that
     defined_later = {x.head for x in readings if x.defines and x.start >= title_end}
     # the title names the allowed version of the dish's kind: "Raclette Night with Vegan Cheese"
@@ -3026,6 +3128,16 @@ _CASINGS = frozenset(["casing", "casings", "skins"])
 _MADE_DISH_NAMES = frozenset(
     ["lemon curd", "hollandaise", "carbonara", "gravy", "marshmallows", "zabaglione", "alfredo sauce", "eggnog"]
 )
+# What a listed mince is shaped into: its verdict is the mince's (decisions 162, 226, 384)
+_MINCE_SHAPES = frozenset(["burgers", "burger", "patties", "patty", "koftas", "kofta"])
+
+
+def _is_listed_mince(x: _Reading) -> bool:
+    return x.head == "mince" and bool(x.on_ingredient_line) and x.ingredient is not PART
+
+
+# Breads named for their bake, whose dairy a made-here list carries (their flour is the bread itself: still gluten)
+_MADE_BREADS = {"naan": {"dairy"}}
 
 
 # "Despite its name, it contains no honey": the text says its dish's name is not what is in it.
@@ -3033,6 +3145,7 @@ _MISNAMED_RE = re.compile(r"\b(?:despite|in[ \t]+spite[ \t]+of)[ \t]+(?:its|the|
 # "blitz ... to make a loose pesto", "strain to make a brown stock": the recipe makes it from its own list.
 _MADE_HERE_RE = re.compile(
     r"\b(?:make|makes|making|form|forms|forming)[ \t]+(?:into[ \t]+)?(?:a|an|your)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
+    r"|(?:^|[.!?][ \t]+)(?:this|that)[ \t]+is[ \t]+your[ \t]+$"  # "Simmer ..., then remove the shiitake. This is your dashi."
 )
 # "simmer into a gravy", "blend with the cashews and oat milk to a silky cheese sauce": what a step turns its food into
 _INTO_A_RE = re.compile(r"[ \t](?:to|into)[ \t]+(?:a|an)[ \t]+(?:[^\W_]+[ \t]+){0,2}$")
@@ -3527,7 +3640,8 @@ _THE_NEAR_RE = re.compile(r"\bthe[ \t]+(?:[^\W\d_]+[ \t]+)?$")  # "the sliced sa
 def _used_cleared(ftext: str, x: _Reading) -> bool:
     """A cleared food the text uses ("Cook 300 g gluten-free penne"), not one in an aside ("I tried gluten-free
     spaghetti once and hated it") or a tool ("the chicken brick")."""
-    return x.exempt and not x.not_food and _USED_QUANTITY_RE.search(ftext, max(0, x.start - 30), x.start) is not None
+    cleared = x.exempt or not x.offends  # "Fry 6 rashers of halal turkey bacon": a food the diet allows as named
+    return cleared and not x.not_food and _USED_QUANTITY_RE.search(ftext, max(0, x.start - 30), x.start) is not None
 
 
 _USED_QUANTITY_RE = re.compile(r"\d[^\n.;:!?]{0,25}$")
@@ -3861,6 +3975,10 @@ def _names_a_pesto_cheese(ftext: str, x: _Reading) -> bool:
     return ing.name == "cheese" and "vegetarian" in ftext[line_start : x.start]
 
 
+def _made_pesto_after_the(lines: _Lines, r: _Reading) -> bool:
+    return r.ingredient.name in _RENNET_SAUCES and not r.listed(lines) and _after_the(lines.text, r.start)
+
+
 def _clear_title_rennet(readings: list[_Reading], lines: _Lines, title_end: int) -> None:
     """ "Pesto Genovese" over a list that names its cheese: the dish's name only implies the cheese's rennet, and the
     listed cheese carries the violation (Parmigiano-Reggiano) or clears it (a vegetarian hard cheese)."""
@@ -3872,6 +3990,9 @@ def _clear_title_rennet(readings: list[_Reading], lines: _Lines, title_end: int)
     ):  # (a listed jar of pesto is what the title names)
         for r in titled:
             r.remaining = ()
+        for r in readings:  # "toss with the pesto": the one the list makes, not a listed jar
+            if r.start >= title_end and r.remaining == _RENNET and _made_pesto_after_the(lines, r):
+                r.remaining = ()
 
 
 def _judge_sublist_headers(ftext: str, readings: list[_Reading], lines: _Lines) -> None:

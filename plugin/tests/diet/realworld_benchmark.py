@@ -142,6 +142,8 @@ SPLITS = (
     "heldout32",
     "heldout33",
     "heldout34",
+    "heldout35",
+    "heldout36",
 )
 BASELINE_REV = "1ad8a52"  # the oracle before issue 10 (after the restructure, same verdicts as before it)
 Span = tuple[int, int]

@@ -655,3 +655,39 @@ def test_who_eats_a_food_names_the_eaters(diet, text, expected):
 )
 def test_round_35_contexts(diet, strict, text, expected):
     assert [v.term for v in find_violations(text, diet, strict=strict)] == expected
+
+
+@pytest.mark.parametrize(
+    ("diet", "strict", "text", "expected"),
+    [
+        # a bread named for its bake over its listed dairy (decision 420); its flour is the bread itself
+        ("dairy-free", False, "Garlic Naan\nMakes 6.\n300 g plain flour\n150 g yoghurt\n100 ml milk\n", ["yoghurt", "milk"]),
+        ("gluten-free", False, "Garlic Naan\nMakes 6.\n300 g plain flour\n150 g yoghurt\n100 ml milk\n", ["Naan", "plain flour"]),
+        # the shape of a listed mince (decisions 162, 226), the flesh of a seafood named with it
+        ("halal", True, "Smash Burgers\n600 g zabiha beef mince\n4 buns\nPickles\n1. Stack the burgers.", []),
+        ("pescatarian", False, "200 g lobster meat", []),
+        ("vegetarian", False, "200 g lobster meat", ["lobster meat"]),
+        # a dish a listed meat is for ends its line; a product made from the line does not
+        ("vegetarian", False, "500 g halal lamb mince, for the keema", ["lamb mince"]),
+        ("vegan", False, "1 egg, beaten, for the egg wash", ["egg", "egg wash"]),
+        # others' versions, then this one's own food in the next sentence; what takes a food's place
+        ("halal", False, "Bourguignon is normally braised in red wine. Mine uses pomegranate juice instead.", []),
+        ("halal", False, "Most cooks braise it in red wine. I use a whole bottle.", ["red wine"]),
+        ("halal", False, "Mushrooms take the place of the bacon.", []),
+        ("dairy-free", False, "Restaurants finish the beef with butter; I keep it dairy-free with a splash of oil.", []),
+        # a qualified food a step introduces with its quantity is what "the bacon" means
+        ("halal", False, "Fry 6 rashers of halal turkey bacon until crisp, then crumble the bacon over.", []),
+        # what a food is not, where it would be, what the eater reacts to
+        ("vegan", False, "It isn't trying to be cow's milk.", []),
+        ("halal", False, "Sparkling water goes where the rum would be.", []),
+        ("gluten-free", False, "My nephew reacts to oats too, so this is his breakfast.", []),
+        ("gluten-free", False, "200 g rice flour\nTip the dough onto a floured surface.", []),
+        ("gluten-free", False, "Tip the dough onto a floured surface.", ["floured"]),
+        # new names: krill, brocciu, skilandis
+        ("vegetarian", False, "1 tbsp fermented krill", ["krill"]),
+        ("dairy-free", False, "200 g brocciu", ["brocciu"]),
+        ("pescatarian", False, "100 g skilandis, sliced", ["skilandis"]),
+    ],
+)
+def test_round_36_contexts(diet, strict, text, expected):
+    assert [v.term for v in find_violations(text, diet, strict=strict)] == expected
