@@ -122,8 +122,6 @@ _NEG_MULTI = frozenset(
         ("in", "place", "of"),
         ("takes", "the", "place", "of"),  # "halal beef bacon takes the place of the lardons"
         ("nothing", "with"),  # "No flour, no breadcrumbs, nothing with wheat in it"
-        ("reacts", "to"),  # "My nephew is coeliac and reacts to oats too": what the dish avoids
-        ("react", "to"),
         ("take", "the", "place", "of"),
         ("free", "of"),
         ("free", "from"),
@@ -264,12 +262,6 @@ _EQUIPMENT = frozenset(
         "flutes",
         "coupe",  # "champagne coupes"
         "coupes",
-        "hands",  # "roll into balls with floured hands": the flour is a dusting, named where it is listed
-        "surface",  # "Tip onto a floured surface"
-        "surfaces",
-        "worktop",
-        "dipper",  # "the old honey dipper that lives in the jar"
-        "dippers",
         "basket",  # "fish basket", "bread basket"
         "baskets",
         "setting",  # "the tagliatelle setting" of a pasta machine
@@ -402,7 +394,7 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
 # "it isn't trying to be cow's milk", "where the rum would be": what the dish is not, or a food's absent place
 _NOT_TRYING_RE = re.compile(r"\b(?:trying|try|tries|pretending|pretend)[ \t]+to[ \t]+be[ \t]+(?:a[ \t]+|an[ \t]+)?$")
-_WOULD_BE_RE = re.compile(r"[ \t]+would[ \t]+(?:be|go|have[ \t]+been)\b")
+_WOULD_BE_RE = re.compile(r"[ \t]+would[ \t]+(?:be|have[ \t]+been)\b")  # not "where the egg would go, then crack one in"
 _COMPARE_NOUNS = frozenset(
     ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
     + ["relation", "relative", "relatives", "cousin"]  # "buckwheat is no relation of wheat": kinship, not the food
@@ -431,7 +423,7 @@ _EXAMPLE_HEADS = frozenset(
 _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", "comparable", "alternative", "closer", "nearer"])
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
-    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real", "best"]  # "crisp like the best carnitas"
+    + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
@@ -461,9 +453,7 @@ _NEG_CONTRAST_EXCLUDES = (
     # "Some people add pancetta; I'd rather not"
     r"|do[ \t]+not|rather[ \t]+(?:not|leave[ \t]+(?:it|them)[ \t]+out|skip|go[ \t]+without)"
     r"|does[ \t]+not|skips?|omits?|swaps?|replaces?|never|has[ \t]+(?:neither|none|no)|switched|swapped"
-    r"|keep[ \t]+(?:it|them|mine|ours|things)[ \t]+(?:simple|plain)"  # "; I keep them simple"
-    # "; I keep it dairy-free with an extra splash of oil"
-    r"|keep[ \t]+(?:it|them|mine|ours)[ \t]+(?:dairy|gluten|nut|egg|meat|milk)[ \t\-]?free)\b"
+    r"|keep[ \t]+(?:it|them|mine|ours|things)[ \t]+(?:simple|plain))\b"  # "; I keep them simple"
 )
 # What this recipe uses: it must name another food ("I use it too", "I use plenty" are the same food)
 _NEG_CONTRAST_USES = (
@@ -550,14 +540,16 @@ def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str
     stop = min((i for i in (folded.find(c, uses.end()) for c in ".!?\n;") if i >= 0), default=len(folded))
     # what it stands in for is named again after "instead of", "in place of": not more of the same
     cut = min((i for i in (folded.find(w, uses.end(), stop) for w in _IN_PLACE_WORDS) if i >= 0), default=stop)
+    if cut == stop:
+        return None  # no "instead", "in place of": "I use a splash of oil to start it off" adds, it swaps nothing
     words = TOKEN_RE.findall(folded, uses.end(), cut)
-    if not any(_starts_food(words, k) for k in range(len(words))) or _words_of(folded[start:end])[-1] in words:
-        return None  # "I use a whole bottle": no other food; "I use double cream": a kind of the same one
+    if not any(_starts_food(words, k) for k in range(len(words))):
+        return None  # "I use a whole bottle instead": no other food
     as_clause = folded[:dot] + ";" + folded[dot + 1 : cut] + " " * (stop - cut) + folded[stop:]  # every offset holds
     return uses if _names_substitute(as_clause, start, end, uses.end()) else None
 
 
-_IN_PLACE_WORDS = (" instead", " in place of", " takes the place", " take the place", " in lieu")
+_IN_PLACE_WORDS = (" instead", " in place of", " takes the place", " take the place", " in lieu", " rather than")
 
 
 # "The street version is pounded with dried shrimp; this one leaves the shrimp out", "Plenty of restaurants add
@@ -1111,20 +1103,13 @@ def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredien
 
 
 _Found = list[tuple[int, int, Ingredient]]
-_FLOUR_NAMED_RE = re.compile(r"flour(?!ed)")
+# What a dusting of flour goes on: "a floured surface", "floured hands"
+_DUSTED = frozenset(["surface", "surfaces", "worktop", "hands", "fingers", "tray", "trays", "board", "counter"])
 
 
-_DISH_SOURCES = frozenset(["detection", "off"])
-
-
-def _dish_of_its_line(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
-    """ "500 g halal lamb mince, for the keema": the dish a listed food is for ends its line, after that food, which
-    carries the verdict (not "2 tbsp oil, for the chicken", where nothing before it offends)."""
-    s, e, _ = found[i]
-    if ftext[e : e + 1] not in ("\n", "", ")", "."):
-        return False
-    line_start = ftext.rfind("\n", 0, s) + 1
-    return any(f[0] >= line_start and f[2].name in offences for f in found[:i])
+def _flour_listed(ftext: str, found: _Found, lines: _Lines) -> bool:
+    """An ingredient line names a flour: the dusting is of it (one is named for any dough)."""
+    return any(ftext[f[0] : f[1]].endswith("flour") and lines.listed(f[0]) for f in found)
 
 
 _IN_STEAKS_BEFORE_RE = re.compile(r"[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+$")
@@ -1407,9 +1392,7 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
         if neg is None:
             if not _names_substitute(folded, start, end, later.end()):
                 later = None  # "Parmesan is the classic finish, but a generous grating makes it sing": more of the same
-        elif not neg.group(0).endswith("free") and _excludes_another(
-            folded, start, end, neg.end()
-        ):  # "keep it dairy-free with oil"
+        elif _excludes_another(folded, start, end, neg.end()):
             later = None  # "Most carbonara uses guanciale; this pasta skips the cream": what it leaves out is another food
     if later is None and "leave" in folded[end : end + 140]:
         named = _LEAVES_NAMED_OUT_RE.match(folded, end)
@@ -2066,19 +2049,12 @@ def _read_mention(
     words = ctx.words_before(s)
     after = ftext[e : e + 1]
     spaced = after in _AFTER_GAP  # else no word after it can clear it
-    if (spaced and _is_equipment(ftext, e, s) and not (head == "floured" and _FLOUR_NAMED_RE.search(ftext) is None)) or _is_verb(
-        ftext, s, e, words
-    ):  # "a floured surface" dusts with the listed flour; with none named, with flour of its own
-        reading.remaining, reading.exempt, reading.not_food = (), True, True
-        return reading
     if (
-        reading.on_ingredient_line
-        and (words[:1] == ["for"] or words[:2] == ["the", "for"])
-        and ing.category in _DISH_SOURCES  # a dish name, not a pantry food made here ("for the egg wash", "the sausages")
-        and set(bad) <= _MEAT_TAGS  # a meat dish, not a product made from the line ("2 litres milk, for the chhena")
-        and _dish_of_its_line(ftext, i, found, offences)
-    ):
-        reading.remaining, reading.exempt = (), True  # "1.2 kg pork shoulder, cut into chunks for carnitas": the purpose
+        (spaced and _is_equipment(ftext, e, s) and not (head == "floured" and not _flour_listed(ftext, found, lines)))
+        or _is_verb(ftext, s, e, words)
+        or (head == "floured" and spaced and _next_word(ftext, e) in _DUSTED and _flour_listed(ftext, found, lines))
+    ):  # "a floured surface", "floured hands" dust with the listed flour; with none listed, with flour of its own
+        reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
     if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
         reading.remaining, reading.exempt, reading.defines = (), True, True
@@ -2633,7 +2609,8 @@ def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> int:
         return 0
     before = _STAND_IN_BEFORE_RE.search(ftext, max(0, start - 60), start)
     if before is None:
-        return 0
+        what = _DOES_WHAT_RE.search(ftext, max(0, start - 20), start)
+        return 2 if what is not None and _WHAT_WOULD_RE.match(ftext, end) is not None else 0
     if before.group(1) is not None:  # "does the work of eggs", not "does the work of crisping the bacon"
         return 0 if _GERUND_RE.search(before.group(1)) else 2
     # "do the job the pancetta usually does", not "does the job the bacon fat needs"
@@ -2648,9 +2625,10 @@ _STAND_IN_BEFORE_RE = re.compile(
     r"(?:of[ \t]+([^.;:!?\n,()]{0,25})|that[ \t]+(?:the[ \t]+)?|the[ \t]+)$"  # "do the work that eggs usually would"
     # "sunflower seeds do everything pine nuts would" (not "margarine never does everything butter does")
     r"|(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does)[ \t]+everything[ \t]+(?:that[ \t]+)?(?:the[ \t]+)?$"
-    # "its sulphurous smell does what the yolks would"
-    r"|(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does)[ \t]+what[ \t]+(?:the[ \t]+)?$"
 )
+# "its sulphurous smell does what the yolks would" (not "let it do what chorizo does best")
+_DOES_WHAT_RE = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does)[ \t]+what[ \t]+(?:the[ \t]+)?$")
+_WHAT_WOULD_RE = re.compile(r"[ \t]+(?:usually[ \t]+|normally[ \t]+)?would\b")
 _GERUND_RE = re.compile(r"[^\W_]{2,}ing\b")
 _STAND_IN_DOES_AFTER_RE = re.compile(
     r"(?:[ \t]+(?:usually|normally|would|typically|often|traditionally|otherwise|always))*[ \t]+(?:does|did|do|would|plays)\b"
@@ -3030,10 +3008,20 @@ def _clear_unlisted_dishes(ftext: str, readings: list[_Reading], lines: _Lines, 
     for r in unlisted:  # "Lemon Curd Tart" over its listed eggs and butter: those carry it (decision 2)
         if r.start < title_end and r.ingredient.name in _MADE_DISH_NAMES and set(r.remaining) <= listed_offences:
             r.remaining = ()
-        elif r.start < title_end and set(r.remaining) <= _MADE_BREADS.get(r.ingredient.name, set()) & listed_offences:
-            r.remaining = ()  # "Garlic Naan" over its listed yoghurt and ghee: a bread name (decision 420)
+        elif (
+            r.start < title_end
+            and r.words == (r.ingredient.name,)  # "Garlic Naan", not "Cheese Naan" or "Butter Naan" (decision 2)
+            and set(r.remaining) <= _MADE_BREADS.get(r.ingredient.name, set()) & listed_offences
+            and any(x.ingredient.name.endswith("flour") for x in listed)  # made here, not "shop-bought naan"
+        ):
+            r.remaining = ()  # "Garlic Naan" over its listed flour, yoghurt and ghee: a bread name (decision 420)
             made_heads.update(r.words)
-        elif r.head in _MINCE_SHAPES and r.words[0] == r.head and any(_is_listed_mince(x) for x in listed):
+        elif (
+            r.head in _MINCE_SHAPES
+            and r.words[0] == r.head
+            and any(_is_listed_mince(x) for x in listed)
+            and not any(x.head in _MINCE_SHAPES for x in listed)  # not over "4 beef burgers"
+        ):
             r.remaining = ()  # "Smash Burgers" over "600 g zabiha beef mince": the shape of the listed mince (decision 226)
             made_heads.update(r.words)
     if len({lines.text.rfind("\n", 0, r.start) for r in listed}) < 3:
@@ -3133,7 +3121,8 @@ _MINCE_SHAPES = frozenset(["burgers", "burger", "patties", "patty", "koftas", "k
 
 
 def _is_listed_mince(x: _Reading) -> bool:
-    return x.head == "mince" and bool(x.on_ingredient_line) and x.ingredient is not PART
+    """A listed mince of meat (not "Quorn mince" or "vegan mince")."""
+    return x.head == "mince" and bool(x.on_ingredient_line) and not _MEAT_TAGS.isdisjoint(x.ingredient.tags)
 
 
 # Breads named for their bake, whose dairy a made-here list carries (their flour is the bread itself: still gluten)

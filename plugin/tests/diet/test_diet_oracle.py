@@ -667,12 +667,24 @@ def test_round_35_contexts(diet, strict, text, expected):
         ("halal", True, "Smash Burgers\n600 g zabiha beef mince\n4 buns\nPickles\n1. Stack the burgers.", []),
         ("pescatarian", False, "200 g lobster meat", []),
         ("vegetarian", False, "200 g lobster meat", ["lobster meat"]),
-        # a dish a listed meat is for ends its line; a product made from the line does not
-        ("vegetarian", False, "500 g halal lamb mince, for the keema", ["lamb mince"]),
+        # the egg wash a listed egg is for is labelled (dev), and so is the dish a listed food is for
         ("vegan", False, "1 egg, beaten, for the egg wash", ["egg", "egg wash"]),
+        ("vegan", False, "150 g natural yoghurt, for the keema", ["yoghurt", "keema"]),
         # others' versions, then this one's own food in the next sentence; what takes a food's place
         ("halal", False, "Bourguignon is normally braised in red wine. Mine uses pomegranate juice instead.", []),
         ("halal", False, "Most cooks braise it in red wine. I use a whole bottle.", ["red wine"]),
+        # found in review: an instruction then what this cook adds, a chemistry "reacts to", a shop-bought naan
+        ("halal", False, "Turn the pork belly often so it colours evenly. We use a little oil.", ["pork belly"]),
+        ("dairy-free", False, "The bicarbonate of soda reacts to the buttermilk.", ["buttermilk"]),
+        (
+            "dairy-free",
+            False,
+            "Dal with Naan\n250 g urad dal\n50 g butter\n1. Serve with shop-bought naan.",
+            ["Naan", "butter", "naan"],
+        ),
+        ("vegetarian", False, "Burgers\n4 beef burgers\n250 g Quorn mince\n4 buns\n1. Grill.", ["Burgers", "beef burgers"]),
+        ("vegan", False, "Make a well in each pizza where the egg would go, then crack one in.", ["egg"]),
+        ("dairy-free", False, "Press cling film onto the custard surface.", ["custard"]),
         ("halal", False, "Mushrooms take the place of the bacon.", []),
         ("dairy-free", False, "Restaurants finish the beef with butter; I keep it dairy-free with a splash of oil.", []),
         # a qualified food a step introduces with its quantity is what "the bacon" means
@@ -680,7 +692,6 @@ def test_round_35_contexts(diet, strict, text, expected):
         # what a food is not, where it would be, what the eater reacts to
         ("vegan", False, "It isn't trying to be cow's milk.", []),
         ("halal", False, "Sparkling water goes where the rum would be.", []),
-        ("gluten-free", False, "My nephew reacts to oats too, so this is his breakfast.", []),
         ("gluten-free", False, "200 g rice flour\nTip the dough onto a floured surface.", []),
         ("gluten-free", False, "Tip the dough onto a floured surface.", ["floured"]),
         # new names: krill, brocciu, skilandis
