@@ -94,6 +94,7 @@ _NEG_SINGLE = frozenset(
         "no",
         "without",
         "skip",
+        "skips",  # "serves it with butter and peas and skips the bacon that many families add"
         "skipping",
         "omit",
         "omitting",
@@ -394,6 +395,15 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
 # "it isn't trying to be cow's milk", "where the rum would be": what the dish is not, or a food's absent place
 _NOT_TRYING_RE = re.compile(r"\b(?:trying|try|tries|pretending|pretend)[ \t]+to[ \t]+be[ \t]+(?:a[ \t]+|an[ \t]+)?$")
+# Who reacts to a food is an eater, not a bicarbonate ("the soda reacts to the buttermilk")
+_REACTING_PEOPLE = frozenset(
+    ["son", "daughter", "nephew", "niece", "husband", "wife", "partner", "he", "she", "i", "kid", "child", "mum", "dad"]
+    + ["brother", "sister", "friend", "guest", "boy", "girl", "baby", "toddler", "also", "too"]
+)
+# "the way you would for a Wiener schnitzel", "just as you would butter": what the reader does with another food
+_AS_YOU_WOULD_RE = re.compile(
+    r"\b(?:the[ \t]+way|just[ \t]+as|exactly[ \t]+as)[ \t]+you[ \t]+would[ \t]+(?:(?:for|with|do)[ \t]+)?(?:(?:a|an|the)[ \t]+)?$"
+)
 _WOULD_BE_RE = re.compile(r"[ \t]+would[ \t]+(?:be|have[ \t]+been)\b")  # not "where the egg would go, then crack one in"
 _COMPARE_NOUNS = frozenset(
     ["colour", "color", "body", "texture", "consistency", "size", "shape", "look", "thickness"]
@@ -495,6 +505,8 @@ _SELF_CONTRAST = (
     + _MAKES_A_VERSION
     # "; trout takes their place", "; oyster mushrooms take the coating just as well"
     + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well|just[ \t]+as[ \t]+well)\b"
+    # "; oat crème fraîche gives the same tang", "; pressed tofu soaks up the same marinade" (not "; it gives the same")
+    r"|(?![ \t]*(?:it|they|that|this)\b)[^.!?\n;]{0,60}\b(?:gives?|soaks?[ \t]+up|brings?)[ \t]+(?:it[ \t]+)?the[ \t]+same\b"
     r"|(?:i|we)[ \t]+(?:switched|swapped|changed)\b"  # "My abuela used evaporated milk; I switched to oat milk"
     # another named kind takes its place: "My nan's were made with beef suet; the vegetable kind works as well"
     r"|the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
@@ -540,7 +552,7 @@ def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str
     stop = min((i for i in (folded.find(c, uses.end()) for c in ".!?\n;") if i >= 0), default=len(folded))
     # what it stands in for is named again after "instead of", "in place of": not more of the same
     cut = min((i for i in (folded.find(w, uses.end(), stop) for w in _IN_PLACE_WORDS) if i >= 0), default=stop)
-    if cut == stop:
+    if cut == stop and _NOBODY_TELLS_RE.search(folded, uses.end(), stop) is None:
         return None  # no "instead", "in place of": "I use a splash of oil to start it off" adds, it swaps nothing
     words = TOKEN_RE.findall(folded, uses.end(), cut)
     if not any(_starts_food(words, k) for k in range(len(words))):
@@ -549,6 +561,7 @@ def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str
     return uses if _names_substitute(as_clause, start, end, uses.end()) else None
 
 
+_NOBODY_TELLS_RE = re.compile(_NOBODY_NOTICES)  # "I use olive oil, and nobody at the table can tell"
 _IN_PLACE_WORDS = (" instead", " in place of", " takes the place", " take the place", " in lieu", " rather than")
 
 
@@ -586,7 +599,8 @@ _SELF_CONTRAST_CUE_RE = re.compile(  # literal first: a fast scan
     r"|(?:;|,[ \t]*but\b)[^.!?\n;]{0,60}\b(?:makes?[ \t]+(?:it|this)|keeps?[ \t]+(?:it|this)|stands?[ \t]+in"
     r"|do(?:es)?[ \t]+the[ \t]+(?:same[ \t]+)?(?:work|job|trick)|"
     + _MAKES_A_VERSION
-    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well|just[ \t]+as[ \t]+well)\b"
+    + r"|takes?[ \t]+(?:their|its|the)[ \t]+place|works?[ \t]+just[ \t]+as[ \t]+well|just[ \t]+as[ \t]+well"
+    r"|(?:gives?|soaks?[ \t]+up|brings?)[ \t]+(?:it[ \t]+)?the[ \t]+same)\b"
     r"|;[ \t]*(?:i|we)[ \t]+(?:switched|swapped|changed)\b"
     r"|;[ \t]*the[ \t]+[^\W_]+(?:[ \t\-][^\W_]+)?[ \t]+(?:kind|sort|type|variety)\b"
     r"|;[ \t]*"
@@ -1005,6 +1019,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         if not (second and second.group(1) in _VERBABLE):
             return False
         nxt = _next_word(folded, second.end())
+    if folded[start:end] == "sprinkle" and nxt in ("in", "over", "on") and _CLAUSE_START_RE.search(folded, 0, start):
+        return True  # "2. Sprinkle in the flour and stir"
     if nxt not in _VERB_OBJECT and not (nxt and nxt.isdigit()):  # "butter 2 ramekins"
         return False
     narrow = _NARROW_VERBS.get(folded[start:end])
@@ -1149,6 +1165,13 @@ def _cut_into_steaks(ftext: str, i: int, found: _Found, offences: Mapping[str, t
 
 
 # "steak-cut chips", "steak fries": the shape of a potato chip
+def _plant_named_before(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """The food right before it is an allowed plant: "tomato gravy", "sesame gravy" (not "beef gravy", "the meat gravy")."""
+    ps, pe, prev = found[i - 1]
+    plant = prev.name not in offences and prev is not PART and _FLESH_TAGS.isdisjoint(prev.tags)
+    return plant and _COMPOUND_GAP_RE.fullmatch(ftext, pe, found[i][0]) is not None
+
+
 _FRIES_VERB_AFTER = (  # "the steak fries fast": the verb
     "quickly|fast|in|for|until|till|well|best|better|on|at|a|an|the|nicely|evenly|up|over|under|around|about|hot|beautifully"
 )
@@ -2070,6 +2093,9 @@ def _read_mention(
         if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
             return reading
+        if head == "gravy" and len(own) == 1 and i and _plant_named_before(ftext, i, found, offences):
+            reading.remaining, reading.exempt = (), True  # "a tangy tomato and sesame gravy": a curry's plant sauce
+            return reading
         if head == "gravy" and words[:2] in _THICKEN_LEADS and ftext.find("gravy", 0, s) < 0:
             reading.remaining, reading.exempt = (), True  # not "500 ml beef gravy ... Thicken the gravy": the bought one
             return reading
@@ -2214,6 +2240,12 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt = (), True  # "sparkling water where the rum would be", "trying to be cow's milk"
         return reading
+    if words[:2] in (["to", "reacts"], ["to", "react"]) and words[2:3] and words[2] in _REACTING_PEOPLE:
+        reading.remaining, reading.exempt = (), True  # "my son reacts to peanuts, so the wok oil is rapeseed": the eater
+        return reading
+    if "you" in words[:5] and _AS_YOU_WOULD_RE.search(ftext, max(0, s - 50), s) is not None:
+        reading.remaining, reading.exempt = (), True  # "crumb the slices the way you would for a Wiener schnitzel"
+        return reading
     if spaced and words[:1] == ["as"] and _AS_IT_WOULD_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "gram flour sets the potatoes just as eggs would": a comparison
         return reading
@@ -2282,7 +2314,7 @@ _SUGAR_CARAMEL_RE = re.compile(
 _CHICKEN_FRIED_RE = re.compile(r"(?:-|[ \t]+)fried[ \t]+steaks?\b")
 # "until the rice is dry and crackling at the bottom", "the oil starts crackling": the sound, not pork crackling (not
 # "roast until crackling forms", "the best bit is crackling")
-_CRACKLING_VERB_LEADS = frozenset(["start", "starts", "started", "begins", "keeps", "stops"])
+_CRACKLING_VERB_LEADS = frozenset(["start", "starts", "started", "begins", "keeps", "stops", "still"])  # "still crackling"
 _CRACKLING_SOUND_PAIRS = frozenset(
     ["dry", "crisp", "hot", "sizzling", "popping", "spitting", "bubbling", "hissing", "golden", "blistered"]
 )
@@ -3930,8 +3962,11 @@ def _clear_by_halal_source(ftext: str, diet: str, readings: list[_Reading]) -> N
 
 # Towns that name a food: "my landlady in Bologna", "the market in Gouda". Only capitalised, in prose, after "in"
 # or "near" (not "dip in Cheddar": cheeses and wines cooked "in" are left out of the set).
-_PLACES = frozenset(["bologna", "gouda", "edam", "roquefort", "wensleydale", "caerphilly", "parma", "bayonne"])
-_PLACE_LEAD_RE = re.compile(r"\b(?:in|near|around|visiting|visited|outside)[ \t]+$")
+_PLACES = frozenset(
+    ["bologna", "gouda", "edam", "roquefort", "wensleydale", "caerphilly", "parma", "bayonne"]
+    + ["turkey"]  # "every afternoon tea gathering in Turkey", "a cold meze dish from Turkey"
+)
+_PLACE_LEAD_RE = re.compile(r"\b(?:in|near|around|visiting|visited|outside|from|across)[ \t]+$")
 
 
 def _is_place(ftext: str, start: int) -> bool:

@@ -702,3 +702,29 @@ def test_round_35_contexts(diet, strict, text, expected):
 )
 def test_round_36_contexts(diet, strict, text, expected):
     assert [v.term for v in find_violations(text, diet, strict=strict)] == expected
+
+
+@pytest.mark.parametrize(
+    ("diet", "strict", "text", "expected"),
+    [
+        # a substitute that "gives the same" (not "it gives the same"), the eater who reacts, a curry's plant gravy
+        ("vegan", False, "Stroganoff usually finishes with soured cream; oat crème fraîche gives the same tang.", []),
+        ("vegan", False, "Most recipes use butter; add the same amount of butter.", ["butter", "butter"]),
+        ("nut-free", False, "My son reacts to peanuts, so the wok oil is rapeseed.", []),
+        ("vegetarian", False, "Eggs fried until blistered, in a tangy tomato and sesame gravy.", []),
+        ("vegetarian", False, "Pour over the beef gravy.", ["beef gravy"]),
+        # the country, a verb, the way you would for another dish, what this cook skips
+        ("vegan", False, "Made for every tea gathering in Turkey.", []),
+        ("vegan", False, "Roast the Turkey.", ["Turkey"]),
+        ("pescatarian", True, "2. Sprinkle in the flour and stir.", []),
+        ("vegetarian", False, "Crumb the slices the way you would for a Wiener schnitzel.", []),
+        ("pescatarian", False, "My family serves it with peas and skips the bacon that many families add.", []),
+        ("vegan", False, "Scrape the cobs: milking them gives the broth its sweetness.", []),
+        # new names
+        ("halal", False, "2 tbsp rendered pig fat, for roasting", ["pig fat"]),
+        ("vegan", False, "2 tbsp tuk trey (Cambodian fish sauce)", ["tuk trey", "fish sauce"]),
+        ("gluten-free", False, "2 soda farls, split", ["soda farls"]),
+    ],
+)
+def test_round_37_contexts(diet, strict, text, expected):
+    assert [v.term for v in find_violations(text, diet, strict=strict)] == expected
