@@ -94,7 +94,6 @@ _NEG_SINGLE = frozenset(
         "no",
         "without",
         "skip",
-        "skips",  # "serves it with butter and peas and skips the bacon that many families add"
         "skipping",
         "omit",
         "omitting",
@@ -552,7 +551,7 @@ def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str
     stop = min((i for i in (folded.find(c, uses.end()) for c in ".!?\n;") if i >= 0), default=len(folded))
     # what it stands in for is named again after "instead of", "in place of": not more of the same
     cut = min((i for i in (folded.find(w, uses.end(), stop) for w in _IN_PLACE_WORDS) if i >= 0), default=stop)
-    if cut == stop and _NOBODY_TELLS_RE.search(folded, uses.end(), stop) is None:
+    if cut == stop:
         return None  # no "instead", "in place of": "I use a splash of oil to start it off" adds, it swaps nothing
     words = TOKEN_RE.findall(folded, uses.end(), cut)
     if not any(_starts_food(words, k) for k in range(len(words))):
@@ -561,7 +560,6 @@ def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str
     return uses if _names_substitute(as_clause, start, end, uses.end()) else None
 
 
-_NOBODY_TELLS_RE = re.compile(_NOBODY_NOTICES)  # "I use olive oil, and nobody at the table can tell"
 _IN_PLACE_WORDS = (" instead", " in place of", " takes the place", " take the place", " in lieu", " rather than")
 
 
@@ -1165,10 +1163,13 @@ def _cut_into_steaks(ftext: str, i: int, found: _Found, offences: Mapping[str, t
 
 
 # "steak-cut chips", "steak fries": the shape of a potato chip
+_PLANT_CATEGORIES = frozenset(["vegetable", "legume", "seed", "fruit", "mushroom"])
+
+
 def _plant_named_before(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
     """The food right before it is an allowed plant: "tomato gravy", "sesame gravy" (not "beef gravy", "the meat gravy")."""
     ps, pe, prev = found[i - 1]
-    plant = prev.name not in offences and prev is not PART and _FLESH_TAGS.isdisjoint(prev.tags)
+    plant = prev.name not in offences and prev.category in _PLANT_CATEGORIES  # not "red wine gravy", "cream gravy"
     return plant and _COMPOUND_GAP_RE.fullmatch(ftext, pe, found[i][0]) is not None
 
 
@@ -2314,7 +2315,7 @@ _SUGAR_CARAMEL_RE = re.compile(
 _CHICKEN_FRIED_RE = re.compile(r"(?:-|[ \t]+)fried[ \t]+steaks?\b")
 # "until the rice is dry and crackling at the bottom", "the oil starts crackling": the sound, not pork crackling (not
 # "roast until crackling forms", "the best bit is crackling")
-_CRACKLING_VERB_LEADS = frozenset(["start", "starts", "started", "begins", "keeps", "stops", "still"])  # "still crackling"
+_CRACKLING_VERB_LEADS = frozenset(["start", "starts", "started", "begins", "keeps", "stops"])
 _CRACKLING_SOUND_PAIRS = frozenset(
     ["dry", "crisp", "hot", "sizzling", "popping", "spitting", "bubbling", "hissing", "golden", "blistered"]
 )
@@ -3966,11 +3967,13 @@ _PLACES = frozenset(
     ["bologna", "gouda", "edam", "roquefort", "wensleydale", "caerphilly", "parma", "bayonne"]
     + ["turkey"]  # "every afternoon tea gathering in Turkey", "a cold meze dish from Turkey"
 )
-_PLACE_LEAD_RE = re.compile(r"\b(?:in|near|around|visiting|visited|outside|from|across)[ \t]+$")
+_PLACE_LEAD_RE = re.compile(r"\b(?:in|near|around|visiting|visited|outside|(from|across))[ \t]+$")
 
 
-def _is_place(ftext: str, start: int) -> bool:
-    return _PLACE_LEAD_RE.search(ftext, max(0, start - 12), start) is not None
+def _is_place(ftext: str, text: str, start: int) -> bool:
+    """ "in Turkey", "a meze dish from Turkey" (not a title's "Curry From Turkey Leftovers": a title capitalises "From")."""
+    lead = _PLACE_LEAD_RE.search(ftext, max(0, start - 12), start)
+    return lead is not None and (lead.group(1) is None or text[lead.start(1)].islower())
 
 
 # A sub-list's header names the mixture its lines make: "Frangipane: 125 g butter, 125 g sugar, 2 eggs, 125 g ground
@@ -4143,7 +4146,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     for r in readings:
         if r.remaining:
             start, end = folded.span(*r.reported())
-            if text[start].isupper() and ftext[r.start : r.end] in _PLACES and _is_place(ftext, r.start):
+            if text[start].isupper() and ftext[r.start : r.end] in _PLACES and _is_place(ftext, text, r.start):
                 continue
             violations.append(Violation(text[start:end], r.ingredient.name, r.remaining[0], start, end))
     return violations

@@ -718,7 +718,11 @@ def test_round_36_contexts(diet, strict, text, expected):
         ("vegan", False, "Roast the Turkey.", ["Turkey"]),
         ("pescatarian", True, "2. Sprinkle in the flour and stir.", []),
         ("vegetarian", False, "Crumb the slices the way you would for a Wiener schnitzel.", []),
-        ("pescatarian", False, "My family serves it with peas and skips the bacon that many families add.", []),
+        # found in review: "never skips", a title's "From", wine and cream gravies, "still crackling left"
+        ("vegetarian", False, "Nobody skips the bacon at our house.", ["bacon"]),
+        ("vegetarian", False, "Curry From Turkey Leftovers\n400 g cooked turkey\n1 onion\n2 tomatoes\n", ["Turkey", "turkey"]),
+        ("vegetarian", False, "Sausages with red wine gravy and mash.", ["Sausages", "gravy"]),
+        ("halal", False, "Is there still crackling left? Save it for sandwiches.", ["crackling"]),
         ("vegan", False, "Scrape the cobs: milking them gives the broth its sweetness.", []),
         # new names
         ("halal", False, "2 tbsp rendered pig fat, for roasting", ["pig fat"]),
