@@ -3970,10 +3970,10 @@ _PLACES = frozenset(
 _PLACE_LEAD_RE = re.compile(r"\b(?:in|near|around|visiting|visited|outside|(from|across))[ \t]+$")
 
 
-def _is_place(ftext: str, text: str, start: int) -> bool:
+def _is_place(folded: Folded, start: int) -> bool:
     """ "in Turkey", "a meze dish from Turkey" (not a title's "Curry From Turkey Leftovers": a title capitalises "From")."""
-    lead = _PLACE_LEAD_RE.search(ftext, max(0, start - 12), start)
-    return lead is not None and (lead.group(1) is None or text[lead.start(1)].islower())
+    lead = _PLACE_LEAD_RE.search(folded.text, max(0, start - 12), start)
+    return lead is not None and (lead.group(1) is None or folded.original[folded.span(*lead.span(1))[0]].islower())
 
 
 # A sub-list's header names the mixture its lines make: "Frangipane: 125 g butter, 125 g sugar, 2 eggs, 125 g ground
@@ -4146,7 +4146,7 @@ def find_violations(text: str, diet: str, *, strict: bool = False) -> list[Viola
     for r in readings:
         if r.remaining:
             start, end = folded.span(*r.reported())
-            if text[start].isupper() and ftext[r.start : r.end] in _PLACES and _is_place(ftext, text, r.start):
+            if text[start].isupper() and ftext[r.start : r.end] in _PLACES and _is_place(folded, r.start):
                 continue
             violations.append(Violation(text[start:end], r.ingredient.name, r.remaining[0], start, end))
     return violations

@@ -721,6 +721,8 @@ def test_round_36_contexts(diet, strict, text, expected):
         # found in review: "never skips", a title's "From", wine and cream gravies, "still crackling left"
         ("vegetarian", False, "Nobody skips the bacon at our house.", ["bacon"]),
         ("vegetarian", False, "Curry From Turkey Leftovers\n400 g cooked turkey\n1 onion\n2 tomatoes\n", ["Turkey", "turkey"]),
+        # the lead's case is read in the original text, where folding ("ß" -> "ss") has moved the offsets
+        ("vegetarian", False, "Straße Food From Turkey\n400 g cooked turkey\n1 onion\n2 tomatoes\n", ["Turkey", "turkey"]),
         ("vegetarian", False, "Sausages with red wine gravy and mash.", ["Sausages", "gravy"]),
         ("halal", False, "Is there still crackling left? Save it for sandwiches.", ["crackling"]),
         ("vegan", False, "Scrape the cobs: milking them gives the broth its sweetness.", []),
