@@ -543,10 +543,8 @@ _NEXT_SENTENCE_USES_RE = re.compile(
 )
 
 
-def _next_sentence_substitute(folded: str, start: int, end: int) -> re.Match[str] | None:
+def _next_sentence_substitute(folded: str, start: int, end: int, uses: re.Match[str]) -> re.Match[str] | None:
     """The next sentence's "uses" clause, where it names a substitute (read as a clause after a semicolon)."""
-    uses = _NEXT_SENTENCE_USES_RE.match(folded, end)
-    assert uses is not None
     dot = max(folded.rfind(c, end, uses.end()) for c in ".!?")
     stop = min((i for i in (folded.find(c, uses.end()) for c in ".!?\n;") if i >= 0), default=len(folded))
     # what it stands in for is named again after "instead of", "in place of": not more of the same
@@ -1051,11 +1049,12 @@ _BEEF_UP_OBJECT_RE = re.compile(
 )
 _WEIGHTS = frozenset(["lbs", "kgs", "grams", "gms", "pounds", "ounces", "kilos"])
 _BEEF_NOUN_LEADS = _DETERMINERS | frozenset(["your", "my", "our", "of", "with", "ground", "minced", "diced", "lean"])
+_NOT_BEEF_SUBJECTS = _BEEF_NOUN_LEADS | _MEASURES | _WEIGHTS
 
 
 def _beef_up_verb(folded: str, end: int, words: list[str]) -> bool:
     lead = words[0] if words else ""
-    subject = lead.isalpha() and len(lead) > 2 and lead not in _BEEF_NOUN_LEADS | _MEASURES | _WEIGHTS
+    subject = lead.isalpha() and len(lead) > 2 and lead not in _NOT_BEEF_SUBJECTS
     participle = lead.endswith(("ed", "ing"))  # "the braising beef up a little", "the shredded beef up the middle"
     return subject and not participle and _BEEF_UP_OBJECT_RE.match(folded, end) is not None
 
@@ -1121,9 +1120,11 @@ _Found = list[tuple[int, int, Ingredient]]
 _DUSTED = frozenset(["surface", "surfaces", "worktop", "hands", "fingers", "tray", "trays", "board", "counter"])
 
 
-def _flour_listed(ftext: str, found: _Found, lines: _Lines) -> bool:
-    """An ingredient line names a flour: the dusting is of it (one is named for any dough)."""
-    return any(ftext[f[0] : f[1]].endswith("flour") and lines.listed(f[0]) for f in found)
+def _is_dusting(ftext: str, s: int, e: int, found: _Found, lines: _Lines) -> bool:
+    """ "a floured surface", "floured hands": a dusting of the flour an ingredient line names; with none listed, the
+    dusting is flour of its own."""
+    on_tool = _is_equipment(ftext, e, s) or _next_word(ftext, e) in _DUSTED
+    return on_tool and any(ftext[f[0] : f[1]].endswith("flour") and lines.listed(f[0]) for f in found)
 
 
 _IN_STEAKS_BEFORE_RE = re.compile(r"[,;][ \t]*(?:cut[ \t]+)?(?:in|into)[ \t]+$")
@@ -1159,20 +1160,25 @@ def _cut_into_steaks(ftext: str, i: int, found: _Found, offences: Mapping[str, t
     source = found[i - 1][2]
     if source is PART and i > 1 and _COMPOUND_GAP_RE.fullmatch(ftext, found[i - 2][1], found[i - 1][0]):
         source = found[i - 2][2]  # "the tuna loin into steaks": the part's food
+    return _allowed_source(source, offences)
+
+
+def _allowed_source(source: Ingredient, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """What a steak is cut from: an allowed food that is no meat and no bare part."""
     return source.name not in offences and source is not PART and not _MEAT_TAGS & set(source.tags)
 
 
-# "steak-cut chips", "steak fries": the shape of a potato chip
 _PLANT_CATEGORIES = frozenset(["vegetable", "legume", "seed", "fruit", "mushroom"])
 
 
 def _plant_named_before(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
     """The food right before it is an allowed plant: "tomato gravy", "sesame gravy" (not "beef gravy", "the meat gravy")."""
-    ps, pe, prev = found[i - 1]
+    _, pe, prev = found[i - 1]
     plant = prev.name not in offences and prev.category in _PLANT_CATEGORIES  # not "red wine gravy", "cream gravy"
     return plant and _COMPOUND_GAP_RE.fullmatch(ftext, pe, found[i][0]) is not None
 
 
+# "steak-cut chips", "steak fries": the shape of a potato chip
 _FRIES_VERB_AFTER = (  # "the steak fries fast": the verb
     "quickly|fast|in|for|until|till|well|best|better|on|at|a|an|the|nicely|evenly|up|over|under|around|about|hot|beautifully"
 )
@@ -1225,7 +1231,7 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
         source = found[i + 1][2]
     else:
         return False
-    return source.name not in offences and source is not PART and not _MEAT_TAGS & set(source.tags)
+    return _allowed_source(source, offences)
 
 
 def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step: bool) -> bool:
@@ -1428,8 +1434,8 @@ def _is_excluded_later(folded: str, start: int, end: int) -> bool:
         whole = _NEXT_SENTENCE_ALL_RE.match(folded, end)
         if whole is not None and not _same_word(whole.group(1), _words_of(folded[start:end])[-1]):
             later = whole
-    if later is None and _NEXT_SENTENCE_USES_RE.match(folded, end) is not None:
-        later = _next_sentence_substitute(folded, start, end)
+    if later is None and (uses := _NEXT_SENTENCE_USES_RE.match(folded, end)) is not None:
+        later = _next_sentence_substitute(folded, start, end, uses)
     if later is None and _NEXT_SENTENCE_CONTRAST_RE.match(folded, end) is None:
         return False
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;") + 1
@@ -2073,11 +2079,12 @@ def _read_mention(
     words = ctx.words_before(s)
     after = ftext[e : e + 1]
     spaced = after in _AFTER_GAP  # else no word after it can clear it
+    floured = head == "floured"
     if (
-        (spaced and _is_equipment(ftext, e, s) and not (head == "floured" and not _flour_listed(ftext, found, lines)))
+        (spaced and not floured and _is_equipment(ftext, e, s))
         or _is_verb(ftext, s, e, words)
-        or (head == "floured" and spaced and _next_word(ftext, e) in _DUSTED and _flour_listed(ftext, found, lines))
-    ):  # "a floured surface", "floured hands" dust with the listed flour; with none listed, with flour of its own
+        or (floured and spaced and _is_dusting(ftext, s, e, found, lines))
+    ):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
     if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
