@@ -1,4 +1,4 @@
-"""The CPU greedy schedule (two streams, continuous batching, grouped decode attention) changes no output.
+"""The CPU greedy schedule (two streams, continuous batching, fast attention) changes no output.
 
 Plumbing on a tiny random Phi-3 with grouped-query attention; the speed is measured on the embedded model in
 tests_perf/test_generation_speed.py, which also compares every output there.
@@ -18,8 +18,6 @@ from plugin.runtime.generation import (
     Sampling,
     blas_threads,
     generate_batch,
-    grouped_attention,
-    grouped_decode_attention,
 )
 from plugin.runtime.tiny import build_tiny_phi3
 
@@ -60,45 +58,6 @@ def test_continuous_schedule_reports_stats_per_stream(tiny_gqa) -> None:
     stats: list[Any] = []
     generate_batch(model, tokenizer, PROMPTS, Sampling(0.0, 8), 4, stats, schedule=CPU_GREEDY)
     assert len(stats) == 2 and sum(s.prompt_tokens for s in stats) > 0
-
-
-@pytest.mark.parametrize("mask", ["none", "additive", "boolean"])
-def test_grouped_decode_attention_is_bit_identical(mask: str) -> None:
-    import mlx.core as mx
-
-    mx.random.seed(0)
-    batch, heads, kv_heads, keys_len, dim = 3, 9, 3, 17, 64
-    q = mx.random.normal((batch, heads, 1, dim))
-    k, v = mx.random.normal((batch, kv_heads, keys_len, dim)), mx.random.normal((batch, kv_heads, keys_len, dim))
-    padded = mx.arange(keys_len)[None, None, None, :] >= mx.array([0, 4, 9])[:, None, None, None]  # left padding
-    m = {"none": None, "additive": mx.where(padded, 0.0, -1e9), "boolean": padded}[mask]
-    expected = mx.fast.scaled_dot_product_attention(q, k, v, scale=dim**-0.5, mask=m)
-    got = grouped_decode_attention(q, k, v, dim**-0.5, m)
-    assert got is not None and mx.array_equal(got, expected).item()
-
-
-def test_grouped_attention_declines_what_it_does_not_cover() -> None:
-    import mlx.core as mx
-
-    q, kv = mx.zeros((1, 4, 2, 8)), mx.zeros((1, 2, 5, 8))
-    assert grouped_decode_attention(q, kv, kv, 1.0, None) is None  # two query tokens (prefill)
-    same = mx.zeros((1, 2, 1, 8))
-    assert grouped_decode_attention(same, kv, kv, 1.0, None) is None  # no grouped heads
-    half = mx.zeros((1, 4, 1, 8), dtype=mx.float16)
-    assert grouped_decode_attention(half, kv.astype(mx.float16), kv.astype(mx.float16), 1.0, None) is None
-
-
-def test_grouped_attention_patch_is_undone_even_when_nested(tiny_gqa) -> None:
-    import sys
-
-    model, _ = tiny_gqa
-    module = sys.modules[type(model).__module__]
-    original = module.scaled_dot_product_attention
-    with grouped_attention(model):
-        with grouped_attention(model):
-            assert module.scaled_dot_product_attention is not original
-        assert module.scaled_dot_product_attention is not original
-    assert module.scaled_dot_product_attention is original
 
 
 def test_blas_threads_are_restored() -> None:
