@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 
 from plugin.diet.errors import MissingFileError
+from plugin.runtime import native_jit
 from plugin.runtime.blas_preload import ENV_VAR, HOOK_MODULE, OFF, candidates, is_off, load, requested
 
 __all__ = ["ENV_VAR", "OFF", "BlasInfo", "candidates", "ensure_fast_blas", "import_mlx"]
@@ -87,8 +88,9 @@ def ensure_fast_blas() -> BlasInfo:
 
 
 def import_mlx():
-    """Import ``mlx.core`` after the BLAS preload; use instead of a bare import."""
+    """Import ``mlx.core`` after the BLAS preload (and with ``native_jit`` set up); use instead of a bare import."""
     ensure_fast_blas()
+    native_jit.enable()
     import mlx.core as mx
 
     return mx
