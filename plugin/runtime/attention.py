@@ -16,6 +16,7 @@ benchmark compares every output of a full run as well.
 from __future__ import annotations
 
 import contextlib
+import platform
 import sys
 import threading
 import types
@@ -24,6 +25,9 @@ from typing import Any
 
 from plugin.runtime.blas import import_mlx
 
+# Measured bit-identical on MLX's x86-64 CPU build, whose vector width is one lane; elsewhere (NEON's four
+# lanes sum in another order) the patches below leave MLX's own functions in place.
+BIT_IDENTICAL_HERE = platform.machine().lower() in ("x86_64", "amd64")
 SDPA = "scaled_dot_product_attention"  # what mlx-lm's model modules import from models.base and call
 GENERATE_MODULE = "mlx_lm.generate"  # its batch generator normalizes each step's logits with mx.logsumexp
 
@@ -33,7 +37,7 @@ _compiled: dict[str, Callable[..., Any]] = {}
 def _shifted_exp() -> Callable[..., Any]:
     if "exp" not in _compiled:
         mx = import_mlx()
-        _compiled["exp"] = mx.compile(lambda x, m: mx.exp(x - m))
+        _compiled["exp"] = mx.compile(lambda x, m: mx.exp(x - m), shapeless=True)  # one trace for every length
     return _compiled["exp"]
 
 
@@ -44,11 +48,11 @@ def softmax(x: Any) -> Any:
     return e * mx.reciprocal(mx.sum(e, axis=-1, keepdims=True))
 
 
-def logsumexp(x: Any, axis: int = -1, keepdims: bool = False) -> Any:
-    """``mx.logsumexp`` over the last axis for float32 on the CPU, bit for bit (other calls: MLX's own)."""
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:
+    """``mx.logsumexp`` over the last axis for float32 on the CPU, bit for bit; any other call goes to MLX's own."""
     mx = import_mlx()
-    if axis not in (-1, x.ndim - 1) or x.dtype != mx.float32:
-        return mx.logsumexp(x, axis=axis, keepdims=keepdims)
+    if axis not in (-1, x.ndim - 1) or x.dtype != mx.float32 or kwargs:
+        return mx.logsumexp(x, axis=axis, keepdims=keepdims, **kwargs)
     m = mx.max(x, axis=-1, keepdims=True)
     out = mx.where(mx.isinf(m), m, mx.log(mx.sum(_shifted_exp()(x, m), axis=-1, keepdims=True)) + m)
     return out if keepdims else out.squeeze(-1)
@@ -121,20 +125,20 @@ def _patch(module: types.ModuleType, attribute: str, make: Callable[[Any], Any])
 
 
 @contextlib.contextmanager
-def fast_attention(model: Any, grouped: bool = True) -> Iterator[None]:
+def fast_attention(model: Any) -> Iterator[None]:
     """Within the block, ``model``'s module computes attention with ``attention`` where it applies."""
     module = sys.modules.get(type(model).__module__)
-    if module is None or not callable(getattr(module, SDPA, None)):
+    if module is None or not callable(getattr(module, SDPA, None)) or not BIT_IDENTICAL_HERE:
         yield
         return
-    with _patch(module, SDPA, lambda original: _attention_with_fallback(original, grouped)):
+    with _patch(module, SDPA, _attention_with_fallback):
         yield
 
 
-def _attention_with_fallback(original: Callable[..., Any], grouped: bool) -> Callable[..., Any]:
+def _attention_with_fallback(original: Callable[..., Any]) -> Callable[..., Any]:
     def sdpa(queries: Any, keys: Any, values: Any, cache: Any = None, scale: float = 1.0, mask: Any = None, **kw: Any) -> Any:
-        quantized = hasattr(cache, "bits")
-        out = None if quantized or any(kw.values()) else attention(queries, keys, values, scale, mask, grouped)
+        extras = any(value is not None for value in kw.values())  # attention sinks: MLX's own
+        out = None if hasattr(cache, "bits") or extras else attention(queries, keys, values, scale, mask)
         return out if out is not None else original(queries, keys, values, cache=cache, scale=scale, mask=mask, **kw)
 
     sdpa.__wrapped__ = original  # type: ignore[attr-defined]
@@ -159,5 +163,8 @@ def fast_logsumexp() -> Iterator[None]:
     import_mlx()
     import mlx_lm.generate  # noqa: F401  (the package re-exports a function of the same name)
 
+    if not BIT_IDENTICAL_HERE:
+        yield
+        return
     with _patch(sys.modules[GENERATE_MODULE], "mx", _MlxWithFastLogsumexp):
         yield

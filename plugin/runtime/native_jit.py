@@ -15,17 +15,23 @@ SwiGLU took 14 ns an element here. With the flags below GCC inlines ``exp`` and 
 
 MLX runs ``g++`` through the shell and caches each kernel by name under ``$TMPDIR/mlx/<version>/cpu``, so a
 folder with a ``g++`` that adds the flags goes first on ``PATH``, and ``TMPDIR`` names a cache of its own
-(kernels compiled without the flags stay in theirs). Set ``RECIPE_NATIVE_JIT=0`` to turn it off.
+(kernels compiled without the flags stay in theirs). The folder is this user's (mode 700), named after the
+compiler, the flags and this CPU (kernels built for one CPU never load on another). Child processes inherit
+the set-up, ``TMPDIR`` included; ``environ_without()`` gives a child MLX's default. Set ``RECIPE_NATIVE_JIT=0``
+to turn it off; where the compiler refuses the flags, nothing changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ENV_VAR = "RECIPE_NATIVE_JIT"  # "0": MLX compiles as it does by default
@@ -39,75 +45,122 @@ FLAGS = (
     "-finline-limit=100000",
 )
 COMPILER = "g++"  # the command MLX's JIT runs
-_CHANGED = ("PATH", "TMPDIR")  # what enable() changes; their values before it travel in _SAVED_PREFIX variables
-_SAVED_PREFIX = "RECIPE_NATIVE_JIT_SAVED_"
+_SAVED_TMPDIR = "RECIPE_NATIVE_JIT_SAVED_TMPDIR"  # TMPDIR before enable(), for environ_without()
 _UNSET = "(unset)"  # an environment value cannot hold a NUL
+_lock = threading.Lock()
+_outcome: dict[str, Path | None] = {}  # "root": the folder in use, or None; set once per process
 
 
 def enable() -> Path | None:
     """Route MLX's JIT through the flagged compiler; the folder used, or None where it does not apply."""
-    if active := os.environ.get(ACTIVE_ENV_VAR):
-        return Path(active)
-    if os.environ.get(ENV_VAR, "1") == "0" or sys.platform != "linux":
+    if os.environ.get(ENV_VAR, "1") == "0":
         return None
-    compiler = shutil.which(COMPILER)
-    if compiler is None:
-        return None  # MLX cannot compile either
-    root = Path(tempfile.gettempdir()) / f"recipe-mlx-jit-{_digest(compiler)}"
-    if not _ready(root, compiler):
-        return None
-    for name in _CHANGED:
-        os.environ.setdefault(_SAVED_PREFIX + name, os.environ.get(name, _UNSET))
-    os.environ["PATH"] = f"{root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
-    os.environ["TMPDIR"] = str(root / "tmp")
-    os.environ[ACTIVE_ENV_VAR] = str(root)
-    return root
+    with _lock:
+        if "root" not in _outcome:
+            _outcome["root"] = _inherited() or _set_up()
+        return _outcome["root"]
+
+
+def active() -> Path | None:
+    """The folder in use, without setting anything up."""
+    found = os.environ.get(ACTIVE_ENV_VAR)
+    return Path(found) if found else None
 
 
 def environ_without() -> dict[str, str]:
     """This process's environment for a child that compiles as MLX does by default (a benchmark's baseline)."""
     env = dict(os.environ)
-    for name in _CHANGED:
-        saved = env.pop(_SAVED_PREFIX + name, None)
+    root = env.pop(ACTIVE_ENV_VAR, None)
+    saved = env.pop(_SAVED_TMPDIR, None)
+    if root:
+        entries = env.get("PATH", "").split(os.pathsep)
+        env["PATH"] = os.pathsep.join(e for e in entries if e != str(Path(root) / "bin"))
         if saved == _UNSET:
-            env.pop(name, None)
+            env.pop("TMPDIR", None)
         elif saved is not None:
-            env[name] = saved
-    env.pop(ACTIVE_ENV_VAR, None)
+            env["TMPDIR"] = saved
     env[ENV_VAR] = "0"
     return env
 
 
+def _inherited() -> Path | None:
+    """A parent's set-up, if this process inherited one that is still in place."""
+    root = active()
+    if root is None:
+        return None
+    if os.environ.get("TMPDIR") == str(root / "tmp") and _usable(root):
+        return root
+    os.environ.pop(ACTIVE_ENV_VAR)  # stale (its folder was cleaned away): set up afresh
+    return None
+
+
+def _set_up() -> Path | None:
+    if sys.platform != "linux":
+        return None
+    compiler = shutil.which(COMPILER)
+    if compiler is None:
+        return None  # MLX cannot compile either
+    root = Path(tempfile.gettempdir()) / f"recipe-mlx-jit-{os.getuid()}-{_digest(compiler)}"
+    if not _ready(root, compiler):
+        return None
+    os.environ.setdefault(_SAVED_TMPDIR, os.environ.get("TMPDIR", _UNSET))
+    os.environ["PATH"] = os.pathsep.join((str(root / "bin"), os.environ.get("PATH", os.defpath)))
+    os.environ["TMPDIR"] = str(root / "tmp")
+    os.environ[ACTIVE_ENV_VAR] = str(root)
+    return root
+
+
 def _digest(compiler: str) -> str:
-    return hashlib.sha256("\0".join((compiler, *FLAGS)).encode()).hexdigest()[:12]
+    return hashlib.sha256("\0".join((compiler, *FLAGS, _cpu())).encode()).hexdigest()[:12]
+
+
+def _cpu() -> str:
+    """What -march=native builds for: the CPU's model and feature flags."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    return "\n".join(sorted({line for line in lines if line.startswith(("model name", "flags"))}))
+
+
+def _usable(root: Path) -> bool:
+    """Ours alone (owned by this user, writable by no one else) and writable, with the wrapper in place."""
+    try:
+        info = root.stat()
+    except OSError:
+        return False
+    private = info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return private and (root / "bin" / COMPILER).is_file() and os.access(root / "tmp", os.W_OK)
 
 
 def _ready(root: Path, compiler: str) -> bool:
-    """The wrapper and cache folders exist and the compiler takes the flags (checked once per folder)."""
-    wrapper = root / "bin" / COMPILER
-    if wrapper.is_file() and (root / "tmp").is_dir():
+    """The folder is usable, or is made so here if the compiler takes the flags through the wrapper."""
+    if _usable(root):
         return True
     try:
-        (root / "tmp").mkdir(parents=True, exist_ok=True)
-        if not _flags_work(compiler, root):
-            return False
-        script = f'#!/bin/sh\nexec "{compiler}" "$@" {" ".join(FLAGS)}\n'
-        staged = root / f"{COMPILER}.{os.getpid()}"
-        staged.write_text(script)
+        root.mkdir(mode=0o700, exist_ok=True)
+        (root / "tmp").mkdir(exist_ok=True)
+        (root / "bin").mkdir(exist_ok=True)
+        staged = root / f"{COMPILER}.{os.getpid()}.{threading.get_ident()}"
+        staged.write_text(f'#!/bin/sh\nexec {shlex.quote(compiler)} "$@" {" ".join(FLAGS)}\n')
         staged.chmod(0o755)
-        wrapper.parent.mkdir(exist_ok=True)
-        staged.replace(wrapper)  # atomic: a concurrent process sees no half-written script
+        if not _compiles(staged, root):
+            staged.unlink(missing_ok=True)
+            return False
+        staged.replace(root / "bin" / COMPILER)  # atomic: a concurrent process sees no half-written script
     except OSError:
         return False
-    return True
+    return _usable(root)
 
 
-def _flags_work(compiler: str, root: Path) -> bool:
-    source = root / f"probe.{os.getpid()}.cpp"
+def _compiles(wrapper: Path, root: Path) -> bool:
+    """The wrapper runs from this folder and builds a shared library as MLX asks (a noexec /tmp fails here)."""
+    source = root / f"probe.{os.getpid()}.{threading.get_ident()}.cpp"
     source.write_text('extern "C" float probe(float x) { return x * 2.0f; }\n')
+    library = source.with_suffix(".so")
     try:
         result = subprocess.run(
-            [compiler, "-std=c++17", "-O3", "-fPIC", "-shared", str(source), "-o", str(source.with_suffix(".so")), *FLAGS],
+            [str(wrapper), "-std=c++17", "-O3", "-fPIC", "-shared", str(source), "-o", str(library)],
             capture_output=True,
             timeout=60,
         )
@@ -115,5 +168,5 @@ def _flags_work(compiler: str, root: Path) -> bool:
         return False
     finally:
         source.unlink(missing_ok=True)
-        source.with_suffix(".so").unlink(missing_ok=True)
+        library.unlink(missing_ok=True)
     return result.returncode == 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,20 @@ pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or shutil.which(native_jit.COMPILER) is None, reason="Linux with g++ only"
 )
 
-# SwiGLU as mlx-lm compiles it, and the compiled exp of plugin.runtime.attention, on the same seeded inputs.
+
+@pytest.fixture
+def folder() -> Any:
+    """The set-up in use; the tests that need it skip, saying why, where it is off."""
+    if os.environ.get(native_jit.ENV_VAR) == "0":
+        pytest.skip(f"{native_jit.ENV_VAR}=0")
+    found = native_jit.enable()
+    if found is None:
+        pytest.skip(f"{native_jit.COMPILER} does not take {' '.join(native_jit.FLAGS)} here, or the temp folder is unusable")
+    return found
+
+
+# SwiGLU as mlx-lm compiles it (forward and the backward pass training runs), and the compiled exp of
+# plugin.runtime.attention, on the same seeded inputs.
 PROBE = """
 import hashlib
 from plugin.runtime.blas import import_mlx
@@ -24,7 +39,8 @@ from plugin.runtime.attention import logsumexp, softmax
 mx.random.seed(0)
 g, u = mx.random.normal((96, 1536)) * 6, mx.random.normal((96, 1536))
 x = mx.random.normal((96, 4099)) * 30
-outs = [swiglu(g, u), softmax(x), logsumexp(x)]
+_, grads = mx.vjp(swiglu, [g, u], [mx.random.normal((96, 1536))])
+outs = [swiglu(g, u), *grads, softmax(x), logsumexp(x, axis=-1)]
 mx.eval(outs)
 print(hashlib.sha256(b"".join(bytes(memoryview(o)) for o in outs)).hexdigest())
 """
@@ -35,30 +51,40 @@ def _probe(env: dict[str, str] | None) -> str:
     return out.stdout.strip()
 
 
-def test_enabled_here_with_the_flags() -> None:
-    folder = native_jit.enable()
-    assert folder is not None
+def test_enabled_here_with_the_flags(folder) -> None:
     wrapper = (folder / "bin" / native_jit.COMPILER).read_text()
     assert all(flag in wrapper for flag in native_jit.FLAGS)
+    assert native_jit.active() == folder and os.environ["TMPDIR"] == str(folder / "tmp")
 
 
-def test_kernels_built_with_the_flags_give_the_same_bits() -> None:
-    folder = native_jit.enable()
-    assert folder is not None
+def test_kernels_built_with_the_flags_give_the_same_bits(folder) -> None:
     native = _probe(None)  # inherits this process's set-up
     plain = _probe(native_jit.environ_without())
     assert native == plain
     assert list((folder / "tmp").rglob("lib*.so")), "no kernel was compiled with the flags"
 
 
-def test_environ_without_restores_what_enable_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environ_without_undoes_the_set_up(folder) -> None:
     env = native_jit.environ_without()
     assert env[native_jit.ENV_VAR] == "0" and native_jit.ACTIVE_ENV_VAR not in env
-    assert not any(key.startswith("RECIPE_NATIVE_JIT_SAVED_") for key in env)
-    assert str(native_jit.enable()) not in env.get("PATH", "") + env.get("TMPDIR", "")
+    assert str(folder / "bin") not in env["PATH"].split(os.pathsep)
+    saved = os.environ[native_jit._SAVED_TMPDIR]
+    assert env.get("TMPDIR", native_jit._UNSET) == saved and saved != str(folder / "tmp")
 
 
 def test_off_switch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(native_jit.ACTIVE_ENV_VAR, raising=False)
     monkeypatch.setenv(native_jit.ENV_VAR, "0")
     assert native_jit.enable() is None
+
+
+def test_the_comparison_sees_a_planted_fast_math(folder, tmp_path) -> None:
+    """The bit comparison above can fail: the same kernels built with -ffast-math give other bits."""
+    compiler = shutil.which(native_jit.COMPILER, path=native_jit.environ_without()["PATH"])
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "tmp").mkdir()
+    wrapper = tmp_path / "bin" / native_jit.COMPILER
+    wrapper.write_text(f'#!/bin/sh\nexec "{compiler}" "$@" -march=native -ffast-math -finline-limit=100000\n')
+    wrapper.chmod(0o755)
+    env = native_jit.environ_without()
+    env.update(PATH=f"{tmp_path / 'bin'}{os.pathsep}{env['PATH']}", TMPDIR=str(tmp_path / "tmp"))
+    assert _probe(env) != _probe(native_jit.environ_without())
