@@ -16,7 +16,6 @@ benchmark compares every output of a full run as well.
 from __future__ import annotations
 
 import contextlib
-import platform
 import sys
 import threading
 import types
@@ -24,10 +23,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from plugin.runtime.blas import import_mlx
+from plugin.runtime.native_jit import X86_64
 
 # Measured bit-identical on MLX's x86-64 CPU build, whose vector width is one lane; elsewhere (NEON's four
 # lanes sum in another order) the patches below leave MLX's own functions in place.
-BIT_IDENTICAL_HERE = platform.machine().lower() in ("x86_64", "amd64")
+BIT_IDENTICAL_HERE = X86_64
 SDPA = "scaled_dot_product_attention"  # what mlx-lm's model modules import from models.base and call
 GENERATE_MODULE = "mlx_lm.generate"  # its batch generator normalizes each step's logits with mx.logsumexp
 

@@ -18,13 +18,15 @@ folder with a ``g++`` that adds the flags goes first on ``PATH``, and ``TMPDIR``
 (kernels compiled without the flags stay in theirs). The folder is this user's (mode 700), named after the
 compiler, the flags and this CPU (kernels built for one CPU never load on another). Child processes inherit
 the set-up, ``TMPDIR`` included; ``environ_without()`` gives a child MLX's default. Set ``RECIPE_NATIVE_JIT=0``
-to turn it off; where the compiler refuses the flags, nothing changes.
+to turn it off (a process started with it also drops an inherited set-up). It applies on x86-64 Linux, where
+the bits were compared; where the compiler refuses the flags, nothing changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import shlex
 import shutil
 import stat
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import MutableMapping
 from pathlib import Path
 
 ENV_VAR = "RECIPE_NATIVE_JIT"  # "0": MLX compiles as it does by default
@@ -45,6 +48,8 @@ FLAGS = (
     "-finline-limit=100000",
 )
 COMPILER = "g++"  # the command MLX's JIT runs
+# Where the bits were compared (plugin/tests/runtime/test_native_jit.py): MLX's x86-64 build, one vector lane.
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 _SAVED_TMPDIR = "RECIPE_NATIVE_JIT_SAVED_TMPDIR"  # TMPDIR before enable(), for environ_without()
 _UNSET = "(unset)"  # an environment value cannot hold a NUL
 _lock = threading.Lock()
@@ -54,6 +59,7 @@ _outcome: dict[str, Path | None] = {}  # "root": the folder in use, or None; set
 def enable() -> Path | None:
     """Route MLX's JIT through the flagged compiler; the folder used, or None where it does not apply."""
     if os.environ.get(ENV_VAR, "1") == "0":
+        _undo()  # a child of an enabled process inherits PATH and TMPDIR: off means off here too
         return None
     with _lock:
         if "root" not in _outcome:
@@ -70,17 +76,22 @@ def active() -> Path | None:
 def environ_without() -> dict[str, str]:
     """This process's environment for a child that compiles as MLX does by default (a benchmark's baseline)."""
     env = dict(os.environ)
-    root = env.pop(ACTIVE_ENV_VAR, None)
-    saved = env.pop(_SAVED_TMPDIR, None)
-    if root:
-        entries = env.get("PATH", "").split(os.pathsep)
-        env["PATH"] = os.pathsep.join(e for e in entries if e != str(Path(root) / "bin"))
-        if saved == _UNSET:
-            env.pop("TMPDIR", None)
-        elif saved is not None:
-            env["TMPDIR"] = saved
+    _undo(env)
     env[ENV_VAR] = "0"
     return env
+
+
+def _undo(env: MutableMapping[str, str] = os.environ) -> None:
+    """Take the set-up (this process's or an inherited one) out of ``env``: its PATH entry, TMPDIR as it was."""
+    root = env.pop(ACTIVE_ENV_VAR, None)
+    saved = env.pop(_SAVED_TMPDIR, None)
+    if not root:
+        return
+    env["PATH"] = os.pathsep.join(e for e in env.get("PATH", "").split(os.pathsep) if e != str(Path(root) / "bin"))
+    if saved == _UNSET:
+        env.pop("TMPDIR", None)
+    elif saved is not None:
+        env["TMPDIR"] = saved
 
 
 def _inherited() -> Path | None:
@@ -88,18 +99,20 @@ def _inherited() -> Path | None:
     root = active()
     if root is None:
         return None
-    if os.environ.get("TMPDIR") == str(root / "tmp") and _usable(root):
+    in_place = os.environ.get("TMPDIR") == str(root / "tmp")
+    if in_place and str(root / "bin") in os.environ.get("PATH", "").split(os.pathsep) and _usable(root):
         return root
-    os.environ.pop(ACTIVE_ENV_VAR)  # stale (its folder was cleaned away): set up afresh
+    _undo()  # stale (its folder cleaned away, or PATH or TMPDIR changed since): set up afresh
     return None
 
 
 def _set_up() -> Path | None:
-    if sys.platform != "linux":
+    if sys.platform != "linux" or not X86_64:
         return None
-    compiler = shutil.which(COMPILER)
-    if compiler is None:
+    found = shutil.which(COMPILER)
+    if found is None:
         return None  # MLX cannot compile either
+    compiler = os.path.abspath(found)
     root = Path(tempfile.gettempdir()) / f"recipe-mlx-jit-{os.getuid()}-{_digest(compiler)}"
     if not _ready(root, compiler):
         return None
@@ -123,14 +136,19 @@ def _cpu() -> str:
     return "\n".join(sorted({line for line in lines if line.startswith(("model name", "flags"))}))
 
 
-def _usable(root: Path) -> bool:
-    """Ours alone (owned by this user, writable by no one else) and writable, with the wrapper in place."""
+def _private(root: Path) -> bool:
+    """A real folder (not a link), owned by this user and writable by no one else."""
     try:
-        info = root.stat()
+        info = os.lstat(root)
     except OSError:
         return False
-    private = info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return private and (root / "bin" / COMPILER).is_file() and os.access(root / "tmp", os.W_OK)
+    mine = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+    return mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _usable(root: Path) -> bool:
+    """Private, with the wrapper in place and a writable kernel cache."""
+    return _private(root) and (root / "bin" / COMPILER).is_file() and os.access(root / "tmp", os.W_OK)
 
 
 def _ready(root: Path, compiler: str) -> bool:
@@ -139,6 +157,8 @@ def _ready(root: Path, compiler: str) -> bool:
         return True
     try:
         root.mkdir(mode=0o700, exist_ok=True)
+        if not _private(root):  # checked before anything is written or run in it
+            return False
         (root / "tmp").mkdir(exist_ok=True)
         (root / "bin").mkdir(exist_ok=True)
         staged = root / f"{COMPILER}.{os.getpid()}.{threading.get_ident()}"

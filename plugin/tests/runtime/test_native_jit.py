@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,18 +14,18 @@ import pytest
 from plugin.runtime import native_jit
 
 pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or shutil.which(native_jit.COMPILER) is None, reason="Linux with g++ only"
+    sys.platform != "linux" or not native_jit.X86_64 or shutil.which(native_jit.COMPILER) is None,
+    reason="x86-64 Linux with g++ only",
 )
 
 
 @pytest.fixture
 def folder() -> Any:
-    """The set-up in use; the tests that need it skip, saying why, where it is off."""
+    """The set-up in use: where it applies, a set-up that quietly stayed off fails here."""
     if os.environ.get(native_jit.ENV_VAR) == "0":
         pytest.skip(f"{native_jit.ENV_VAR}=0")
     found = native_jit.enable()
-    if found is None:
-        pytest.skip(f"{native_jit.COMPILER} does not take {' '.join(native_jit.FLAGS)} here, or the temp folder is unusable")
+    assert found is not None, f"{native_jit.COMPILER} refused {' '.join(native_jit.FLAGS)}, or the temp folder is unusable"
     return found
 
 
@@ -72,9 +73,13 @@ def test_environ_without_undoes_the_set_up(folder) -> None:
     assert env.get("TMPDIR", native_jit._UNSET) == saved and saved != str(folder / "tmp")
 
 
-def test_off_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_off_switch_also_drops_an_inherited_set_up(folder, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PATH", "TMPDIR", native_jit.ACTIVE_ENV_VAR, native_jit._SAVED_TMPDIR):
+        monkeypatch.setenv(name, os.environ[name])  # restored after the test, whatever enable() does
     monkeypatch.setenv(native_jit.ENV_VAR, "0")
     assert native_jit.enable() is None
+    assert native_jit.active() is None and str(folder / "bin") not in os.environ["PATH"].split(os.pathsep)
+    assert os.environ.get("TMPDIR") != str(folder / "tmp")
 
 
 def test_the_comparison_sees_a_planted_fast_math(folder, tmp_path) -> None:
@@ -83,7 +88,7 @@ def test_the_comparison_sees_a_planted_fast_math(folder, tmp_path) -> None:
     (tmp_path / "bin").mkdir()
     (tmp_path / "tmp").mkdir()
     wrapper = tmp_path / "bin" / native_jit.COMPILER
-    wrapper.write_text(f'#!/bin/sh\nexec "{compiler}" "$@" -march=native -ffast-math -finline-limit=100000\n')
+    wrapper.write_text(f'#!/bin/sh\nexec {shlex.quote(str(compiler))} "$@" -march=native -ffast-math -finline-limit=100000\n')
     wrapper.chmod(0o755)
     env = native_jit.environ_without()
     env.update(PATH=f"{tmp_path / 'bin'}{os.pathsep}{env['PATH']}", TMPDIR=str(tmp_path / "tmp"))
