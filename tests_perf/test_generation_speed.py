@@ -118,7 +118,7 @@ def test_batched_generation_vs_single_stream(benchmark, perf_model, prompts, per
 
 SCHEDULE_PROMPTS = 96  # the cpu profile's batch: both streams full, prompts of every diet
 LEGACY_BATCH_SIZE = 16  # the cpu profile's batch size before the schedule
-# Measured here: 1.43x and 1.50x with the first schedule; 1.57-1.68x at batch 96; 1.59-1.80x in four runs once the
+# Measured here: 1.43x and 1.50x with the first schedule; 1.57-1.68x at batch 96; 1.59-1.86x in five runs once the
 # kernels MLX compiles at run time are built for the machine (plugin.runtime.native_jit) and attention's softmax
 # goes through them. A schedule that falls back to the legacy path measures about 1.0x (+-10% between two runs on a quiet
 # machine), so 1.2 separates the two with margin on both sides. The target, 2x, is not reached (README).
