@@ -37,13 +37,12 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - tic, "outputs": outputs}
 
 
-def run_in_subprocess(spec: dict[str, Any], folder: Path, native: bool = False) -> dict[str, Any]:
-    """``run(spec)`` in a fresh interpreter, with this machine's compiler flags only if ``native``."""
+def run_in_subprocess(spec: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """``run(spec)`` in a fresh interpreter whose MLX compiles its kernels with the default flags."""
     path = folder / "generation_spec.json"
     path.write_text(json.dumps(spec))
-    env = None if native else native_jit.environ_without()
     command = [sys.executable, "-m", "plugin.runtime.generation_bench", str(path)]
-    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    out = subprocess.run(command, env=native_jit.environ_without(), capture_output=True, text=True, timeout=TIMEOUT_S)
     lines = out.stdout.splitlines()
     if out.returncode != 0 or not lines:
         raise RuntimeError(f"the {spec['schedule']} generation subprocess failed (exit {out.returncode}):\n{out.stderr[-4000:]}")
