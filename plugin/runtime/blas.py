@@ -9,19 +9,44 @@ run about 50x faster.  This only works before the first ``import mlx.core``.
 (the perf suite uses ``off`` to measure the reference in a subprocess).  Where the
 libraries are and how one is loaded live in ``blas_preload``, shared with the venv's
 start-up hook (``blas_hook``) that does the same in every other python of the venv.
+That includes the kernel choice: an inherited ``OPENBLAS_CORETYPE`` that holds a CPU's AVX-512
+units back is replaced by the AVX-512 kernels (``blas_preload.core_override``;
+``RECIPE_BLAS_CORE=off`` keeps it).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from plugin.diet.errors import MissingFileError
-from plugin.runtime import native_jit
-from plugin.runtime.blas_preload import ENV_VAR, HOOK_MODULE, OFF, candidates, is_off, load, requested
+from plugin.runtime import blas_preload, native_jit
+from plugin.runtime.blas_preload import (
+    CORE_ENV_VAR,
+    ENV_VAR,
+    HOOK_MODULE,
+    OFF,
+    OPENBLAS_CORETYPE,
+    candidates,
+    is_off,
+    load,
+    requested,
+)
 
-__all__ = ["ENV_VAR", "OFF", "BlasInfo", "candidates", "ensure_fast_blas", "import_mlx"]
+__all__ = [
+    "CORE_ENV_VAR",
+    "ENV_VAR",
+    "OFF",
+    "BlasInfo",
+    "candidates",
+    "ensure_fast_blas",
+    "environ_with_inherited_kernels",
+    "forced_core",
+    "import_mlx",
+]
 
 
 @dataclass(frozen=True)
@@ -44,15 +69,60 @@ def _name_of(path: str) -> str:
     return "openblas-pthread" if "pthread" in path else "openblas"
 
 
+def _preloader() -> object:
+    """The module whose ``load`` ran first in this process: the venv's hook, or ``blas_preload``."""
+    hook = sys.modules.get(HOOK_MODULE)
+    return hook if getattr(hook, "core_forced", None) else blas_preload
+
+
+def forced_core() -> tuple[str, str] | None:
+    """(kernel set, inherited value it replaced) where this process's preload replaced ``OPENBLAS_CORETYPE``."""
+    module = _preloader()
+    forced, inherited = getattr(module, "core_forced", None), getattr(module, "core_inherited", None)
+    return (forced, inherited) if forced and inherited else None
+
+
+def openblas_core(path: str) -> str | None:
+    """The kernel set the OpenBLAS at ``path`` runs (``openblas_get_corename``); None for another BLAS."""
+    try:
+        corename = ctypes.CDLL(path).openblas_get_corename
+    except (OSError, AttributeError):
+        return None
+    corename.restype = ctypes.c_char_p
+    name = corename()
+    return name.decode() if name else None
+
+
+def _kernels(path: str) -> str:
+    core = openblas_core(path)
+    if core is None:
+        return ""
+    if forced := forced_core():
+        kept = f"{CORE_ENV_VAR}={OFF} keeps it"
+        return f"; {core} kernels (this CPU has AVX-512: inherited {OPENBLAS_CORETYPE}={forced[1]} replaced; {kept})"
+    return f"; {core} kernels"
+
+
 def _load(path: str) -> BlasInfo:
     load(path)
-    return BlasInfo(_name_of(path), path, "preloaded with global symbols")
+    return BlasInfo(_name_of(path), path, "preloaded with global symbols" + _kernels(path))
 
 
 def _loaded_at_start_up() -> BlasInfo | None:
     """What the venv's start-up hook (``plugin.runtime.blas_hook``) preloaded, if it ran in this process."""
     path = getattr(sys.modules.get(HOOK_MODULE), "loaded", None)
-    return BlasInfo(_name_of(path), path, "preloaded at interpreter start-up (the venv's hook)") if path else None
+    if not path:
+        return None
+    return BlasInfo(_name_of(path), path, "preloaded at interpreter start-up (the venv's hook)" + _kernels(path))
+
+
+def environ_with_inherited_kernels(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``environ`` (default: this process's) for a child whose OpenBLAS runs the kernels this process inherited."""
+    env = dict(os.environ if environ is None else environ)
+    if (forced := forced_core()) and env.get(OPENBLAS_CORETYPE) == forced[0]:
+        env[OPENBLAS_CORETYPE] = forced[1]
+    env[CORE_ENV_VAR] = OFF
+    return env
 
 
 def _choose() -> BlasInfo:
@@ -62,10 +132,10 @@ def _choose() -> BlasInfo:
         return BlasInfo("bundled", None, f"no preload on {sys.platform}")
     if is_off():
         return BlasInfo("reference", None, f"bundled Netlib BLAS ({ENV_VAR}={OFF})")
+    if at_start_up := _loaded_at_start_up():
+        return at_start_up  # loading it again would change nothing, its kernels included
     if "mlx.core" in sys.modules:
-        return _loaded_at_start_up() or BlasInfo(
-            "reference", None, "mlx.core was imported before the preload; run scripts/setup.sh"
-        )
+        return BlasInfo("reference", None, "mlx.core was imported before the preload; run scripts/setup.sh")
     if path := requested():
         if not os.path.exists(path):
             raise MissingFileError(f"{ENV_VAR}={path}: no such file")

@@ -1,8 +1,9 @@
 """Generate prompts with one schedule and time it, as ``python -m plugin.runtime.generation_bench SPEC.json``.
 
-The generation benchmark runs the path before issue 13 here, in a subprocess that compiles MLX's kernels as
-MLX does by default (``native_jit.environ_without``): the run-time compiler flags cannot be undone inside a
-process that has compiled a kernel with them. ``SPEC.json`` holds ``base``, ``adapter`` (or null),
+The generation benchmark runs the path before issue 13 here, in a subprocess with the settings of before:
+MLX compiles its kernels as it does by default (``native_jit.environ_without``) and OpenBLAS runs the kernels
+this process inherited (``blas.environ_with_inherited_kernels``). Neither can be undone inside a process that
+has compiled a kernel or loaded OpenBLAS. ``SPEC.json`` holds ``base``, ``adapter`` (or null),
 ``prompts``, ``batch_size``, ``max_tokens`` and ``schedule`` (``legacy`` or ``default``); one JSON line comes
 back with ``seconds`` and ``outputs``.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from plugin.runtime import native_jit
-from plugin.runtime.blas import import_mlx
+from plugin.runtime.blas import environ_with_inherited_kernels, import_mlx
 
 TIMEOUT_S = 1800  # the legacy path takes about 3 minutes for the benchmark's 96 prompts here
 
@@ -38,11 +39,17 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_in_subprocess(spec: dict[str, Any], folder: Path) -> dict[str, Any]:
-    """``run(spec)`` in a fresh interpreter whose MLX compiles its kernels with the default flags."""
+    """``run(spec)`` in a fresh interpreter with MLX's default compiler flags and the inherited BLAS kernels."""
     path = folder / "generation_spec.json"
     path.write_text(json.dumps(spec))
     command = [sys.executable, "-m", "plugin.runtime.generation_bench", str(path)]
-    out = subprocess.run(command, env=native_jit.environ_without(), capture_output=True, text=True, timeout=TIMEOUT_S)
+    out = subprocess.run(
+        command,
+        env=environ_with_inherited_kernels(native_jit.environ_without()),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
     lines = out.stdout.splitlines()
     if out.returncode != 0 or not lines:
         raise RuntimeError(f"the {spec['schedule']} generation subprocess failed (exit {out.returncode}):\n{out.stderr[-4000:]}")
