@@ -23,16 +23,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from plugin.diet.errors import MissingFileError
-from plugin.runtime import blas_preload, native_jit
+from plugin.runtime import native_jit
 from plugin.runtime.blas_preload import (
     CORE_ENV_VAR,
     ENV_VAR,
     HOOK_MODULE,
+    INHERITED_ENV_VAR,
     OFF,
     OPENBLAS_CORETYPE,
     candidates,
     is_off,
     load,
+    replaced_core,
     requested,
 )
 
@@ -69,17 +71,10 @@ def _name_of(path: str) -> str:
     return "openblas-pthread" if "pthread" in path else "openblas"
 
 
-def _preloader() -> object:
-    """The module whose ``load`` ran first in this process: the venv's hook, or ``blas_preload``."""
-    hook = sys.modules.get(HOOK_MODULE)
-    return hook if getattr(hook, "core_forced", None) else blas_preload
-
-
 def forced_core() -> tuple[str, str] | None:
-    """(kernel set, inherited value it replaced) where this process's preload replaced ``OPENBLAS_CORETYPE``."""
-    module = _preloader()
-    forced, inherited = getattr(module, "core_forced", None), getattr(module, "core_inherited", None)
-    return (forced, inherited) if forced and inherited else None
+    """(kernel set, inherited value it replaced) where this process's preload, or a parent's, replaced
+    ``OPENBLAS_CORETYPE`` (the environment carries both, so children report it too)."""
+    return replaced_core()
 
 
 def openblas_core(path: str) -> str | None:
@@ -119,8 +114,9 @@ def _loaded_at_start_up() -> BlasInfo | None:
 def environ_with_inherited_kernels(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """``environ`` (default: this process's) for a child whose OpenBLAS runs the kernels this process inherited."""
     env = dict(os.environ if environ is None else environ)
-    if (forced := forced_core()) and env.get(OPENBLAS_CORETYPE) == forced[0]:
-        env[OPENBLAS_CORETYPE] = forced[1]
+    if replaced := replaced_core(env):
+        env[OPENBLAS_CORETYPE] = replaced[1]
+        del env[INHERITED_ENV_VAR]
     env[CORE_ENV_VAR] = OFF
     return env
 

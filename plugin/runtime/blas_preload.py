@@ -18,14 +18,15 @@ HOOK_MODULE = "recipe_blas_preload"  # the name this file's copy has in the venv
 # OFF keeps an inherited OPENBLAS_CORETYPE even where it holds this CPU's AVX-512 units back (core_override).
 CORE_ENV_VAR = "RECIPE_BLAS_CORE"
 OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE"  # OpenBLAS reads it once, when the library is loaded
+# The value core_override replaced, exported with the new one so that child processes report it, give it back under
+# RECIPE_BLAS_CORE=off and hand it to a benchmark's baseline (plugin.runtime.blas.environ_with_inherited_kernels).
+INHERITED_ENV_VAR = "RECIPE_BLAS_CORE_INHERITED"
 AVX512_CORE = "SKYLAKEX"
 AVX512_CORES = ("SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS")  # OpenBLAS's x86-64 kernel sets that use AVX-512
 AVX512_FLAGS = ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl")  # what the SkylakeX kernels use
 CPUINFO = "/proc/cpuinfo"
 
 loaded: str | None = None  # what preload() loaded in this process, for the entry points' report
-core_forced: str | None = None  # the OPENBLAS_CORETYPE that load() set in this process, if any
-core_inherited: str | None = None  # the value it replaced
 
 
 def requested() -> str:
@@ -104,17 +105,39 @@ def core_override(
     return AVX512_CORE if flags.issuperset(AVX512_FLAGS) else None
 
 
+def replaced_core(environ: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """(kernel set, inherited value) where a preload in this process or a parent replaced ``OPENBLAS_CORETYPE``."""
+    env = os.environ if environ is None else environ
+    inherited = env.get(INHERITED_ENV_VAR, "").strip()
+    current = env.get(OPENBLAS_CORETYPE, "").strip()
+    return (current, inherited) if inherited and current.upper() == AVX512_CORE else None
+
+
 def load(path: str) -> None:
-    """Load ``path`` with global symbols, so ``libmlx.so``'s ``sgemm_`` resolves to it (OSError if it cannot)."""
-    global core_forced, core_inherited
+    """Load ``path`` with global symbols, so ``libmlx.so``'s ``sgemm_`` resolves to it (OSError if it cannot).
+
+    OpenBLAS's kernel set goes into the environment first (``core_override``; under ``RECIPE_BLAS_CORE=off`` a
+    value a parent replaced is given back); a failed load leaves the environment as it found it.
+    """
     if "mkl" in path:
         # Without intel-openmp, MKL needs the GNU OpenMP runtime shipped with gcc.
         os.environ.setdefault("MKL_THREADING_LAYER", "GNU")
-    if core := core_override(path):
-        core_inherited = os.environ[OPENBLAS_CORETYPE]
+    before = {k: os.environ.get(k) for k in (OPENBLAS_CORETYPE, INHERITED_ENV_VAR)}
+    if (replaced := replaced_core()) and os.environ.get(CORE_ENV_VAR, "").strip().lower() == OFF:
+        os.environ[OPENBLAS_CORETYPE] = replaced[1]
+        del os.environ[INHERITED_ENV_VAR]
+    elif core := core_override(path):
+        os.environ[INHERITED_ENV_VAR] = os.environ[OPENBLAS_CORETYPE]
         os.environ[OPENBLAS_CORETYPE] = core  # before the load: OpenBLAS picks its kernels in its constructor
-        core_forced = core
-    ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    try:
+        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    except OSError:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        raise
 
 
 def preload(located: str) -> None:
@@ -129,6 +152,6 @@ def preload(located: str) -> None:
     path = requested() or located
     try:
         load(path)
-    except OSError:
+    except Exception:  # noqa: BLE001 -- a start-up hook must never stop an interpreter from starting
         return
     loaded = path

@@ -49,8 +49,9 @@ def plain_python(tmp_path: Path, **env: str) -> dict[str, list[str]]:
 
 
 def test_a_plain_venv_python_runs_mlx_on_the_optimized_blas(fast_blas: str, tmp_path: Path) -> None:
-    mapped = plain_python(tmp_path)["mapped"]
     stale = blas_hook.stale_files(blas_hook.site_packages(), blas_preload.candidates()[0])
+    assert stale == [], f"the hook in {blas_hook.site_packages()} is older than plugin/runtime/blas_preload.py: `make setup`"
+    mapped = plain_python(tmp_path)["mapped"]
     assert fast_blas in mapped, (
         f"a plain {sys.executable} imported mlx.core without {fast_blas}: it runs on the reference BLAS "
         f"(hook files missing or stale in {blas_hook.site_packages()}: {stale}; run `make setup`)"

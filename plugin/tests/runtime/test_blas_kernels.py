@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from plugin.paths import ROOT
 from plugin.runtime import blas, blas_preload
-from plugin.runtime.blas_preload import AVX512_FLAGS, CORE_ENV_VAR, OFF, OPENBLAS_CORETYPE, core_override
+from plugin.runtime.blas_preload import (
+    AVX512_FLAGS,
+    CORE_ENV_VAR,
+    INHERITED_ENV_VAR,
+    OFF,
+    OPENBLAS_CORETYPE,
+    core_override,
+)
 
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"
 ZEN5 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nflags\t\t: fpu sse avx2 fma " + " ".join(AVX512_FLAGS)
@@ -51,37 +59,64 @@ def test_the_cpu_is_read_from_proc_cpuinfo_and_a_missing_file_changes_nothing(mo
     assert core_override(OPENBLAS, environ={OPENBLAS_CORETYPE: "Haswell"}, machine="x86_64") is None
 
 
-def test_load_sets_the_kernel_set_before_loading_and_remembers_what_it_replaced(monkeypatch) -> None:
+def test_load_sets_the_kernel_set_before_loading_and_exports_what_it_replaced(monkeypatch) -> None:
     seen: list[str | None] = []
     monkeypatch.setattr(blas_preload.ctypes, "CDLL", lambda path, mode: seen.append(os.environ.get(OPENBLAS_CORETYPE)))
     monkeypatch.setattr(blas_preload, "core_override", lambda path: "SKYLAKEX")
-    monkeypatch.setattr(blas_preload, "core_forced", None)
-    monkeypatch.setattr(blas_preload, "core_inherited", None)
     monkeypatch.setenv(OPENBLAS_CORETYPE, "Haswell")
+    monkeypatch.delenv(INHERITED_ENV_VAR, raising=False)
+    monkeypatch.delenv(CORE_ENV_VAR, raising=False)
     blas_preload.load(OPENBLAS)
     assert seen == ["SKYLAKEX"]
-    assert (blas_preload.core_forced, blas_preload.core_inherited) == ("SKYLAKEX", "Haswell")
+    assert blas.forced_core() == ("SKYLAKEX", "Haswell")  # from the environment: a child reports it too
 
 
-def test_a_baseline_child_gets_the_inherited_kernel_set_back(monkeypatch) -> None:
-    monkeypatch.setattr(blas, "forced_core", lambda: ("SKYLAKEX", "Haswell"))
-    env = blas.environ_with_inherited_kernels({OPENBLAS_CORETYPE: "SKYLAKEX", "PATH": "/bin"})
-    assert env == {OPENBLAS_CORETYPE: "Haswell", CORE_ENV_VAR: OFF, "PATH": "/bin"}
-    monkeypatch.setattr(blas, "forced_core", lambda: None)
+def test_off_in_a_child_gives_the_replaced_value_back(monkeypatch) -> None:
+    seen: list[str | None] = []
+    monkeypatch.setattr(blas_preload.ctypes, "CDLL", lambda path, mode: seen.append(os.environ.get(OPENBLAS_CORETYPE)))
+    monkeypatch.setenv(OPENBLAS_CORETYPE, "SKYLAKEX")  # what the parent exported
+    monkeypatch.setenv(INHERITED_ENV_VAR, "Haswell")
+    monkeypatch.setenv(CORE_ENV_VAR, OFF)
+    blas_preload.load(OPENBLAS)
+    assert seen == ["Haswell"] and INHERITED_ENV_VAR not in os.environ and blas.forced_core() is None
+
+
+def test_a_failed_load_leaves_the_environment_as_it_was(monkeypatch) -> None:
+    monkeypatch.setattr(blas_preload.ctypes, "CDLL", cannot_open)
+    monkeypatch.setattr(blas_preload, "core_override", lambda path: "SKYLAKEX")
+    monkeypatch.setenv(OPENBLAS_CORETYPE, "Haswell")
+    monkeypatch.delenv(INHERITED_ENV_VAR, raising=False)
+    with pytest.raises(OSError):
+        blas_preload.load(OPENBLAS)
+    assert os.environ[OPENBLAS_CORETYPE] == "Haswell" and INHERITED_ENV_VAR not in os.environ
+
+
+def cannot_open(path: str, mode: int) -> None:
+    raise OSError(f"{path}: cannot open shared object file")
+
+
+def test_a_baseline_child_gets_the_inherited_kernel_set_back() -> None:
+    exported = {OPENBLAS_CORETYPE: "SKYLAKEX", INHERITED_ENV_VAR: "Haswell", "PATH": "/bin"}
+    assert blas.environ_with_inherited_kernels(exported) == {OPENBLAS_CORETYPE: "Haswell", CORE_ENV_VAR: OFF, "PATH": "/bin"}
     assert blas.environ_with_inherited_kernels({OPENBLAS_CORETYPE: "Zen"}) == {OPENBLAS_CORETYPE: "Zen", CORE_ENV_VAR: OFF}
+    # a user's own SKYLAKEX, with nothing replaced, stays
+    assert blas.environ_with_inherited_kernels({OPENBLAS_CORETYPE: "SKYLAKEX"})[OPENBLAS_CORETYPE] == "SKYLAKEX"
 
 
+# Runs with -S from the repository root: no start-up hook, so this repository's blas_preload does the work.
 CHILD = """
-import ctypes, json, os
-from plugin.runtime.blas import ensure_fast_blas, openblas_core
+import json
+from plugin.runtime.blas import ensure_fast_blas, forced_core, openblas_core
 info = ensure_fast_blas()
 print(json.dumps({"core": openblas_core(info.path) if info.path else None, "describe": info.describe()}))
 """
 
 
 def child(**env: str) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items() if k not in (OPENBLAS_CORETYPE, CORE_ENV_VAR, blas_preload.ENV_VAR)}
-    out = subprocess.run([sys.executable, "-c", CHILD], env=environ | env, capture_output=True, text=True, check=True)
+    drop = (OPENBLAS_CORETYPE, CORE_ENV_VAR, INHERITED_ENV_VAR, blas_preload.ENV_VAR, "PYTHONPATH")
+    environ = {k: v for k, v in os.environ.items() if k not in drop}
+    command = [sys.executable, "-S", "-c", CHILD]
+    out = subprocess.run(command, cwd=ROOT, env=environ | env, capture_output=True, text=True, check=True)
     result: dict[str, str] = json.loads(out.stdout)
     return result
 
