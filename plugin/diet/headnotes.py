@@ -11,6 +11,14 @@ other cooks, places, versions or the past, unless
   "that's how we still eat it", "the secret is ..."): then the story is this recipe's own;
 - the text is in the generator's format ("Recipe: ..."): a model's preamble describes the dish it wrote.
 
+A plain verb in the writer's voice ("I use", "we serve", "I make") takes the story up unless its sentence sets the
+told food aside by name, kind or pronoun: "I serve steamed jasmine rice instead", "with no alcohol at all", "this is
+the one I make for our meat-free lunch", "half the table doesn't eat fish" (not "I use dripping rather than oil",
+"this one is egg-free" of butter, nor the sentence's own object: "at home I use a splash of dry sherry"). A story's
+serving ("In Minho every bowl comes with a slice of chourico on top") is the other version's when the next sentence
+sets it aside the same way ("I leave it out ... instead"). Round 38 (heldout39 and heldout40, after their score):
+their false alarms 12 -> 8 and 9 -> 5 with no labelled span lost on any set; a review's 87 probes, 66 -> 71 right.
+
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
 and 27 -> 21 with span recall unchanged. A first, broader version (any story sentence without an offer) went
@@ -32,6 +40,7 @@ from plugin.diet.textnorm import Folded
 class Mention(Protocol):
     start: int
     remaining: tuple[str, ...]
+    words: tuple[str, ...]
 
 
 _W = r"[^\W\d_]*"  # the rest of a word: "swap" + _W is swap, swaps, swapped, swapping
@@ -61,19 +70,62 @@ _ENDORSE_RE = re.compile(
         r"(?:wouldn't|would[ \t]+not|can't|cannot)[ \t]+(?:have|imagine|resist|do)",
         r"who[ \t]+am[ \t]+i",
         r"(?:they|she|he)(?:'re|'s|[ \t]+are|[ \t]+is|[ \t]+was)[ \t]+right",
-        r"never[ \t]+leaves?[ \t]+(?:it|them)[ \t]+out",
+        r"never[ \t]+leaves?[ \t]+(?:it|them)[ \t]+out|never[ \t]+skip" + _W,
+        # "We serve them the same way", "I top mine that way": the story's serving taken up
+        r"(?:serv|top|finish|eat|make|do|cook|have)"
+        + _W
+        + r"[ \t]+(?:(?:it|them|mine|ours|these|this)[ \t]+)?(?:the[ \t]+same|that)[ \t]+way",
+        r"no[ \t]+substitute|nothing[ \t]+(?:else[ \t]+)?(?:replaces|beats|compares)",
         r"recommend" + _W,
         r"essential|secret|trick|key|must|need|needs|needed|insist" + _W,
         r"makes?[ \t]+(?:it|all[ \t]+the[ \t]+difference|the[ \t]+dish)",
         r"welcome|better|best|beats?|complete",
         r"(?:isn't|is[ \t]+not|wouldn't[ \t]+be|not)[ \t]+[^.!?\n]{0,40}without",
-        r"(?:i|we|i've|we've|i'd|we'd|i'll|we'll|you|mine|ours)[ \t]+(?:(?:always|also|still|never|usually|often|now|too)[ \t]+)?"
-        r"(?:do|did|have|had|eat|ate|like|love|serve|served|use|used|add|added|make|made|follow|stick|swear|go|went|want"
-        r"|crumble|finish|top|scatter|skip|take|pour|put|grate|drizzle|stir|keep|kept|can't|cannot|won't|will|would)",
         r"too|also|as[ \t]+well|plus",
     ),
     re.I,
 )
+# The writer's own verbs ("I use", "we serve") take the story up too, unless their sentence swaps the food for another:
+# "at home I use a splash of dry sherry, or apple juice for an alcohol-free pan sauce", "for my coeliac sister I serve
+# steamed jasmine rice instead", "this is the one I make for our meat-free Sunday lunch".
+_VOICE_RE = re.compile(
+    _words(
+        r"(?:i|we|i've|we've|i'd|we'd|i'll|we'll|you|mine|ours)[ \t]+(?:(?:always|also|still|never|usually|often|now|too)[ \t]+)?"
+        r"(?:do|did|have|had|eat|ate|like|love|serve|served|use|used|add|added|make|made|follow|stick|swear|go|went|want"
+        r"|crumble|finish|top|scatter|skip|take|pour|put|grate|drizzle|stir|keep|kept|can't|cannot|won't|will|would)",
+    ),
+    re.I,
+)
+# What the writer's version does with the food a story told of: "I serve steamed rice instead", "instead of the lamb",
+# "leave it out", "our meat-free lunch", "with no alcohol", "half the table doesn't eat fish". Each must name that food,
+# a word for its kind or "it"/"them" (not "I use dripping rather than oil", "this one is egg-free" of butter).
+_BARE_INSTEAD_RE = re.compile(r"\binstead[ \t]*(?:[.!?;,:)]|$)")
+_SWAP_OBJECT_RE = re.compile(
+    r"\b(?:instead[ \t]+of|rather[ \t]+than|in[ \t]+place[ \t]+of|swap(?:s|ped|ping)?(?:[ \t]+out)?|replac(?:e|es|ed|ing)"
+    r"|leave[ \t]+out|leaves[ \t]+out|skip(?:s|ped|ping)?|without|no"
+    r"|(?:doesn't|don't|does[ \t]+not|do[ \t]+not|can't|won't)[ \t]+eat)"
+    r"[ \t]+((?:[^\W\d_]+[ \t]+){0,3}?[^\W\d_]+)"
+)
+_LEAVE_OUT_RE = re.compile(r"\b(?:leave|leaves|left|leaving)[ \t]+((?:[^\W\d_]+[ \t]+){0,2}?[^\W\d_]+)[ \t]+out\b")
+_FREE_RE = re.compile(r"\b([^\W\d_]+)-free\b")
+_PRONOUNS = frozenset(["it", "them", "that", "those", "these"])
+# The words a diet text uses for a kind of food: "meat-free" covers beef, "no alcohol" covers Marsala.
+_KIND_WORDS = {
+    "meat": ("meat",),
+    "poultry": ("meat", "poultry", "chicken"),
+    "pork": ("meat", "pork"),
+    "animal-fat": ("meat", "lard"),
+    "fish": ("fish", "seafood"),
+    "shellfish": ("shellfish", "seafood", "fish"),
+    "dairy": ("dairy", "milk", "lactose"),
+    "egg": ("egg", "eggs"),
+    "gluten-grain": ("gluten", "wheat"),
+    "tree-nut": ("nut", "nuts"),
+    "peanut": ("nut", "nuts", "peanut", "peanuts"),
+    "alcohol": ("alcohol", "booze"),
+    "honey": ("honey",),
+    "gelatin": ("gelatin", "gelatine"),
+}
 # A sentence that tells of other cooks, places, versions or the past; a model's one-line preamble ("A hearty bowl of
 # rice and anchovies") tells of none and keeps its violation.
 _STORY_RE = re.compile(
@@ -91,6 +143,8 @@ _STORY_RE = re.compile(
         r"grandfather|grann(?:y|ies)|nan|nana|mum|mom|mother|father|dad|aunt" + _W,
         r"uncle|friends?|neighbou?rs?|childhood|grew|growing|used[ \t]+to|was|were|had",
         r"nobody|no[ \t-]one",  # "nobody at our taco night missed the cod": the eaters, of a food the recipe does not use
+        # "hers has lamb in it, this one is all chickpeas": another cook's version (not "his favourite part")
+        r"(?:hers|his|theirs)[ \t]+(?:has|had|is|was|uses|used|contains|contained|comes|came|gets|got)",
         r"tell|says?|said|calls?|called|known|named|means?|meant",
         r"region" + _W,
         r"countr" + _W,
@@ -168,12 +222,17 @@ def clear_headnote_stories(
     if list_start < 0 or told[0].start >= list_start:
         return  # no list to set the headnote apart, or no forbidden food before it
     note = ftext[title_end:list_start]
-    if _ENDORSE_RE.search(note):
-        return
+    strong = list(_ENDORSE_RE.finditer(note))
+    voiced = [
+        (title_end + m.start(), title_end + m.end()) for m in re.finditer(r"[^.!?;|\n]+", note) if _VOICE_RE.search(m.group())
+    ]
     elsewhere = {t for r in readings if r.remaining and not title_end < r.start < list_start for t in r.remaining}
     for r in told:
         if r.start >= list_start:
             break  # readings are in text order
+        targets = _targets(r)
+        if any(not _free_claim(note, m, targets) for m in strong) or any(_takes_up(ftext, v, r, targets) for v in voiced):
+            continue  # the writer takes the story up
         start, end = _sentence(ftext, r.start)
         sentence = _NOTHING_GOES_RE.sub(" ", ftext[start:end])
         if "goes into" in sentence and _CONTRAST_RE.search(sentence):
@@ -184,11 +243,62 @@ def clear_headnote_stories(
         if colon >= 0:
             start = colon + 1
         clause = ftext[start:end]
-        if _OFFER_RE.search(sentence) or _INSTRUCTION_START_RE.match(clause) or not elsewhere.isdisjoint(r.remaining):
+        story = bool(_STORY_RE.search(clause)) or _names_someone(folded.original[slice(*folded.span(start, end))])
+        offered = _OFFER_RE.search(sentence) and not (story and _swapped_next(ftext, end, list_start, targets))
+        if offered or _INSTRUCTION_START_RE.match(clause) or not elsewhere.isdisjoint(r.remaining):
             continue
-        told_of = _STORY_RE.search(clause) or (_BOUGHT_RE.search(clause) and _AVOID_RE.search(clause))
-        if told_of or _names_someone(folded.original[slice(*folded.span(start, end))]):
+        if story or (_BOUGHT_RE.search(clause) and _AVOID_RE.search(clause)):
             r.remaining = ()
+
+
+def _targets(r: Mention) -> frozenset[str]:
+    """The words that name a told food in a swap: its own words, its kinds' words, "it" and "them"."""
+    kinds = (w for tag in r.remaining for w in _KIND_WORDS.get(tag, ()))
+    return frozenset((*r.words, *kinds)) | _PRONOUNS
+
+
+def _takes_up(ftext: str, voiced: tuple[int, int], r: Mention, targets: frozenset[str]) -> bool:
+    """Does a sentence in the writer's voice take the told food up? Its own object ("at home I use a splash of dry
+    sherry, or apple juice for an alcohol-free sauce") only a swap naming it sets aside ("I skip the swirl of cream")."""
+    start, end = voiced
+    sentence = ftext[start:end]
+    if start <= r.start < end:
+        objects = _swap_objects(sentence)
+        return not any(set(r.words) & set(o.split()) for o in objects)
+    return not _swaps(sentence, targets)
+
+
+def _swap_objects(sentence: str) -> list[str]:
+    return [m.group(1) for m in _SWAP_OBJECT_RE.finditer(sentence)] + [m.group(1) for m in _LEAVE_OUT_RE.finditer(sentence)]
+
+
+def _swaps(sentence: str, targets: frozenset[str]) -> bool:
+    """Does the sentence set the told food aside ("I serve rice instead", "leave it out", "our meat-free lunch")?"""
+    if _BARE_INSTEAD_RE.search(sentence):
+        return True
+    objects = _swap_objects(sentence)
+    if any(not targets.isdisjoint(o.split()) for o in objects):
+        return True
+    return any(m.group(1) in targets for m in _FREE_RE.finditer(sentence))
+
+
+def _free_claim(note: str, match: re.Match[str], targets: frozenset[str]) -> bool:
+    """Is an endorsement only "so it is gluten-free", the recipe's own freedom from the told food?"""
+    if not match.group(0).startswith("so "):
+        return False
+    free = _FREE_RE.match(note, match.end() + 1)
+    return free is not None and free.group(1) in targets
+
+
+def _swapped_next(ftext: str, end: int, list_start: int, targets: frozenset[str]) -> bool:
+    """Is a story's serving ("Most glazed carrots are finished with butter", "In Minho every bowl comes with a slice of
+    chourico on top") the other version's, the next sentence setting it aside (". I leave it out and lay a few smoked
+    sardines on the bread instead")?"""
+    if end >= list_start:
+        return False
+    after = ftext[end + 1 : list_start]
+    stops = [i for i in (after.find(c) for c in _SENTENCE_STOP) if i >= 0]
+    return _swaps(after[: min(stops)] if stops else after, targets)
 
 
 def _first_list_line(ftext: str, title_end: int, is_ingredient_line: Callable[[int], bool]) -> int:
