@@ -433,6 +433,7 @@ _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", 
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
+    + ["good", "proper", "nice"]  # "cook it rare, like a good beef steak"
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
@@ -1789,6 +1790,8 @@ def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool
     """ "substitute tofu for chicken" (mention after "for"), "chicken can be replaced with tofu", and the
     second pair of "replace the butter with oil and the milk with soya milk"."""
     lead = 1 if words and words[0] in ("the", "a", "an", "some", "any", "your") else 0
+    if len(words) > 1 and words[0] in _USUAL_WORDS and words[1] in ("the", "my", "our", "your"):
+        lead = 2  # "I swapped the usual milk for olive oil"
     first = words[lead] if len(words) > lead else ""
     if first == "for" and any(w in _SWAP_VERBS for w in words[lead + 1 :]):
         return True
@@ -1804,6 +1807,7 @@ def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool
 
 
 _SWAPPED_VERBS = frozenset(["swapped", "replaced", "swap", "replace"])
+_USUAL_WORDS = frozenset(["usual", "regular", "ordinary", "normal", "traditional", "classic"])
 # "for coconut oil" or "with apple juice" after a few words, in the same clause (not "swapped in", "swapped into")
 _SWAPPED_FOR_RE = re.compile(r"(?![ \t]+(?:in|into|out)\b)(?:[ \t]+[^\W_]+){0,5}?[ \t]+(?:for|with)[ \t]+[^\W_]")
 _SWAP_DOUBTS = frozenset(["never", "not", "t", "haven", "hasn", "didn", "don", "wouldn"])
