@@ -76,6 +76,7 @@ _ENDORSE_RE = re.compile(
         + _W
         + r"[ \t]+(?:(?:it|them|mine|ours|these|this)[ \t]+)?(?:the[ \t]+same|that)[ \t]+way",
         r"no[ \t]+substitute|nothing[ \t]+(?:else[ \t]+)?(?:replaces|beats|compares)",
+        r"the[ \t]+same[ \t]+(?:treatment|topping|finish)",  # "This one gets the same treatment"
         r"recommend" + _W,
         r"essential|secret|trick|key|must|need|needs|needed|insist" + _W,
         r"makes?[ \t]+(?:it|all[ \t]+the[ \t]+difference|the[ \t]+dish)",
@@ -105,10 +106,6 @@ _SWAP_OBJECT_RE = re.compile(
     r"|leave[ \t]+out|leaves[ \t]+out|skip(?:s|ped|ping)?|without|no"
     r"|(?:doesn't|don't|does[ \t]+not|do[ \t]+not|can't|won't)[ \t]+eat)"
     r"[ \t]+((?:[^\W\d_]+[ \t]+){0,3}?[^\W\d_]+)"
-)
-# The writer's version told apart, naming none of the story's food: "This one uses a dark mushroom stock"
-_THIS_ONE_RE = re.compile(
-    r"[ \t]*(?:but[ \t]+)?(?:this[ \t]+(?:one|version|recipe)|mine|ours)[ \t]+(?:uses|is|has|gets|goes|takes)\b"
 )
 _LEAVE_OUT_RE = re.compile(r"\b(?:leave|leaves|left|leaving)[ \t]+((?:[^\W\d_]+[ \t]+){0,2}?[^\W\d_]+)[ \t]+out\b")
 _FREE_RE = re.compile(r"\b([^\W\d_]+)-free\b")
@@ -248,7 +245,7 @@ def clear_headnote_stories(
             start = colon + 1
         clause = ftext[start:end]
         story = bool(_STORY_RE.search(clause)) or _names_someone(folded.original[slice(*folded.span(start, end))])
-        offered = _OFFER_RE.search(sentence) and not (story and _swapped_next(ftext, end, list_start, r, targets))
+        offered = _OFFER_RE.search(sentence) and not (story and _swapped_next(ftext, end, list_start, targets))
         if offered or _INSTRUCTION_START_RE.match(clause) or not elsewhere.isdisjoint(r.remaining):
             continue
         if story or (_BOUGHT_RE.search(clause) and _AVOID_RE.search(clause)):
@@ -294,7 +291,7 @@ def _free_claim(note: str, match: re.Match[str], targets: frozenset[str]) -> boo
     return free is not None and free.group(1) in targets
 
 
-def _swapped_next(ftext: str, end: int, list_start: int, r: Mention, targets: frozenset[str]) -> bool:
+def _swapped_next(ftext: str, end: int, list_start: int, targets: frozenset[str]) -> bool:
     """Is a story's serving ("Most glazed carrots are finished with butter", "In Minho every bowl comes with a slice of
     chourico on top") the other version's, the next sentence setting it aside (". I leave it out and lay a few smoked
     sardines on the bread instead")?"""
@@ -302,13 +299,7 @@ def _swapped_next(ftext: str, end: int, list_start: int, r: Mention, targets: fr
         return False
     after = ftext[end + 1 : list_start]
     stops = [i for i in (after.find(c) for c in _SENTENCE_STOP) if i >= 0]
-    sentence = after[: min(stops)] if stops else after
-    # "Most recipes start with beef stock and finish with Gruyere. This one uses a dark mushroom stock and a vegetarian
-    # Alpine-style cheese": the food's own word ("beef", not its head "stock"), its kind and "it" are not named there
-    own = (r.words[:-1] or r.words) if len(r.words) > 1 else r.words
-    if _THIS_ONE_RE.match(sentence) and (targets - set(r.words) | set(own)).isdisjoint(re.findall(r"[^\W\d_]+", sentence)):
-        return True
-    return _swaps(sentence, targets)
+    return _swaps(after[: min(stops)] if stops else after, targets)
 
 
 def _first_list_line(ftext: str, title_end: int, is_ingredient_line: Callable[[int], bool]) -> int:

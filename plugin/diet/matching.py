@@ -433,7 +433,6 @@ _COMPARE_TO = frozenset(["unrelated", "related", "similar", "akin", "compared", 
 _COMPARE_SKIP = frozenset(
     ["a", "an", "the", "some", "fine", "coarse", "wet", "damp", "soft", "small", "large", "little", "mulled"]
     + ["ordinary", "regular", "normal", "usual", "classic", "traditional", "real"]
-    + ["good", "proper", "nice"]  # "cook it rare, like a good beef steak"
 )
 _SIZED = frozenset(["size", "sized", "shaped"])
 _SHAPE_WORDS = frozenset(["shape", "shapes"])
