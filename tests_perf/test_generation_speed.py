@@ -173,7 +173,7 @@ def test_cpu_schedule_vs_legacy(benchmark, reference_model, perf_base_path, reci
     from plugin.diet import render_prompt
     from plugin.quality_gates import load_quality_gates
     from plugin.runtime import native_jit
-    from plugin.runtime.blas import forced_core
+    from plugin.runtime.blas import replaced_core
     from plugin.runtime.generation import Sampling, default_schedule
 
     if recipe_settings.backend.name != "cpu":
@@ -182,7 +182,7 @@ def test_cpu_schedule_vs_legacy(benchmark, reference_model, perf_base_path, reci
     prompts = [render_prompt(tokenizer, s) for s in gate_scenarios(SCHEDULE_PROMPTS, seed=11)]
     schedule = default_schedule(Sampling(0.0))
     batch_size = load_quality_gates("cpu").batch_size
-    forced = forced_core()
+    forced = replaced_core()
     legacy, legacy_s = legacy_generation(perf_base_path, prompts, tmp_path)
     timed_generation(model, tokenizer, prompts[:2], 2, schedule)  # warm-up: weights, kernels
     fast, fast_s = benchmark.pedantic(

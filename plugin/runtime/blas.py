@@ -46,8 +46,8 @@ __all__ = [
     "candidates",
     "ensure_fast_blas",
     "environ_with_inherited_kernels",
-    "forced_core",
     "import_mlx",
+    "replaced_core",
 ]
 
 
@@ -71,12 +71,6 @@ def _name_of(path: str) -> str:
     return "openblas-pthread" if "pthread" in path else "openblas"
 
 
-def forced_core() -> tuple[str, str] | None:
-    """(kernel set, inherited value it replaced) where this process's preload, or a parent's, replaced
-    ``OPENBLAS_CORETYPE`` (the environment carries both, so children report it too)."""
-    return replaced_core()
-
-
 def openblas_core(path: str) -> str | None:
     """The kernel set the OpenBLAS at ``path`` runs (``openblas_get_corename``); None for another BLAS."""
     try:
@@ -92,7 +86,7 @@ def _kernels(path: str) -> str:
     core = openblas_core(path)
     if core is None:
         return ""
-    if forced := forced_core():
+    if forced := replaced_core():
         kept = f"{CORE_ENV_VAR}={OFF} keeps it"
         return f"; {core} kernels (this CPU has AVX-512: inherited {OPENBLAS_CORETYPE}={forced[1]} replaced; {kept})"
     return f"; {core} kernels"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from collections.abc import Mapping
 
 ENV_VAR = "RECIPE_BLAS"  # a library path, or OFF to keep MLX's bundled reference BLAS
 OFF = "off"
@@ -36,6 +37,11 @@ def requested() -> str:
 
 def is_off() -> bool:
     return requested().lower() == OFF
+
+
+def core_off(environ: Mapping[str, str] | None = None) -> bool:
+    """``RECIPE_BLAS_CORE=off``: keep the inherited ``OPENBLAS_CORETYPE``."""
+    return (os.environ if environ is None else environ).get(CORE_ENV_VAR, "").strip().lower() == OFF
 
 
 def _debian_candidates() -> list[str]:
@@ -88,7 +94,7 @@ def core_override(
     ``RECIPE_BLAS_CORE=off`` keeps the inherited value; an unset or AVX-512 value is never touched.
     """
     env = os.environ if environ is None else environ
-    if "mkl" in path or env.get(CORE_ENV_VAR, "").strip().lower() == OFF:
+    if "mkl" in path or core_off(env):
         return None
     inherited = env.get(OPENBLAS_CORETYPE, "").strip()
     if not inherited or inherited.upper() in AVX512_CORES:
@@ -123,7 +129,7 @@ def load(path: str) -> None:
         # Without intel-openmp, MKL needs the GNU OpenMP runtime shipped with gcc.
         os.environ.setdefault("MKL_THREADING_LAYER", "GNU")
     before = {k: os.environ.get(k) for k in (OPENBLAS_CORETYPE, INHERITED_ENV_VAR)}
-    if (replaced := replaced_core()) and os.environ.get(CORE_ENV_VAR, "").strip().lower() == OFF:
+    if (replaced := replaced_core()) and core_off():
         os.environ[OPENBLAS_CORETYPE] = replaced[1]
         del os.environ[INHERITED_ENV_VAR]
     elif core := core_override(path):

@@ -68,7 +68,7 @@ def test_load_sets_the_kernel_set_before_loading_and_exports_what_it_replaced(mo
     monkeypatch.delenv(CORE_ENV_VAR, raising=False)
     blas_preload.load(OPENBLAS)
     assert seen == ["SKYLAKEX"]
-    assert blas.forced_core() == ("SKYLAKEX", "Haswell")  # from the environment: a child reports it too
+    assert blas.replaced_core() == ("SKYLAKEX", "Haswell")  # from the environment: a child reports it too
 
 
 def test_off_in_a_child_gives_the_replaced_value_back(monkeypatch) -> None:
@@ -78,7 +78,7 @@ def test_off_in_a_child_gives_the_replaced_value_back(monkeypatch) -> None:
     monkeypatch.setenv(INHERITED_ENV_VAR, "Haswell")
     monkeypatch.setenv(CORE_ENV_VAR, OFF)
     blas_preload.load(OPENBLAS)
-    assert seen == ["Haswell"] and INHERITED_ENV_VAR not in os.environ and blas.forced_core() is None
+    assert seen == ["Haswell"] and INHERITED_ENV_VAR not in os.environ and blas.replaced_core() is None
 
 
 def test_a_failed_load_leaves_the_environment_as_it_was(monkeypatch) -> None:
@@ -106,7 +106,7 @@ def test_a_baseline_child_gets_the_inherited_kernel_set_back() -> None:
 # Runs with -S from the repository root: no start-up hook, so this repository's blas_preload does the work.
 CHILD = """
 import json
-from plugin.runtime.blas import ensure_fast_blas, forced_core, openblas_core
+from plugin.runtime.blas import ensure_fast_blas, openblas_core
 info = ensure_fast_blas()
 print(json.dumps({"core": openblas_core(info.path) if info.path else None, "describe": info.describe()}))
 """
