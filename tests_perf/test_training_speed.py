@@ -134,15 +134,12 @@ def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_pa
         our_runs.append(rows)
         peaks.append(peak)
 
-    def raw_first() -> None:  # even rounds: raw mlx-lm, then ours
+    def raw_on_even_count() -> None:
+        # As setup it runs raw first in even rounds; as teardown, after ours in odd ones (ours has counted its run).
         if len(our_runs) % 2 == 0:
             raw_round()
 
-    def raw_second() -> None:  # odd rounds: ours, then raw mlx-lm (our_runs already counts this round's run)
-        if len(our_runs) % 2 == 0:
-            raw_round()
-
-    benchmark.pedantic(our_round, setup=raw_first, teardown=raw_second, rounds=ROUNDS, iterations=1)
+    benchmark.pedantic(our_round, setup=raw_on_even_count, teardown=raw_on_even_count, rounds=ROUNDS, iterations=1)
     assert len(raw_runs) == len(our_runs), "each round runs both trainers"  # one each under --benchmark-disable
     tokens = [[r["trained_tokens"] for r in run] for run in raw_runs + our_runs]
     assert all(t == tokens[0] for t in tokens), f"the trainers saw different batches (tokens per report: {tokens})"

@@ -207,6 +207,7 @@ _NOTHING_GOES_RE = re.compile(
 _GOES_INTO_RE = re.compile(r"\bgoes[ \t]+into[ \t]+the[ \t]+(?:pan|pot|wok|oven|dish|mix|batter|dough)\b")
 _CONTRAST_RE = re.compile(r"\b(?:but|instead|whereas|though)\b")
 _SENTENCE_STOP = ".!?;|\n"
+_SENTENCE_RE = re.compile(f"[^{re.escape(_SENTENCE_STOP)}]+")
 
 
 def clear_headnote_stories(
@@ -224,9 +225,7 @@ def clear_headnote_stories(
         return  # no list to set the headnote apart, or no forbidden food before it
     note = ftext[title_end:list_start]
     strong = list(_ENDORSE_RE.finditer(note))
-    voiced = [
-        (title_end + m.start(), title_end + m.end()) for m in re.finditer(r"[^.!?;|\n]+", note) if _VOICE_RE.search(m.group())
-    ]
+    voiced = [(title_end + m.start(), title_end + m.end()) for m in _SENTENCE_RE.finditer(note) if _VOICE_RE.search(m.group())]
     elsewhere = {t for r in readings if r.remaining and not title_end < r.start < list_start for t in r.remaining}
     for r in told:
         if r.start >= list_start:
@@ -297,9 +296,8 @@ def _swapped_next(ftext: str, end: int, list_start: int, targets: frozenset[str]
     sardines on the bread instead")?"""
     if end >= list_start:
         return False
-    after = ftext[end + 1 : list_start]
-    stops = [i for i in (after.find(c) for c in _SENTENCE_STOP) if i >= 0]
-    return _swaps(after[: min(stops)] if stops else after, targets)
+    start, stop = _sentence(ftext, end + 1)  # the headnote's last sentence ends at the newline before the list
+    return _swaps(ftext[start:stop], targets)
 
 
 def _first_list_line(ftext: str, title_end: int, is_ingredient_line: Callable[[int], bool]) -> int:
