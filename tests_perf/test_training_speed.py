@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +16,20 @@ from plugin import hardware_floors
 
 pytestmark = [pytest.mark.perf, pytest.mark.model, pytest.mark.slow]
 STEPS = 2  # every step is timed; the first one's compilation is the same work for both trainers
-# The trainers alternate, and each step keeps its fastest round: a single run per side is swung by +-5%
-# on the 2 shared CI cores, as wide as the gate's margin. Two rounds measured 0.99-1.12 in five runs and 0.948 in a
-# sixth (2026-11-26, a clean CI run); four measured 1.062, 1.025 and 0.972, then 0.947 in a clean CI run
-# (2026-11-27, no training code changed), so each side gets six (about 36 s a pair): the fastest of six is the least
-# disturbed estimate of each trainer's own cost, and the floor is unchanged.
-# Which trainer runs first in a pair matters: with OpenBLAS's AVX-512 kernels (plugin.runtime.blas_preload) raw first
-# measured 0.944, 0.960 and 0.962 and ours first 1.007 (2026-11-27, the same code), so the order alternates round by
-# round and each trainer runs first in half of its rounds.
+# Both trainers time the same code: mlx-lm's train() loop from a batch in hand to its evaluated step (our callback and
+# batch iterator run outside that window), so on an unchanged trainer the ratio is 1 plus noise, and the gate is a test
+# of "is ours slower than 0.95x?". The noise is wide on the 2 shared CI cores: a whole run (2 steps) varies by 4-5%
+# (sd over 16 runs here, 2026-11-27) and 5.4% in a CI run, where fastest-of-six-per-step measured 0.947 on unchanged
+# code (fastest per step builds a run that never happened from two lucky steps; it failed 22% of relabellings of that
+# CI run's ten warm runs). So:
+# - the trainers alternate round by round, each running first in half of its rounds (the order moved the ratio by ~4%);
+# - each run starts from the same state: the previous run's model collected and MLX's buffer cache emptied (left to
+#   themselves, runs alternated fast/slow by ~5% with whichever trainer ran), and no collection inside the window;
+# - each trainer's estimate is its fastest whole run: other work only ever slows a run down;
+# - a ratio under the floor after six rounds is confirmed by six more before it fails (the fastest of twelve).
+# Resampling the measured runs (this machine's 32 and the CI run's 10, identical code on both sides): the rule fails an
+# unchanged trainer 0.8-0.9% of the time, a trainer 10% slower 91-98% and one 15% slower 99-100%; it costs 12 runs
+# (about 3 minutes) and 24 only when the first block is under the floor.
 ROUNDS = 6
 MIN_RATIO = 0.95
 
@@ -34,9 +43,12 @@ def step_seconds(reports: list[dict[str, Any]]) -> dict[int, float]:
     return seconds
 
 
-def fastest_steps(runs: list[list[dict[str, Any]]]) -> dict[int, float]:
-    timed = [step_seconds(r) for r in runs]
-    return {step: min(t[step] for t in timed) for step in timed[0]}
+def run_seconds(reports: list[dict[str, Any]]) -> float:
+    return sum(step_seconds(reports).values())
+
+
+def fastest_run(runs: list[list[dict[str, Any]]]) -> float:
+    return min(run_seconds(r) for r in runs)
 
 
 class Reports:
@@ -121,40 +133,79 @@ def short_config(perf_config, tmp_path_factory):
     return cfg
 
 
+@contextlib.contextmanager
+def same_start() -> Iterator[None]:
+    """The previous run's model freed and MLX's buffer cache empty before a run; no collection of this long pytest
+    session's heap inside it, where it would land in whichever trainer's window it happened to fall."""
+    from plugin.runtime.blas import import_mlx
+
+    gc.collect()
+    import_mlx().clear_cache()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class Alternating:
+    """Raw mlx-lm and the project's trainer, run in turn on the same config and batches."""
+
+    def __init__(self, cfg, base_path: str) -> None:
+        self.cfg, self.base_path = cfg, base_path
+        self.raw: list[list[dict[str, Any]]] = []
+        self.ours: list[list[dict[str, Any]]] = []
+        self.peaks: list[float] = []
+
+    def run_raw(self) -> None:
+        with same_start():
+            self.raw.append(raw_mlx_lm(self.cfg, self.base_path))
+
+    def run_ours(self) -> None:
+        with same_start():
+            rows, peak = project_trainer(self.cfg, self.base_path)
+        self.ours.append(rows)
+        self.peaks.append(peak)
+
+    def raw_on_even_count(self) -> None:
+        # Before ours in even rounds, after it in odd ones (ours has counted its run by then): as pytest-benchmark's
+        # setup and teardown around run_ours, each trainer runs first in half of the rounds.
+        if len(self.ours) % 2 == 0:
+            self.run_raw()
+
+    def one_round(self) -> None:
+        self.raw_on_even_count()
+        self.run_ours()
+        self.raw_on_even_count()
+
+    def ratio(self) -> float:
+        return fastest_run(self.raw) / fastest_run(self.ours)
+
+
 def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_path, perf_floors, floor_gate) -> None:
-    raw_runs: list[list[dict[str, Any]]] = []
-    our_runs: list[list[dict[str, Any]]] = []
-    peaks: list[float] = []
-
-    def raw_round() -> None:
-        raw_runs.append(raw_mlx_lm(short_config, perf_base_path))
-
-    def our_round() -> None:
-        rows, peak = project_trainer(short_config, perf_base_path)
-        our_runs.append(rows)
-        peaks.append(peak)
-
-    def raw_on_even_count() -> None:
-        # As setup it runs raw first in even rounds; as teardown, after ours in odd ones (ours has counted its run).
-        if len(our_runs) % 2 == 0:
-            raw_round()
-
-    benchmark.pedantic(our_round, setup=raw_on_even_count, teardown=raw_on_even_count, rounds=ROUNDS, iterations=1)
-    assert len(raw_runs) == len(our_runs), "each round runs both trainers"  # one each under --benchmark-disable
-    tokens = [[r["trained_tokens"] for r in run] for run in raw_runs + our_runs]
+    runs = Alternating(short_config, perf_base_path)
+    setup = teardown = runs.raw_on_even_count
+    benchmark.pedantic(runs.run_ours, setup=setup, teardown=teardown, rounds=ROUNDS, iterations=1)
+    if runs.ratio() < MIN_RATIO:  # measured again before it fails: the fastest of twelve runs a side
+        for _ in range(ROUNDS):
+            runs.one_round()
+    assert len(runs.raw) == len(runs.ours), "each round runs both trainers"
+    tokens = [[r["trained_tokens"] for r in run] for run in runs.raw + runs.ours]
     assert all(t == tokens[0] for t in tokens), f"the trainers saw different batches (tokens per report: {tokens})"
-    raw, ours = fastest_steps(raw_runs), fastest_steps(our_runs)
+    raw, ours, ratio = fastest_run(runs.raw), fastest_run(runs.ours), runs.ratio()
     timed_tokens = tokens[0][-1]
-    ours_tps = timed_tokens / sum(ours.values())
-    ours_its = len(ours) / sum(ours.values())
-    ratio = sum(raw.values()) / sum(ours.values())
+    ours_tps = timed_tokens / ours
+    ours_its = STEPS / ours
     benchmark.extra_info.update(
         {
             "train_it_per_s": round(ours_its, 4),
             "train_tokens_per_s": round(ours_tps, 1),
-            "raw_mlx_lm_tokens_per_s": round(timed_tokens / sum(raw.values()), 1),
+            "raw_mlx_lm_tokens_per_s": round(timed_tokens / raw, 1),
             "trainer_vs_raw_ratio": round(ratio, 3),
-            "peak_memory_gb": round(max(peaks), 3),
+            "rounds": len(runs.ours),
+            "raw_run_s": [round(run_seconds(r), 3) for r in runs.raw],  # every run, in order: the noise, for calibrating
+            "our_run_s": [round(run_seconds(r), 3) for r in runs.ours],
+            "peak_memory_gb": round(max(runs.peaks), 3),
             "batch_size": short_config.batch_size,
             "max_seq_length": short_config.max_seq_length,
             **hardware_floors.machine(),
@@ -163,4 +214,4 @@ def test_training_step_speed_vs_raw_mlx_lm(benchmark, short_config, perf_base_pa
     floor_gate("trainer_vs_raw_ratio", ratio, MIN_RATIO, "x", "training tokens/s, project trainer / raw mlx-lm train()")
     floor_gate("train_it_per_s", ours_its, perf_floors.train_it_per_s, "it/s", "training it/s")
     floor_gate("train_tokens_per_s", ours_tps, perf_floors.train_tokens_per_s, "tokens/s", "training tokens/s")
-    floor_gate("peak_memory_gb", max(peaks), perf_floors.max_peak_memory_gb, "GB", "training peak memory", "<=")
+    floor_gate("peak_memory_gb", max(runs.peaks), perf_floors.max_peak_memory_gb, "GB", "training peak memory", "<=")
