@@ -401,7 +401,9 @@ _REACTING_PEOPLE = frozenset(
 )
 # "the way you would for a Wiener schnitzel", "just as you would butter": what the reader does with another food
 _AS_YOU_WOULD_RE = re.compile(
-    r"\b(?:the[ \t]+way|just[ \t]+as|exactly[ \t]+as)[ \t]+you[ \t]+would[ \t]+(?:(?:for|with|do)[ \t]+)?(?:(?:a|an|the)[ \t]+)?$"
+    r"\b(?:the[ \t]+way|just[ \t]+as|exactly[ \t]+as)[ \t]+you[ \t]+would[ \t]+(?:(?:for|with|do)[ \t]+)?"
+    # "the way you would a fillet steak": one describing word after "a" (not "as you would the first salmon fillet")
+    r"(?:(?:a|an)[ \t]+(?:[^\W\d_]+[ \t]+)?|the[ \t]+)?$"
 )
 _WOULD_BE_RE = re.compile(r"[ \t]+would[ \t]+(?:be|have[ \t]+been)\b")  # not "where the egg would go, then crack one in"
 _COMPARE_NOUNS = frozenset(
@@ -411,6 +413,9 @@ _COMPARE_NOUNS = frozenset(
 # What a food tastes of is a comparison only with another food ("all the tang of a honey mustard", "the flavour of
 # bacon"): "soak up all the flavour of the chicken stock" names this recipe's own stock.
 _SMELL_WORDS = frozenset(["smells", "smell", "smelling", "smelt", "smelled", "reminiscent"])
+_SEMBLANCE_NOUNS = frozenset(["smell", "aroma", "scent", "impression", "imitation"])
+# what gives the likeness ("gives it the sulphury smell of", "does a fair impression of"), or its object ("it", "them")
+_SEMBLANCE_GIVERS = frozenset(["gives", "give", "giving", "lends", "lend", "does", "do", "has", "have", "it", "them"])
 _TASTE_NOUNS = frozenset(
     ["flavour", "flavours", "flavor", "flavors", "taste", "warmth"]  # "all the flavours of a classic lox bagel"
     + ["pleasure"]  # "all the pleasure of a hazelnut chocolate spread without any hazelnuts"
@@ -623,7 +628,8 @@ _ATTRIBUTION_RE = re.compile(
     # "In Sweden it simmers with salt pork", "In Swansea market these are fried in bacon fat"
     r"|(?<![^\n.!?;|])[ \t]*in[ \t]+(?:[^\W_]+[ \t]+){1,2}?(?:it|they|people|cooks|these|those|everyone)[ \t]"
     # what restaurants, stalls and shops do: "Restaurants finish their dal with ghee"
-    r"|\b(?:restaurants?|takeaways?|cafes?|canteens?|vendors?|stalls?|hawkers?|bakeries|delis?|pubs?|caterers?)\b"
+    r"|\b(?:restaurants?|takeaways?|cafes?|canteens?|vendors?|stalls?|hawkers?|bakeries|delis?|pubs?|caterers?"
+    r"|bistros?|brasseries?|trattorias?|tavernas?)\b"
     r"|\b(?:is|are)[ \t]+(?:usually[ \t]+|normally[ \t]+|traditionally[ \t]+|often[ \t]+)?made[ \t]+(?:with|from)\b"
     # what most dishes of the kind or the family's version has: "Most glazed carrots use honey", "Plenty of fish
     # stews start with chorizo", "Ordinary gummy sweets use", "My grandmother always added ham", "my baba's borscht"
@@ -641,7 +647,16 @@ _PRODUCT_CAVEAT_RE = re.compile(
     r"|\b(?:ordinary|regular|standard|conventional)[ \t]+(?:[^\W_]+[ \t]+){0,3}(?:can|may|might|often|sometimes)[ \t]+"
     r"(?:also[ \t]+)?(?:contain|include|hide)[ \t]+(?:[^\W_]+[ \t]+){0,2}$"
 )
-_PRODUCT_CUES = ("brands", "supermarket", "bought", "commercial", "packaged", "ready", "contain")
+# How most products of a kind are made, given as the reason for this recipe's other choice: "I use halal-certified vegan
+# marshmallows: most marshmallows are set with pork gelatine" (not "Most gummy bears are set with pork gelatine, which is
+# why we love them", "Since most scones are made with butter, I use butter too")
+_MOST_ARE_MADE_RE = re.compile(
+    r"(?:(?<=:)|\bbecause[ \t]+|\bsince[ \t]+|\bas[ \t]+)[ \t]*most[ \t]+[^\W_]+[ \t]+(?:are|is)[ \t]+"
+    r"(?:set|made|thickened|bound|coloured|colored)[ \t]+(?:with|from)[ \t]+$"
+)
+_OTHER_CHOICE_RE = re.compile(r"\b(?:vegan|vegetarian|agar|plant|free|halal|kosher|instead|substitute|rather[ \t]+than)\b")
+_SAME_HERE_RE = re.compile(r"\b(?:too|also|as[ \t]+well|no[ \t]+exception|so[ \t]+(?:is|are|do|does))\b")
+_PRODUCT_CUES = ("brands", "supermarket", "bought", "commercial", "packaged", "ready", "contain", "most ")
 # A bare word naming a kind of food may refer to the listed food of that kind: "the meat" after
 # "pork belly" (halal), "the rest of the cheese" after Gruyère (vegetarian).
 _HYPERNYM_TAGS = {
@@ -836,6 +851,7 @@ class _Context:
         # cues of the rarer rules, one substring test per text instead of one per mention
         self.has_leave = "leave" in folded
         self.has_all_the = "all the" in folded
+        self.has_classic = any(w in folded for w in _CLASSIC_WORDS)  # "Pine nuts are traditional, but ..."
         self.has_allergy = "allerg" in folded or "intoleran" in folded
         self._other_kind: bool | None = None
         self.claim = " is " in folded and _CLAIM_CUE_RE.search(folded) is not None  # "This one is vegetarian."
@@ -981,6 +997,7 @@ def _qualifier_clears(qualifiers: _QualifierMap, words: list[str]) -> frozenset[
 
 # Tools whose name is also a cooking verb, and what follows the verb: "merguez grill beautifully", "halloumi grills well"
 _TOOL_VERBS = frozenset(["grill", "press"])
+_PAN_SAUCE_RE = re.compile(r"[ \t]+(?:sauce|sauces|juices|gravy)\b")
 _HOW_IT_COOKS_RE = re.compile(r"[ \t]+(?:just|well|beautifully|nicely|perfectly|brilliantly|evenly|quickly|better)\b")
 
 
@@ -992,6 +1009,8 @@ def _is_equipment(folded: str, end: int, start: int = -1) -> bool:
         return tool is not None and tool.group(1) in _EQUIPMENT
     word = nxt.group(1)
     if word in _EQUIPMENT:
+        if word == "pan" and _PAN_SAUCE_RE.match(folded, nxt.end()):
+            return False  # "a brandy and cream pan sauce": a sauce made in the pan, of the food
         if word in _TOOL_VERBS and _HOW_IT_COOKS_RE.match(folded, nxt.end()):
             return False  # "slices of merguez grill just as well": the verb, with how it cooks
         return folded[nxt.end() : nxt.end() + 1] != "-"  # "chicken pan-fried in butter": a hyphen makes a verb
@@ -1060,7 +1079,7 @@ def _beef_up_verb(folded: str, end: int, words: list[str]) -> bool:
 
 
 # "and cream half of the soup": blending part of a dish smooth, not "the milk and cream half of the time"
-_CREAM_HALF_RE = re.compile(r"[ \t]+half[ \t]+of[ \t]+the[ \t]+(?:soup|sauce|mixture|batch|stew|chowder|beans)\b")
+_CREAM_HALF_RE = re.compile(r"[ \t]+half[ \t]+(?:of[ \t]+)?the[ \t]+(?:soup|sauce|mixture|batch|stew|chowder|beans)\b")
 # What a verb after "and" may take as its object: a food or part ("lard the lamb", "and lard the joint") or a vessel
 # ("and butter each ramekin"); not a time or manner ("whisk the flour and milk the night before", "sear the mushrooms
 # and beef the same way", "season the tofu and fish both sides"), where the word is the food joined by "and"
@@ -1377,6 +1396,10 @@ def _is_comparison(words: list[str], head: str) -> bool:
         return words[i + 2 : i + 4] in (["the", "all"], ["same", "the"])
     if words[i + 1] in _SMELL_WORDS and i == 0:
         return True  # "until it smells of toffee": a smell, not the food (where the text has it, it is named elsewhere)
+    if words[i + 1] in _SEMBLANCE_NOUNS and words[0] in ("a", "an") and not _SEMBLANCE_GIVERS.isdisjoint(words[i + 2 : i + 7]):
+        # "gives it the sulphury smell of a boiled egg", "does a fair impression of an egg": any one, not this recipe's
+        # (not "the aroma of a roast chicken filling the house", "a whiff of anchovy paste")
+        return True
     return words[i + 1] in _COMPARE_NOUNS or (words[i + 1] in _TASTE_NOUNS and "the" not in words[:i])
 
 
@@ -1393,6 +1416,45 @@ def _is_prose(folded: str, start: int, reading: _Reading) -> bool:
 
 # "the French almond macarons are a different biscuit altogether": set apart from this recipe's food
 _DIFFERENT_AFTER_RE = re.compile(r"(?:[ \t]+[^\W_]+)?[ \t]+(?:is|are)[ \t]+(?:an?[ \t]+)?(?:different|unrelated)\b")
+
+
+_SENTENCE_STOPS_RE = re.compile(r"[.!?\n]")
+_CLASSIC_WORDS = ("traditional", "classic", "usual", "customary", "authentic")
+_KEEPS_BOTH_RE = re.compile(r"\b(?:either|both|each|mix|mixture|the[ \t]+classic|the[ \t]+original)\b")
+# "Pine nuts are traditional, but toasted sunflower seeds make a pesto that's safe": the food the recipe moves away from
+_CLASSIC_BUT_RE = re.compile(
+    r"[ \t]+(?:is|are)[ \t]+(?:the[ \t]+)?(?:traditional|classic|usual|customary|authentic)"
+    r"(?:[ \t]+(?:choice|one|option|addition|way|thing))?(?:[ \t]+here)?[ \t]*,?[ \t]+but\b"
+)
+
+
+def _classic_but_another(folded: str, start: int, end: int) -> bool:
+    """ "Pine nuts are traditional, but toasted sunflower seeds make the pesto" (not "Bacon is classic, but it must be
+    smoked", "..., but a little more bacon never hurts"): the food the recipe moves away from, to another it names."""
+    but = _CLASSIC_BUT_RE.match(folded, end)
+    if but is None or not _names_substitute(folded, start, end, but.end()):
+        return False
+    # this sentence and the next must not keep it ("a little of each", "For the classic, fry 150 g guanciale")
+    stops = [m.end() for m in _SENTENCE_STOPS_RE.finditer(folded, but.end())][:2]
+    after = folded[but.end() : stops[-1] if stops else len(folded)]
+    head = _words_of(folded[start:end])[-1]
+    return _KEEPS_BOTH_RE.search(after) is None and re.search(rf"\b{re.escape(head)}\b", after) is None
+
+
+def _purists_shocked(ftext: str, end: int, words: list[str]) -> bool:
+    """ "Valencians would be horrified to see chorizo in a paella, so there isn't any here": the purists' reaction to
+    the food in dishes of the kind (not "... to see chorizo in this paella, but we love it", "..., but I add it anyway")."""
+    if words[:2] != ["see", "to"] or words[2:3] == [] or words[2] not in _SHOCKED or words[3:5] != ["be", "would"]:
+        return False
+    place = _IN_ANY_DISH_RE.match(ftext, end)
+    if place is None:
+        return False
+    stop = _SENTENCE_STOPS_RE.search(ftext, place.end())
+    return _KEPT_ANYWAY_RE.search(ftext, place.end(), stop.start() if stop else len(ftext)) is None
+
+
+_IN_ANY_DISH_RE = re.compile(r"[ \t]+in[ \t]+(?:a|an|any|their|your)[ \t]")
+_KEPT_ANYWAY_RE = re.compile(r"\b(?:but|anyway|though|although)\b")
 
 
 def _is_hypothetical(words: list[str]) -> bool:
@@ -1412,6 +1474,7 @@ _WOULD_VERBS = frozenset(["get", "use", "add", "put"])
 
 
 _READER_SUBJECTS = frozenset(["you", "i", "we", "d", "ll", "one"])
+_SHOCKED = frozenset(["horrified", "appalled", "shocked", "scandalised", "scandalized", "aghast", "outraged"])
 
 
 def _is_excluded_later(folded: str, start: int, end: int) -> bool:
@@ -1465,8 +1528,10 @@ _LEFT_OUT_AFTER_RE = re.compile(
 # quality of the food (not "fry in all the fat of the bacon", "all the juices of the roast")
 _QUALITY_OF_RE = re.compile(
     r"(?:\bwith[ \t]+|(?<![^\n.!?|])[ \t]*)all[ \t]+the[ \t]+(?:[^\W_]+,?[ \t]+){0,3}"
-    r"(?:[^\W_]+ness|comfort|flavou?r|taste|savou?r|charm|appeal|joy|pleasure"
-    r"|satisfaction|indulgence|drama)[ \t]+of[ \t]+(?:(?:the|a|an|good|proper|real)[ \t]+)?(?:[^\W_]+(?:-[^\W_]+)*[ \t]+){0,2}$"
+    r"(?:(?:[^\W_]+ness|comfort|flavou?r|taste|savou?r|charm|appeal|joy|pleasure|satisfaction|indulgence|drama)"
+    r"[ \t]+of[ \t]+(?:(?:the|a|an|good|proper|real)[ \t]+)?"
+    # a look or a texture only of any one: "All the gloss of a honey glaze" (not "all the crunch of the hazelnut praline")
+    r"|(?:gloss|shine|sheen|crunch)[ \t]+of[ \t]+an?[ \t]+)(?:[^\W_]+(?:-[^\W_]+)*[ \t]+){0,2}$"
 )
 # "a peanut and tree-nut allergy", "a sesame or peanut intolerance": the first food of a pair named as a condition
 _ALLERGY_PAIR_RE = re.compile(
@@ -1649,11 +1714,24 @@ def _is_product_caveat(folded: str, start: int) -> bool:
     clause_start = max(folded.rfind(c, 0, start) for c in ".!?\n;:") + 1
     if _PRODUCT_CAVEAT_RE.search(folded, clause_start, start) is not None:
         return True
+    if _most_are_made_so_another(folded, clause_start, start):
+        return True
     # "(check the box: many contain beef extract)": what the products may hold, said as a warning
     return (
         folded[clause_start - 1 : clause_start] == ":"
         and _CHECK_LABEL_RE.search(folded, max(0, clause_start - 30), clause_start) is not None
         and _MANY_CONTAIN_RE.fullmatch(folded, clause_start, start) is not None
+    )
+
+
+def _most_are_made_so_another(folded: str, clause_start: int, start: int) -> bool:
+    most = _MOST_ARE_MADE_RE.search(folded, clause_start, start)
+    if most is None:
+        return False
+    sentence = max(folded.rfind(c, 0, most.start()) for c in ".!?\n") + 1
+    end = min((i for i in (folded.find(c, start) for c in ".!?\n") if i >= 0), default=len(folded))
+    return (
+        _OTHER_CHOICE_RE.search(folded, sentence, most.start()) is not None and _SAME_HERE_RE.search(folded, start, end) is None
     )
 
 
@@ -1808,7 +1886,11 @@ def _is_swapped_out(folded: str, start: int, end: int, words: list[str]) -> bool
 _SWAPPED_VERBS = frozenset(["swapped", "replaced", "swap", "replace"])
 _USUAL_WORDS = frozenset(["usual", "regular", "ordinary", "normal", "traditional", "classic"])
 # "for coconut oil" or "with apple juice" after a few words, in the same clause (not "swapped in", "swapped into")
-_SWAPPED_FOR_RE = re.compile(r"(?![ \t]+(?:in|into|out)\b)(?:[ \t]+[^\W_]+){0,5}?[ \t]+(?:for|with)[ \t]+[^\W_]")
+# ("in my old recipe" is where it was, not "swapped in")
+_SWAPPED_FOR_RE = re.compile(
+    r"(?![ \t]+(?:in|into|out)\b(?![ \t]+(?:my|our|the|this|his|her|their|your)\b))"
+    r"(?:[ \t]+[^\W_]+){0,5}?[ \t]+(?:for|with)[ \t]+[^\W_]"
+)
 _SWAP_DOUBTS = frozenset(["never", "not", "t", "haven", "hasn", "didn", "don", "wouldn"])
 
 
@@ -1848,6 +1930,8 @@ def _suffix_clears(folded: str, end: int) -> bool:
     hyphened = folded[end : nxt.start(1)] == "-"  # a tight hyphen: one word with the food
     if hyphened and word == "eating" and folded[nxt.end(1) : nxt.end(1) + 1] == " ":
         return _next_word(folded, nxt.end(1)) not in _EATING_THINGS  # "my meat-eating brother" (not "eating-apples")
+    if hyphened and word == "loving":
+        return True  # "my dairy-loving nephew": who likes the food, not the food
     if hyphened and word in _LIKENESS:
         return True  # "a toasty, praline-like note", "cheese-ish": like the food, not the food
     if hyphened and word in _COLOUR_WORDS:
@@ -1982,6 +2066,19 @@ _NEGATION_UNDONE_RE = re.compile(
 )
 
 
+_ABOUT_AFTER_RE = re.compile(r"[ \t]+about\b")
+_DISH_SUBJECTS = (["it"], ["this"], ["dish"], ["recipe"], ["pan"], ["one"])
+_OWN_NEGATION_CUES = frozenset(["nothing", "any", "near"])  # one set test before the phrases below
+
+
+def _negated_by_phrase(ftext: str, end: int, words: list[str]) -> bool:
+    """ "there is nothing dairy about milkfish", "not from any dairy", "a kosher meat dish, so it never goes near butter"
+    (not "my kids never go near anchovies", "not from cream alone")."""
+    if words[0] == "nothing":
+        return _ABOUT_AFTER_RE.match(ftext, end) is not None
+    return words[:3] == ["any", "from", "not"] or (words[:3] == ["near", "goes", "never"] and words[3:4] in _DISH_SUBJECTS)
+
+
 def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) -> Callable[[int], bool]:
     """Memoised "is mention i negated?" (by its own context or a negated list)."""
     memo: dict[int, bool] = {}
@@ -1989,6 +2086,8 @@ def _negation_finder(ctx: _Context, found: list[tuple[int, int, Ingredient]]) ->
     def own(i: int) -> bool:
         start = found[i][0]
         words = ctx.words_before(start)
+        if words and words[0] in _OWN_NEGATION_CUES and _negated_by_phrase(ctx.text, found[i][1], words):
+            return True
         if _is_negated(words):
             if _is_double_negative(ctx.text, start) or _NEGATION_UNDONE_RE.match(ctx.text, found[i][1]):
                 return False  # "don't leave out the few slices of pancetta", "isn't a trifle without a glug of sherry"
@@ -2140,6 +2239,7 @@ def _read_mention(
         or (ctx.has_all_the and ftext.find("all the", max(0, s - 90), s) >= 0 and _is_quality_of(ftext, s))
         or (ctx.has_allergy and spaced and _ALLERGY_PAIR_RE.match(ftext, e) is not None)
         or (spaced and _DIFFERENT_AFTER_RE.match(ftext, e) is not None)
+        or (ctx.has_classic and spaced and not reading.on_ingredient_line and _classic_but_another(ftext, s, e))
         or (head == "flour" and _is_source_flour(ftext, i, found, offences))
         or (ing.name == "steak" and (_STEAK_SHAPE_RE.match(ftext, e) is not None or _is_cut_from(ftext, i, found, offences)))
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
@@ -2199,7 +2299,12 @@ def _read_mention(
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     # what comes before the mention: it covers the whole phrase
-    if negated(i) or _is_comparison(words, head) or _is_hypothetical(words):
+    if (
+        negated(i)
+        or _is_comparison(words, head)
+        or _is_hypothetical(words)
+        or (words[:1] == ["see"] and _purists_shocked(ftext, e, words))
+    ):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
     stand_in = _is_stand_in(ftext, s, e, words) if words else 0
@@ -2651,6 +2756,8 @@ def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> int:
     if _WORK_WORDS.isdisjoint(words):
         return 0
     before = _STAND_IN_BEFORE_RE.search(ftext, max(0, start - 60), start)
+    if before is None and _bare_job(ftext, start, end):
+        return 2  # "Agar does the job gelatine usually does"
     if before is None:
         what = _DOES_WHAT_RE.search(ftext, max(0, start - 20), start)
         return 2 if what is not None and _WHAT_WOULD_RE.match(ftext, end) is not None else 0
@@ -2661,6 +2768,18 @@ def _is_stand_in(ftext: str, start: int, end: int, words: list[str]) -> int:
 
 
 _WORK_WORDS = frozenset(["work", "job", "everything", "what"])  # "does what the yolks would"
+# "Agar does the job gelatine usually does": no article before the food, so the habit word must say it is the usual one
+# (not "Nothing else does the job butter does", "Agar can't do the job gelatine does", "No egg replacer does the job ...")
+_BARE_JOB_RE = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does|did)[ \t]+the[ \t]+(?:same[ \t]+)?job[ \t]+$")
+_USUALLY_DOES_RE = re.compile(r"[ \t]+(?:usually|normally|typically|traditionally|otherwise)[ \t]+(?:does|did|do|would)\b")
+_NO_SUBJECT_RE = re.compile(r"\b(?:no|nothing)\b[^.;:!?\n]*$")
+
+
+def _bare_job(ftext: str, start: int, end: int) -> bool:
+    job = _BARE_JOB_RE.search(ftext, max(0, start - 30), start)
+    if job is None or _USUALLY_DOES_RE.match(ftext, end) is None:
+        return False
+    return _NO_SUBJECT_RE.search(ftext, max(0, job.start() - 40), job.start()) is None
 
 
 _STAND_IN_BEFORE_RE = re.compile(
@@ -3231,6 +3350,7 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             defined[x.ingredient.name] = x.start
     if not defined:
         return
+    _share_listed_qualifier(readings, lines)
     listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines)}
     for r in readings:
         name = r.ingredient.name
@@ -3244,6 +3364,29 @@ def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
             and not _after_genuine(lines.text, r.start)
         ):
             r.remaining = ()
+
+
+def _share_listed_qualifier(readings: list[_Reading], lines: _Lines) -> None:
+    """ "1 kg zabiha chicken thighs and drumsticks": a second cut of the same kind, joined by "and" on an ingredient
+    line, shares the qualifier that allowed the first."""
+    for first, second in zip(readings, readings[1:]):
+        if (
+            first.defines
+            and not first.remaining
+            and second.remaining
+            and not second.exempt
+            and len(second.words) == 1
+            and second.head in _CUTS  # not "vegan butter and cheese": a second food, which the qualifier does not name
+            and lines.text[first.end : second.start] == " and "
+            and first.ingredient.category == second.ingredient.category
+            and second.listed(lines)
+        ):
+            second.remaining, second.exempt, second.defines = (), True, True
+
+
+_CUTS = frozenset(
+    ["thighs", "drumsticks", "wings", "legs", "breasts", "chops", "shanks", "cutlets", "ribs", "steaks", "fillets", "cheeks"]
+)
 
 
 # Pieces of a food are that food: "the bacon bits", "the chicken pieces" mean the version named before.
