@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -654,7 +655,7 @@ _MOST_ARE_MADE_RE = re.compile(
     r"(?:(?<=:)|\bbecause[ \t]+|\bsince[ \t]+|\bas[ \t]+)[ \t]*most[ \t]+[^\W_]+[ \t]+(?:are|is)[ \t]+"
     r"(?:set|made|thickened|bound|coloured|colored)[ \t]+(?:with|from)[ \t]+$"
 )
-_OTHER_CHOICE_RE = re.compile(r"\b(?:vegan|vegetarian|agar|plant|free|halal|kosher|instead|substitute|rather[ \t]+than)\b")
+_OTHER_CHOICE_RE = re.compile(r"\b(?:vegan|vegetarian|agar|plant|halal|kosher|instead|substitute|rather[ \t]+than)\b")
 _SAME_HERE_RE = re.compile(r"\b(?:too|also|as[ \t]+well|no[ \t]+exception|so[ \t]+(?:is|are|do|does))\b")
 _PRODUCT_CUES = ("brands", "supermarket", "bought", "commercial", "packaged", "ready", "contain", "most ")
 # A bare word naming a kind of food may refer to the listed food of that kind: "the meat" after
@@ -1435,8 +1436,8 @@ def _classic_but_another(folded: str, start: int, end: int) -> bool:
     if but is None or not _names_substitute(folded, start, end, but.end()):
         return False
     # this sentence and the next must not keep it ("a little of each", "For the classic, fry 150 g guanciale")
-    stops = [m.end() for m in _SENTENCE_STOPS_RE.finditer(folded, but.end())][:2]
-    after = folded[but.end() : stops[-1] if stops else len(folded)]
+    stops = [m.end() for m in itertools.islice(_SENTENCE_STOPS_RE.finditer(folded, but.end()), 2)]
+    after = folded[but.end() : stops[1] if len(stops) > 1 else len(folded)]
     head = _words_of(folded[start:end])[-1]
     return _KEEPS_BOTH_RE.search(after) is None and re.search(rf"\b{re.escape(head)}\b", after) is None
 
@@ -1888,7 +1889,7 @@ _USUAL_WORDS = frozenset(["usual", "regular", "ordinary", "normal", "traditional
 # "for coconut oil" or "with apple juice" after a few words, in the same clause (not "swapped in", "swapped into")
 # ("in my old recipe" is where it was, not "swapped in")
 _SWAPPED_FOR_RE = re.compile(
-    r"(?![ \t]+(?:in|into|out)\b(?![ \t]+(?:my|our|the|this|his|her|their|your)\b))"
+    r"(?![ \t]+(?:into|out)\b|[ \t]+in\b(?![ \t]+(?:my|our|the|this|his|her|their|your)\b))"
     r"(?:[ \t]+[^\W_]+){0,5}?[ \t]+(?:for|with)[ \t]+[^\W_]"
 )
 _SWAP_DOUBTS = frozenset(["never", "not", "t", "haven", "hasn", "didn", "don", "wouldn"])
@@ -2772,7 +2773,7 @@ _WORK_WORDS = frozenset(["work", "job", "everything", "what"])  # "does what the
 # (not "Nothing else does the job butter does", "Agar can't do the job gelatine does", "No egg replacer does the job ...")
 _BARE_JOB_RE = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!n\u2019t )\b(?:do|does|did)[ \t]+the[ \t]+(?:same[ \t]+)?job[ \t]+$")
 _USUALLY_DOES_RE = re.compile(r"[ \t]+(?:usually|normally|typically|traditionally|otherwise)[ \t]+(?:does|did|do|would)\b")
-_NO_SUBJECT_RE = re.compile(r"\b(?:no|nothing)\b[^.;:!?\n]*$")
+_NO_SUBJECT_RE = re.compile(r"(?:\b(?:no|nothing|not|never|cannot)\b|n['\u2019]t\b)[^.;:!?\n]*$")  # "didn't quite do"
 
 
 def _bare_job(ftext: str, start: int, end: int) -> bool:
@@ -3344,13 +3345,13 @@ def _into_made_thing(ftext: str, r: _Reading, at: re.Match[str]) -> bool:
 def _follow_definitions(readings: list[_Reading], lines: _Lines) -> None:
     """A later bare mention means the allowed version named before it when nothing listed offends as that food:
     tofu "feta" ... "scatter the feta over"; "to make a loose pesto" ... "toss with the pesto"."""
+    _share_listed_qualifier(readings, lines)  # first: the cut it allows defines what a later "the drumsticks" means
     defined: dict[str, int] = {}
     for x in readings:
         if x.defines and x.ingredient.name not in defined:
             defined[x.ingredient.name] = x.start
     if not defined:
         return
-    _share_listed_qualifier(readings, lines)
     listed_bad = {x.ingredient.name for x in readings if x.remaining and x.listed(lines)}
     for r in readings:
         name = r.ingredient.name
