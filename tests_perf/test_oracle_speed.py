@@ -66,7 +66,7 @@ print(json.dumps({"found": found, "best_round_s": rounds[0], "median_round_s": r
 """
 
 
-# At most 6 x ~4 s, 10 s apart: about a minute and a half when the floor is missed, nothing more when it is met. The
+# At most 6 x ~4 s, 10 s apart: about 75 s when the floor is missed, nothing more when it is met. The
 # machine's speed drifts over tens of seconds (below), and the unchanged oracle of 7f748af measured 5,099 checks/s in
 # a CI run against 5,160-5,500 here the same day, so four interpreters 3 s apart could miss its undisturbed speed.
 MAX_INTERPRETERS = 6
@@ -88,7 +88,7 @@ def _measure_in_fresh_interpreter() -> dict[str, float]:
     # estimate (the oracle's own cost; other work only ever slows a round down), so stopping at the first that reaches
     # the floor gives the verdict that running all of them would. This machine's speed drifts for tens of seconds at
     # a time (a CI run measured 4,802 checks/s over two interpreters and 5,479 a minute later, the same code), so the
-    # interpreters are spread over a minute and a half; a change that makes the oracle slower fails every one of them.
+    # interpreters are spread over about 75 s; a change that makes the oracle slower fails every one of them.
     runs: list[dict[str, float]] = []
     while len(runs) < MAX_INTERPRETERS:
         if runs:
