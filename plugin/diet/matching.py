@@ -1424,7 +1424,7 @@ _CLASSIC_WORDS = ("traditional", "classic", "usual", "customary", "authentic")
 _KEEPS_BOTH_RE = re.compile(r"\b(?:either|both|each|mix|mixture|the[ \t]+classic|the[ \t]+original)\b")
 # "Pine nuts are traditional, but toasted sunflower seeds make a pesto that's safe": the food the recipe moves away from
 _CLASSIC_BUT_RE = re.compile(
-    r"[ \t]+(?:is|are)[ \t]+(?:the[ \t]+)?(?:traditional|classic|usual|customary|authentic)"
+    r"[ \t]+(?:is|are)[ \t]+(?:the[ \t]+)?(?:" + "|".join(_CLASSIC_WORDS) + ")"
     r"(?:[ \t]+(?:choice|one|option|addition|way|thing))?(?:[ \t]+here)?[ \t]*,?[ \t]+but\b"
 )
 
