@@ -19,6 +19,18 @@ serving ("In Minho every bowl comes with a slice of chourico on top") is the oth
 sets it aside the same way ("I leave it out ... instead"). Round 38 (heldout39 and heldout40, after their score):
 their false alarms 12 -> 8 and 9 -> 5 with no labelled span lost on any set; a review's 87 probes, 66 -> 71 right.
 
+Round 42 (developed on heldout44 and older only): a sentence whose own clause sets the food aside ("rather than malt
+vinegar", "not a scrap of chicken", "soy sauce replaces the fish sauce", "juicy as a beef burger, but these are
+beetroot") tells how this recipe differs, like a story; and a sentence that answers a question the headnote asks ("Not
+cooking for vegans? Tuck two halved prawns into each roll") is an offer. A headnote-wide version (any "no", "not",
+"only", "like" anywhere in the headnote) cleared 15 false alarms on those sets, but a review's probes found it cleared
+50 of 78 recipes that affirm the food ("No shortcuts: proper beef stock is the base", "Only three ingredients:
+potatoes, onion and bacon fat"); this one clears 4 with none of those leaks (curated cases "-r42"). Then, tuned on
+heldout45-48: praise ("gives", "better", "the secret", "nothing beats") speaks of its own sentence's foods, the
+sentence before it, and the next one where that points back ("It is the secret of the crust"), not of a story told
+before this recipe turns to its own foods ("My grandmother fried them in lard. This one uses olive oil, and it is
+better"). Endorsements that take a story up ("so do I", "still", "too") still reach the whole headnote.
+
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
 and 27 -> 21 with span recall unchanged. A first, broader version (any story sentence without an offer) went
@@ -62,7 +74,6 @@ _ENDORSE_RE = re.compile(
         r"no[ \t]+(?:exception|different)",
         r"still",
         r"(?:i|we|i've|we've|i[ \t]+have|we[ \t]+have|have)[ \t]+(?:(?:still|always)[ \t]+)?(?:kept|keep)",
-        r"(?:gives?|give|giving)(?![^.;!?\n]{0,40}\b(?:same|without|instead)\b)",  # not the stand-in giving "the same crunch"
         r"(?:habit|tradition)[ \t]+(?:i|we)|started[ \t]+(?:life|out)|began[ \t]+(?:life|as)",
         r"(?:that|this|which|it)(?:'s|[ \t]+is|[ \t]+was)[ \t]+(?:how|the[ \t]+way|what)",
         r"how[ \t]+(?:i|we|my|our)",
@@ -75,14 +86,24 @@ _ENDORSE_RE = re.compile(
         r"(?:serv|top|finish|eat|make|do|cook|have)"
         + _W
         + r"[ \t]+(?:(?:it|them|mine|ours|these|this)[ \t]+)?(?:the[ \t]+same|that)[ \t]+way",
-        r"no[ \t]+substitute|nothing[ \t]+(?:else[ \t]+)?(?:replaces|beats|compares)",
         r"the[ \t]+same[ \t]+(?:treatment|topping|finish)",  # "This one gets the same treatment"
+        r"too|also|as[ \t]+well|plus",
+    ),
+    re.I,
+)
+# Praise of a food ("the secret is a knob of butter", "a good fish sauce makes all the difference", "nothing beats
+# lard here") speaks of the foods of its own sentence or the one before it ("The secret? A knob of butter."), not of a
+# story two sentences back: "Dauphinoise usually means double cream and Gruyere. This one uses oat cream, and my dad
+# declares it better than the original"; "... wheat batter; rice flour and cornflour give a lighter coating".
+_PRAISE_RE = re.compile(
+    _words(
+        r"(?:gives?|give|giving)(?![^.;!?\n]{0,40}\b(?:same|without|instead)\b)",  # not the stand-in giving "the same crunch"
+        r"no[ \t]+substitute|nothing[ \t]+(?:else[ \t]+)?(?:replaces|beats|compares)",
         r"recommend" + _W,
         r"essential|secret|trick|key|must|need|needs|needed|insist" + _W,
         r"makes?[ \t]+(?:it|all[ \t]+the[ \t]+difference|the[ \t]+dish)",
         r"welcome|better|best|beats?|complete",
         r"(?:isn't|is[ \t]+not|wouldn't[ \t]+be|not)[ \t]+[^.!?\n]{0,40}without",
-        r"too|also|as[ \t]+well|plus",
     ),
     re.I,
 )
@@ -155,6 +176,28 @@ _STORY_RE = re.compile(
         r"town|city|ways?|house|houses|home|homes|kitchens?|starts?|begins?|built",
     )
 )
+# A departure that governs the told food in its own clause ("instead of", "rather than", "unlike", "like", "without",
+# "no", "never use", "not a scrap of", then at most four plain words): the sentence tells how this recipe differs.
+# "no shortcuts", "without skimping" and "not a" without a trace word govern nothing.
+_GOVERN_RE = re.compile(
+    r"\b(?:instead[ \t]+of|rather[ \t]+than|in[ \t]+place[ \t]+of|unlike|like|minus|replac(?:e|es|ed|ing)"
+    r"|swap(?:s|ped|ping)?(?:[ \t]+out)?"
+    r"|without(?![ \t]+(?:skimping|stinting|losing|sacrificing|forgetting))|omit(?:s|ted|ting)?|stopped[ \t]+using"
+    r"|(?<!not[ \t])no(?![ \t]+(?:shortage|lack|shortcuts?|skimping))|never[ \t]+(?:use|add|put)s?"
+    r"|not[ \t]+a[ \t]+(?:scrap|trace|drop|bit|hint|crumb)[ \t]+of)"
+    r"[ \t]+(?:[^\W\d_'\u2019]+[ \t]+){0,4}$"
+)
+# The food as the subject of its own setting aside: "the anchovies are left out", "the lard gets swapped"
+_GOVERNED_AFTER_RE = re.compile(
+    r"^[^\W\d_]*(?:[ \t]+[^\W\d_]+){0,2}?[ \t]+(?:is|are|gets?|got|was|were)[ \t]+"
+    r"(?:swapped|replaced|left[ \t]+out|omitted|skipped|dropped)\b"
+)
+# "Juicy as a beef burger, but these are beetroot": a compared food, then the sentence turns to this recipe
+_TURNS_HERE_RE = re.compile(
+    r"\b(?:but|though|whereas)[ \t]+"
+    r"(?:(?:here|this[ \t]+one|these|mine|ours)\b|(?:the[ \t]+)?[^\W\d_]+[ \t]+(?:is|are)[ \t]+all\b)"
+)
+_COMPARED_RE = re.compile(r"\b(?:like|as|than)[ \t]+(?:[^\W\d_]+[ \t]+){0,4}$")
 # A bought product tells a story only when the sentence turns away from it: "Ordinary soy sauce contains wheat, so I
 # season this with tamari instead", "Bottled teriyaki sauce is made with wheat, so make your own" (not "A good bottled
 # fish sauce makes a real difference here", a recommendation).
@@ -225,15 +268,23 @@ def clear_headnote_stories(
         return  # no list to set the headnote apart, or no forbidden food before it
     note = ftext[title_end:list_start]
     strong = list(_ENDORSE_RE.finditer(note))
+    praise = list(_PRAISE_RE.finditer(note))
     voiced = [(title_end + m.start(), title_end + m.end()) for m in _SENTENCE_RE.finditer(note) if _VOICE_RE.search(m.group())]
     elsewhere = {t for r in readings if r.remaining and not title_end < r.start < list_start for t in r.remaining}
     for r in told:
         if r.start >= list_start:
             break  # readings are in text order
         targets = _targets(r)
-        if any(not _free_claim(note, m, targets) for m in strong) or any(_takes_up(ftext, v, r, targets) for v in voiced):
+        near = _praise_reach(ftext, title_end, list_start, r.start)
+        praised = any(near[0] <= title_end + m.start() < near[1] for m in praise)
+        if (
+            praised
+            or any(not _free_claim(note, m, targets) for m in strong)
+            or any(_takes_up(ftext, v, r, targets) for v in voiced)
+        ):
             continue  # the writer takes the story up
         start, end = _sentence(ftext, r.start)
+        sentence_start = start
         sentence = _NOTHING_GOES_RE.sub(" ", ftext[start:end])
         if "goes into" in sentence and _CONTRAST_RE.search(sentence):
             sentence = _GOES_INTO_RE.sub(" ", sentence)
@@ -243,12 +294,54 @@ def clear_headnote_stories(
         if colon >= 0:
             start = colon + 1
         clause = ftext[start:end]
-        story = bool(_STORY_RE.search(clause)) or _names_someone(folded.original[slice(*folded.span(start, end))])
+        story = (
+            _departs_from(ftext, start, end, r)
+            or bool(_STORY_RE.search(clause))
+            or _names_someone(folded.original[slice(*folded.span(start, end))])
+        )
         offered = _OFFER_RE.search(sentence) and not (story and _swapped_next(ftext, end, list_start, targets))
-        if offered or _INSTRUCTION_START_RE.match(clause) or not elsewhere.isdisjoint(r.remaining):
+        if offered or _answers_question(ftext, sentence_start) or _INSTRUCTION_START_RE.match(clause):
+            continue
+        if not elsewhere.isdisjoint(r.remaining):
             continue
         if story or (_BOUGHT_RE.search(clause) and _AVOID_RE.search(clause)):
             r.remaining = ()
+
+
+def _praise_reach(ftext: str, title_end: int, list_start: int, pos: int) -> tuple[int, int]:
+    """The food's sentence and the one before it, and the one after it when that one can point back at the food ("Nonna
+    fried them in lard. Honestly, nothing beats it"; not "This one uses oat cream, and Dad says it is better", nor
+    "...; rice flour and cornflour give a lighter coating")."""
+    start, end = _sentence(ftext, pos)
+    if start - 2 > title_end:
+        start = _sentence(ftext, start - 2)[0]
+    if end + 1 < list_start:
+        after_start, after_end = _sentence(ftext, end + 1)
+        after = ftext[after_start:after_end]
+        if _POINTS_BACK_RE.search(after) and not _THIS_RECIPE_RE.match(after):
+            end = after_end
+    return max(start, title_end), end
+
+
+_POINTS_BACK_RE = re.compile(r"\b(?:it|its|that|they|them|those|these)\b")
+_THIS_RECIPE_RE = re.compile(r"[ \t]*(?:(?:this|my|our)[ \t]+(?:one|version|recipe|take)|mine|ours|here)\b")
+
+
+def _departs_from(ftext: str, start: int, end: int, r: Mention) -> bool:
+    """Does the food's own clause set it aside? "rather than malt vinegar", "a blend with no dairy", "the anchovies are
+    left out", or a comparison turning to this recipe ("juicy as a beef burger, but these are beetroot"). A negation
+    elsewhere ("No shortcuts: proper beef stock is the base", "This isn't quick, and it ends with a knob of butter")
+    says nothing about the food."""
+    before = ftext[start : r.start]
+    if _GOVERN_RE.search(before) or _GOVERNED_AFTER_RE.match(ftext[r.start : end]):
+        return True
+    return bool(_TURNS_HERE_RE.search(ftext[r.start : end]) and _COMPARED_RE.search(before))
+
+
+def _answers_question(ftext: str, sentence_start: int) -> bool:
+    """Does the sentence answer a question the headnote asks the cook ("Not cooking for vegans? Tuck two halved prawns
+    into each roll", "No fish stock? A chicken stock cube does fine")? The answer is an offer however it is worded."""
+    return ftext[:sentence_start].rstrip().endswith("?")
 
 
 def _targets(r: Mention) -> frozenset[str]:
