@@ -25,11 +25,11 @@ beetroot") tells how this recipe differs, like a story; and a sentence that answ
 cooking for vegans? Tuck two halved prawns into each roll") is an offer. A headnote-wide version (any "no", "not",
 "only", "like" anywhere in the headnote) cleared 15 false alarms on those sets, but a review's probes found it cleared
 50 of 78 recipes that affirm the food ("No shortcuts: proper beef stock is the base", "Only three ingredients:
-potatoes, onion and bacon fat"); this one clears 4 with none of those leaks (curated cases "-r42"). Then, tuned on
-heldout45-48: praise ("gives", "better", "the secret", "nothing beats") speaks of its own sentence's foods, the
-sentence before it, and the next one where that points back ("It is the secret of the crust"), not of a story told
-before this recipe turns to its own foods ("My grandmother fried them in lard. This one uses olive oil, and it is
-better"). Endorsements that take a story up ("so do I", "still", "too") still reach the whole headnote.
+potatoes, onion and bacon fat"); this one clears 4 with none of those leaks (curated cases "-r42"). A second step,
+tuned on heldout45-48, let praise ("gives", "better", "nothing beats") keep only the foods of its own sentence and its
+neighbours: it cleared 5 false alarms, but its review's probes found it cleared 43 of 55 recipes that praise the told
+food a sentence later ("Most Roman recipes call for anchovies. For depth, nothing beats a couple of good fillets."),
+so it was taken out again: praise anywhere in the headnote keeps every food it names.
 
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
@@ -74,6 +74,7 @@ _ENDORSE_RE = re.compile(
         r"no[ \t]+(?:exception|different)",
         r"still",
         r"(?:i|we|i've|we've|i[ \t]+have|we[ \t]+have|have)[ \t]+(?:(?:still|always)[ \t]+)?(?:kept|keep)",
+        r"(?:gives?|give|giving)(?![^.;!?\n]{0,40}\b(?:same|without|instead)\b)",  # not the stand-in giving "the same crunch"
         r"(?:habit|tradition)[ \t]+(?:i|we)|started[ \t]+(?:life|out)|began[ \t]+(?:life|as)",
         r"(?:that|this|which|it)(?:'s|[ \t]+is|[ \t]+was)[ \t]+(?:how|the[ \t]+way|what)",
         r"how[ \t]+(?:i|we|my|our)",
@@ -86,24 +87,14 @@ _ENDORSE_RE = re.compile(
         r"(?:serv|top|finish|eat|make|do|cook|have)"
         + _W
         + r"[ \t]+(?:(?:it|them|mine|ours|these|this)[ \t]+)?(?:the[ \t]+same|that)[ \t]+way",
-        r"the[ \t]+same[ \t]+(?:treatment|topping|finish)",  # "This one gets the same treatment"
-        r"too|also|as[ \t]+well|plus",
-    ),
-    re.I,
-)
-# Praise of a food ("the secret is a knob of butter", "a good fish sauce makes all the difference", "nothing beats
-# lard here") speaks of the foods of its own sentence or the one before it ("The secret? A knob of butter."), not of a
-# story two sentences back: "Dauphinoise usually means double cream and Gruyere. This one uses oat cream, and my dad
-# declares it better than the original"; "... wheat batter; rice flour and cornflour give a lighter coating".
-_PRAISE_RE = re.compile(
-    _words(
-        r"(?:gives?|give|giving)(?![^.;!?\n]{0,40}\b(?:same|without|instead)\b)",  # not the stand-in giving "the same crunch"
         r"no[ \t]+substitute|nothing[ \t]+(?:else[ \t]+)?(?:replaces|beats|compares)",
+        r"the[ \t]+same[ \t]+(?:treatment|topping|finish)",  # "This one gets the same treatment"
         r"recommend" + _W,
         r"essential|secret|trick|key|must|need|needs|needed|insist" + _W,
         r"makes?[ \t]+(?:it|all[ \t]+the[ \t]+difference|the[ \t]+dish)",
         r"welcome|better|best|beats?|complete",
         r"(?:isn't|is[ \t]+not|wouldn't[ \t]+be|not)[ \t]+[^.!?\n]{0,40}without",
+        r"too|also|as[ \t]+well|plus",
     ),
     re.I,
 )
@@ -268,20 +259,13 @@ def clear_headnote_stories(
         return  # no list to set the headnote apart, or no forbidden food before it
     note = ftext[title_end:list_start]
     strong = list(_ENDORSE_RE.finditer(note))
-    praise = list(_PRAISE_RE.finditer(note))
     voiced = [(title_end + m.start(), title_end + m.end()) for m in _SENTENCE_RE.finditer(note) if _VOICE_RE.search(m.group())]
     elsewhere = {t for r in readings if r.remaining and not title_end < r.start < list_start for t in r.remaining}
     for r in told:
         if r.start >= list_start:
             break  # readings are in text order
         targets = _targets(r)
-        near = _praise_reach(ftext, title_end, list_start, r.start)
-        praised = any(near[0] <= title_end + m.start() < near[1] for m in praise)
-        if (
-            praised
-            or any(not _free_claim(note, m, targets) for m in strong)
-            or any(_takes_up(ftext, v, r, targets) for v in voiced)
-        ):
+        if any(not _free_claim(note, m, targets) for m in strong) or any(_takes_up(ftext, v, r, targets) for v in voiced):
             continue  # the writer takes the story up
         start, end = _sentence(ftext, r.start)
         sentence_start = start
@@ -306,25 +290,6 @@ def clear_headnote_stories(
             continue
         if story or (_BOUGHT_RE.search(clause) and _AVOID_RE.search(clause)):
             r.remaining = ()
-
-
-def _praise_reach(ftext: str, title_end: int, list_start: int, pos: int) -> tuple[int, int]:
-    """The food's sentence and the one before it, and the one after it when that one can point back at the food ("Nonna
-    fried them in lard. Honestly, nothing beats it"; not "This one uses oat cream, and Dad says it is better", nor
-    "...; rice flour and cornflour give a lighter coating")."""
-    start, end = _sentence(ftext, pos)
-    if start - 2 > title_end:
-        start = _sentence(ftext, start - 2)[0]
-    if end + 1 < list_start:
-        after_start, after_end = _sentence(ftext, end + 1)
-        after = ftext[after_start:after_end]
-        if _POINTS_BACK_RE.search(after) and not _THIS_RECIPE_RE.match(after):
-            end = after_end
-    return max(start, title_end), end
-
-
-_POINTS_BACK_RE = re.compile(r"\b(?:it|its|that|they|them|those|these)\b")
-_THIS_RECIPE_RE = re.compile(r"[ \t]*(?:(?:this|my|our)[ \t]+(?:one|version|recipe|take)|mine|ours|here)\b")
 
 
 def _departs_from(ftext: str, start: int, end: int, r: Mention) -> bool:
