@@ -19,17 +19,19 @@ serving ("In Minho every bowl comes with a slice of chourico on top") is the oth
 sets it aside the same way ("I leave it out ... instead"). Round 38 (heldout39 and heldout40, after their score):
 their false alarms 12 -> 8 and 9 -> 5 with no labelled span lost on any set; a review's 87 probes, 66 -> 71 right.
 
-Round 42 (developed on heldout44 and older only): a sentence whose own clause sets the food aside ("rather than malt
-vinegar", "not a scrap of chicken", "soy sauce replaces the fish sauce", "juicy as a beef burger, but these are
-beetroot") tells how this recipe differs, like a story; and a sentence that answers a question the headnote asks ("Not
-cooking for vegans? Tuck two halved prawns into each roll") is an offer. A headnote-wide version (any "no", "not",
-"only", "like" anywhere in the headnote) cleared 15 false alarms on those sets, but a review's probes found it cleared
-50 of 78 recipes that affirm the food ("No shortcuts: proper beef stock is the base", "Only three ingredients:
-potatoes, onion and bacon fat"); this one clears 4 with none of those leaks (curated cases "-r42"). A second step,
-tuned on heldout45-48, let praise ("gives", "better", "nothing beats") keep only the foods of its own sentence and its
-neighbours: it cleared 5 false alarms, but its review's probes found it cleared 43 of 55 recipes that praise the told
-food a sentence later ("Most Roman recipes call for anchovies. For depth, nothing beats a couple of good fillets."),
-so it was taken out again: praise anywhere in the headnote keeps every food it names.
+Round 42 (motivated by a count on heldout45-48, developed and measured on heldout44 and older): a sentence whose own
+clause sets the food aside ("rather than malt vinegar", "not a scrap of chicken", "soy sauce replaces the fish sauce",
+"juicy as a beef burger, but these are beetroot") tells how this recipe differs, like a story; and a sentence that
+answers a question the headnote asks ("Not cooking for vegans? Tuck two halved prawns into each roll") is an offer. A
+headnote-wide version (any "no", "not", "only", "like" anywhere in the headnote) cleared 15 false alarms on those sets,
+but a review's probes found it cleared 50 of 78 recipes that affirm the food ("No shortcuts: proper beef stock is the
+base", "Only three ingredients: potatoes, onion and bacon fat"); this one clears 4 with none of those leaks. A second
+review found two more in it ("Instead of olive oil this uses goose fat", "A raw egg is dropped into each bowl"), both
+closed without a verdict changing on any labelled set (curated cases "-r42"). A second step, tuned on heldout45-48,
+let praise ("gives", "better", "nothing beats") keep only the foods of its own sentence and its neighbours: it cleared
+3 false alarms and 2 false spans in violating recipes, but its review's probes found it cleared 43 of 55 recipes that
+praise the told food a sentence later ("Most Roman recipes call for anchovies. For depth, nothing beats a couple of
+good fillets."), so it was taken out again: praise anywhere in the headnote keeps every food it names.
 
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
@@ -168,21 +170,26 @@ _STORY_RE = re.compile(
     )
 )
 # A departure that governs the told food in its own clause ("instead of", "rather than", "unlike", "like", "without",
-# "no", "never use", "not a scrap of", then at most four plain words): the sentence tells how this recipe differs.
-# "no shortcuts", "without skimping" and "not a" without a trace word govern nothing.
+# "no", "never use", "not a scrap of"), then at most four plain words before the food: "rather than malt vinegar", "no
+# dried shrimp". A gap that starts a new clause or turns to the stand-in ("instead of olive oil this uses goose fat",
+# "we replaced the oil with bacon fat") governs nothing, nor do "no shortcuts" and "without skimping". (A first
+# version also read the food as the subject of "is left out / swapped / dropped", which cleared "A raw egg is dropped
+# into each bowl"; no case needed it, so it went.)
 _GOVERN_RE = re.compile(
     r"\b(?:instead[ \t]+of|rather[ \t]+than|in[ \t]+place[ \t]+of|unlike|like|minus|replac(?:e|es|ed|ing)"
     r"|swap(?:s|ped|ping)?(?:[ \t]+out)?"
     r"|without(?![ \t]+(?:skimping|stinting|losing|sacrificing|forgetting))|omit(?:s|ted|ting)?|stopped[ \t]+using"
-    r"|(?<!not[ \t])no(?![ \t]+(?:shortage|lack|shortcuts?|skimping))|never[ \t]+(?:use|add|put)s?"
+    r"|no(?![ \t]+(?:shortage|lack|shortcuts?|skimping))|never[ \t]+(?:use|add|put)s?"
     r"|not[ \t]+a[ \t]+(?:scrap|trace|drop|bit|hint|crumb)[ \t]+of)"
-    r"[ \t]+(?:[^\W\d_'\u2019]+[ \t]+){0,4}$"
+    r"[ \t]+((?:[^\W\d_'\u2019]+[ \t]+){0,4})$"
 )
-# The food as the subject of its own setting aside: "the anchovies are left out", "the lard gets swapped"
-_GOVERNED_AFTER_RE = re.compile(
-    r"^[^\W\d_]*(?:[ \t]+[^\W\d_]+){0,2}?[ \t]+(?:is|are|gets?|got|was|were)[ \t]+"
-    r"(?:swapped|replaced|left[ \t]+out|omitted|skipped|dropped)\b"
-)
+# fmt: off
+_GAP_STOPS = frozenset({
+    "with", "for", "by", "in", "into", "to", "from", "this", "these", "those", "they", "them", "we", "i", "you",
+    "it", "he", "she", "uses", "use", "used", "get", "gets", "got", "is", "are", "was", "were", "has", "have",
+    "had", "and", "or", "but", "then", "so", "here", "mine", "ours", "one", "make", "makes", "made"
+})
+# fmt: on
 # "Juicy as a beef burger, but these are beetroot": a compared food, then the sentence turns to this recipe
 _TURNS_HERE_RE = re.compile(
     r"\b(?:but|though|whereas)[ \t]+"
@@ -293,12 +300,13 @@ def clear_headnote_stories(
 
 
 def _departs_from(ftext: str, start: int, end: int, r: Mention) -> bool:
-    """Does the food's own clause set it aside? "rather than malt vinegar", "a blend with no dairy", "the anchovies are
-    left out", or a comparison turning to this recipe ("juicy as a beef burger, but these are beetroot"). A negation
-    elsewhere ("No shortcuts: proper beef stock is the base", "This isn't quick, and it ends with a knob of butter")
-    says nothing about the food."""
+    """Does the food's own clause set it aside? "rather than malt vinegar", "a blend with no dairy", or a comparison
+    turning to this recipe ("juicy as a beef burger, but these are beetroot"). A negation elsewhere ("No shortcuts:
+    proper beef stock is the base", "This isn't quick, and it ends with a knob of butter") says nothing about the food,
+    and neither does one whose gap turns to the stand-in ("instead of olive oil this uses goose fat")."""
     before = ftext[start : r.start]
-    if _GOVERN_RE.search(before) or _GOVERNED_AFTER_RE.match(ftext[r.start : end]):
+    governed = _GOVERN_RE.search(before)
+    if governed and _GAP_STOPS.isdisjoint(governed.group(1).split()):
         return True
     return bool(_TURNS_HERE_RE.search(ftext[r.start : end]) and _COMPARED_RE.search(before))
 
