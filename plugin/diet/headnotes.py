@@ -33,6 +33,11 @@ let praise ("gives", "better", "nothing beats") keep only the foods of its own s
 praise the told food a sentence later ("Most Roman recipes call for anchovies. For depth, nothing beats a couple of
 good fillets."), so it was taken out again: praise anywhere in the headnote keeps every food it names.
 
+Round 43 read the headnote against the recipe's own list (praise or the writer's verb taking a listed stand-in, "not
+from cream.", "both off the list", "cook it like a good beef fillet"): 220 -> 192 false alarms on the labelled sets, but
+four reviews' probes found every piece clearing recipes that use the food ("The cheese is better with a few crisp
+strips of it"), a fresh set 29 of 46, so none was taken (the main README; curated cases "r43" guard them).
+
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
 and 27 -> 21 with span recall unchanged. A first, broader version (any story sentence without an offer) went

@@ -321,6 +321,7 @@ _VERBABLE = frozenset(
     + ["beefs"]  # "the smoked paprika beefs up the flavour"
     + ["lard"]  # "lard the venison with strips of pork fat": threading fat through lean meat
     + ["egg wash", "egg-wash", "mince", "goose"]  # "Egg-wash the samosas", "Mince the garlic", "goose the heat up"
+    + ["chuck"]  # "2. Chuck in the onion and pepper": to throw, at the start of a step
 )
 # Verbable words read as verbs only before these: "Mince the garlic" (not "Mince with onions", a title), "goose it up"
 _NARROW_VERBS = {
@@ -1037,6 +1038,10 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
         nxt = _next_word(folded, second.end())
     if folded[start:end] == "sprinkle" and nxt in ("in", "over", "on") and _CLAUSE_START_RE.search(folded, 0, start):
         return True  # "2. Sprinkle in the flour and stir"
+    if folded[start:end] == "chuck":  # "2. Chuck in the onion" (not a title's "Chuck in a Red Wine Braise", a list line)
+        return _STEP_START_RE.search(folded, 0, start) is not None and _CHUCK_VERB_RE.match(folded, end) is not None
+    if folded[start:end] == "fish" and folded[max(0, start - 2) : start] == ", " and _FISH_OUT_RE.match(folded, end):
+        return True  # "Take off the heat, fish out the vanilla pod" (not "fish up top", "the fish, out of the pan")
     if nxt not in _VERB_OBJECT and not (nxt and nxt.isdigit()):  # "butter 2 ramekins"
         return False
     narrow = _NARROW_VERBS.get(folded[start:end])
@@ -1059,6 +1064,22 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     if nxt in _TOOL_VERB_OBJECTS and _AFTER_TOOL_RE.search(folded, max(0, start - 80), start):
         return True
     return _AFTER_CONDITION_RE.search(folded, max(0, start - 100), start) is not None
+
+
+# "Chuck" the verb opens a step or a step's sentence and throws food in: "3. Chuck in the peppers", "Chuck it all in"
+_STEP_START_RE = re.compile(r"(?:^|\n)[ \t]*\d+[.)][ \t]*$")
+# ... before what it throws in, not a vessel or a dish the cut goes into ("Chuck in the roasting tin, fat side up")
+_VESSELS = (
+    r"slow|single|dutch|pot|pan|oven|braise|stew|casserole|piece|whole|red|big|large|roasting|tin|tray|dish|skillet|wok"
+    r"|crock|instant|ragu|chilli|chili|marinade|fridge|freezer|bag|sauce|liquid|stock|water"
+)
+_CHUCK_VERB_RE = re.compile(
+    r"[ \t]+(?:in(?:to)?[ \t]+(?:the|a|an|some|your)[ \t]+(?!(?:" + _VESSELS + r")\b)|it\b|them\b|everything\b)"
+)
+# "fish out the bay leaves", not "fish out the freezer" (the fish, out of the freezer)
+_FISH_OUT_RE = re.compile(
+    r"[ \t]+out[ \t]+(?:the|a|an|any|all|it|them|your|each|every|both|these|those)\b(?![ \t]+(?:" + _VESSELS + r")\b)"
+)
 
 
 _NEXT_TWO_RE = re.compile(r"[ \t]+[^\W_]+[ \t]+([^\W_]+)")
