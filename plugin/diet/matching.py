@@ -1388,6 +1388,8 @@ def _is_comparison(words: list[str], head: str) -> bool:
     flour" (sizes: ``_SIZED``), "as thinly as Serrano ham"."""
     if len(words) > 2 and words[0] == "as" and words[2] == "as" and (words[1].endswith("ly") or words[1] in _AS_AS_WORDS):
         return True  # "as thinly as Serrano ham", not "as well as bacon", "as soon as prawns turn pink"
+    if words[:3] == ["would", "you", "as"]:
+        return True  # "cream it with the sugar just as you would dairy butter" (not "as you would with butter": using it)
     if len(words) > 2 and (words[1] in _COMPARE_SECOND or words[2] == "like"):
         if words[0] == "from" and words[1] in _GET_VERBS and "same" in words[2:6]:
             return True  # "the same stickiness you'd get from honey": what another food gives, compared
