@@ -393,6 +393,26 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
+# Why a food is left out, in brackets right after it: "Skip the Worcestershire sauce (it contains anchovies)", "no vanilla
+# extract (it contains alcohol)" (not "Avoid overmixing the batter (it contains flour)", "never leave out the topping")
+_SKIP_REASON_RE = re.compile(r"[ \t]*\((?:it|they|which)?[ \t]*contains?[ \t]+")
+_SKIPS_FOOD_RE = re.compile(
+    r"\b(?:skip|omit|leave[ \t]+out|avoid|no|without)[ \t]+(?:(?:the|any|a|an)[ \t]+)?"
+    r"(?:(?:regular|ordinary|standard|bottled|shop[ \t\-]bought)[ \t]+)?$"
+)
+# ... unless the clause denies the skip ("There's no reason to skip", "never leave out", "can't skip") or "no" is a
+# measure of what is left ("Stir until no glaze (it contains egg) is left")
+_SKIP_DENIED_RE = re.compile(
+    r"\b(?:no[ \t]+(?:reason|need)|not|never|don't|can't|cannot|wouldn't|won't|dare|until|till|once|when)\b|n't\b"
+)
+_BOTH_GO_IN_RE = re.compile(
+    r"\b(?:both|each|the[ \t]+two|a[ \t]+mix|a[ \t]+blend|50/50|half[ \t]+and[ \t]+half|together|also|too)\b"
+)
+# What a stand-in gives "the same" of as the food it replaces
+_LIKENESS_NOUNS = frozenset(
+    ["lift", "richness", "flavour", "flavor", "texture", "creaminess", "gloss", "tang", "job", "effect", "colour", "color"]
+    + ["consistency", "crunch", "depth", "body", "bite", "chew", "sweetness", "saltiness", "umami", "punch", "silkiness"]
+)
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
 # "it isn't trying to be cow's milk", "where the rum would be": what the dish is not, or a food's absent place
 _NOT_TRYING_RE = re.compile(r"\b(?:trying|try|tries|pretending|pretend)[ \t]+to[ \t]+be[ \t]+(?:a[ \t]+|an[ \t]+)?$")
@@ -1383,6 +1403,15 @@ def _is_participle_before_like(words: list[str], i: int) -> bool:
 _LIKENESS_LEADS = frozenset(["just", "exactly", "much", "rather", "more", "taste", "tastes", "look", "looks"])
 
 
+def _gives_the_same_as(ftext: str, e: int, words: list[str]) -> bool:
+    """ "Soya milk and vinegar give the same lift as buttermilk": what a stand-in gives, compared (not "at the same time
+    as prawns", "in the same pan as bacon", nor "the same richness as butter, but I use a mix of the two")."""
+    if "same" not in words[2:5] or words[1] not in _LIKENESS_NOUNS:
+        return False
+    stop = min((i for i in (ftext.find(c, e) for c in ".!?\n") if i >= 0), default=len(ftext))
+    return _BOTH_GO_IN_RE.search(ftext, e, stop) is None
+
+
 def _is_comparison(words: list[str], head: str) -> bool:
     """ "like a meringue", "resembles breadcrumbs", "the colour of peanut butter", "blitz to a fine
     flour" (sizes: ``_SIZED``), "as thinly as Serrano ham"."""
@@ -2227,6 +2256,9 @@ def _read_mention(
         if head in _COOKED_SUGARS and _SUGAR_CARAMEL_RE.search(ftext) is not None and not _bought_caramel(ftext, s, reading):
             reading.remaining, reading.exempt = (), True  # "cook the sugar to a deep amber caramel": sugar, nothing else
             return reading
+        if head == "nut" and ftext[max(0, s - 5) : s] == "only " and _ONLY_NUTMEG_RE.match(ftext, e):
+            reading.remaining, reading.exempt, reading.not_food = (), True, True  # "the only nut here is the nutmeg"
+            return reading
         if head == "gravy" and len(own) == 1 and i and _plant_named_before(ftext, i, found, offences):
             reading.remaining, reading.exempt = (), True  # "a tangy tomato and sesame gravy": a curry's plant sauce
             return reading
@@ -2259,6 +2291,7 @@ def _read_mention(
         or (ctx.has_other_kind() and _is_other_kind(ftext, s))
         or (len(own) == 1 and _is_source_animal(ftext, i, found))  # not "bone marrow butter"
         or _is_swapped_out(ftext, s, e, words)
+        or (ctx.has_brackets and i > 0 and _is_skip_reason(ftext, s, found[i - 1]))
         or (ctx.has_leave and ftext.find("leave", max(0, s - 24), s) >= 0 and _is_left_out(ftext, s, e))
         or (ctx.has_all_the and ftext.find("all the", max(0, s - 90), s) >= 0 and _is_quality_of(ftext, s))
         or (ctx.has_allergy and spaced and _ALLERGY_PAIR_RE.match(ftext, e) is not None)
@@ -2326,6 +2359,7 @@ def _read_mention(
     if (
         negated(i)
         or _is_comparison(words, head)
+        or (words[:1] == ["as"] and _gives_the_same_as(ftext, e, words))
         or _is_hypothetical(words)
         or (words[:1] == ["see"] and _purists_shocked(ftext, e, words))
     ):
@@ -2497,9 +2531,25 @@ _AQUAFABA_FOR_RE = re.compile(
     r"\b(?:aquafaba|chickpea[ \t]+(?:water|brine|liquid))\b[^.;:!?\n]{0,40}\bfor[ \t]+(?:the[ \t]+|your[ \t]+|a[ \t]+)?$"
 )
 
-_BARE_WORD_RULES = _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | _MERINGUES | {"chicken", "crackling", "gravy"}
+_BARE_WORD_RULES = (
+    _TOAST_WORDS | _CURD_WORDS | _COOKED_SUGARS | _RIB_WORDS | _MERINGUES | {"chicken", "crackling", "gravy", "nut"}
+)
+_ONLY_NUTMEG_RE = re.compile(r"[ \t]+(?:[^\W\d_]+[ \t]+){0,3}?(?:is|was)[ \t]+(?:the[ \t]+|a[ \t]+|some[ \t]+)?nutmeg\b")
 # "Thicken the gravy with arrowroot": the gravy this recipe makes, whose makings are named (decision 297)
 _THICKEN_LEADS = (["the", "thicken"], ["the", "thickening"], ["your", "thicken"])
+
+
+def _is_skip_reason(ftext: str, s: int, before: tuple[int, int, Ingredient]) -> bool:
+    """Is the food the bracketed reason a food right before it is skipped ("Skip the Worcestershire sauce (it contains
+    anchovies)")?"""
+    b_start, b_end, _ = before
+    if _SKIP_REASON_RE.fullmatch(ftext, b_end, s) is None:
+        return False
+    skip = _SKIPS_FOOD_RE.search(ftext, max(0, b_start - 40), b_start)
+    if skip is None:
+        return False
+    clause_start = max(ftext.rfind(c, 0, skip.start()) for c in ".!?\n;:,") + 1
+    return _SKIP_DENIED_RE.search(ftext, clause_start, skip.start()) is None
 
 
 def _is_toast_noun(ftext: str, s: int, e: int, words: list[str]) -> bool:
