@@ -393,26 +393,6 @@ _LIST_GAP_RE = re.compile(r"[ \t,/&]*(?:(?:or|nor|and|any|the|a|an|some|even|as[
 
 # Comparisons, sizes and shapes name a food without using it: "glossy peaks, like a meringue",
 # "until it resembles breadcrumbs", "walnut-sized balls", "the colour of peanut butter".
-# Why a food is left out, in brackets right after it: "Skip the Worcestershire sauce (it contains anchovies)", "no vanilla
-# extract (it contains alcohol)" (not "Avoid overmixing the batter (it contains flour)", "never leave out the topping")
-_SKIP_REASON_RE = re.compile(r"[ \t]*\((?:it|they|which)?[ \t]*contains?[ \t]+")
-_SKIPS_FOOD_RE = re.compile(
-    r"\b(?:skip|omit|leave[ \t]+out|avoid|no|without)[ \t]+(?:(?:the|any|a|an)[ \t]+)?"
-    r"(?:(?:regular|ordinary|standard|bottled|shop[ \t\-]bought)[ \t]+)?$"
-)
-# ... unless the clause denies the skip ("There's no reason to skip", "never leave out", "can't skip") or "no" is a
-# measure of what is left ("Stir until no glaze (it contains egg) is left")
-_SKIP_DENIED_RE = re.compile(
-    r"\b(?:no[ \t]+(?:reason|need)|not|never|don't|can't|cannot|wouldn't|won't|dare|until|till|once|when)\b|n't\b"
-)
-_BOTH_GO_IN_RE = re.compile(
-    r"\b(?:both|each|the[ \t]+two|a[ \t]+mix|a[ \t]+blend|50/50|half[ \t]+and[ \t]+half|together|also|too)\b"
-)
-# What a stand-in gives "the same" of as the food it replaces
-_LIKENESS_NOUNS = frozenset(
-    ["lift", "richness", "flavour", "flavor", "texture", "creaminess", "gloss", "tang", "job", "effect", "colour", "color"]
-    + ["consistency", "crunch", "depth", "body", "bite", "chew", "sweetness", "saltiness", "umami", "punch", "silkiness"]
-)
 _COMPARE_WORDS = frozenset(["resembles", "resemble", "resembling", "than", "unlike"])  # "softer than ordinary pasta dough"
 # "it isn't trying to be cow's milk", "where the rum would be": what the dish is not, or a food's absent place
 _NOT_TRYING_RE = re.compile(r"\b(?:trying|try|tries|pretending|pretend)[ \t]+to[ \t]+be[ \t]+(?:a[ \t]+|an[ \t]+)?$")
@@ -1059,7 +1039,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     if folded[start:end] == "sprinkle" and nxt in ("in", "over", "on") and _CLAUSE_START_RE.search(folded, 0, start):
         return True  # "2. Sprinkle in the flour and stir"
     if folded[start:end] == "chuck":  # "2. Chuck in the onion" (not a title's "Chuck in a Red Wine Braise", a list line)
-        return _STEP_START_RE.search(folded, 0, start) is not None and _CHUCK_VERB_RE.match(folded, end) is not None
+        line_start = folded.rfind("\n", 0, start) + 1
+        return _STEP_NUMBER_RE.fullmatch(folded, line_start, start) is not None and _CHUCK_VERB_RE.match(folded, end) is not None
     if folded[start:end] == "fish" and folded[max(0, start - 2) : start] == ", " and _FISH_OUT_RE.match(folded, end):
         return True  # "Take off the heat, fish out the vanilla pod" (not "fish up top", "the fish, out of the pan")
     if nxt not in _VERB_OBJECT and not (nxt and nxt.isdigit()):  # "butter 2 ramekins"
@@ -1086,8 +1067,8 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     return _AFTER_CONDITION_RE.search(folded, max(0, start - 100), start) is not None
 
 
-# "Chuck" the verb opens a step or a step's sentence and throws food in: "3. Chuck in the peppers", "Chuck it all in"
-_STEP_START_RE = re.compile(r"(?:^|\n)[ \t]*\d+[.)][ \t]*$")
+# "Chuck" the verb opens a numbered step and throws food in: "3. Chuck in the peppers", "2. Chuck it all in"
+_STEP_NUMBER_RE = re.compile(r"[ \t]*\d+[.)][ \t]*")
 # ... before what it throws in, not a vessel or a dish the cut goes into ("Chuck in the roasting tin, fat side up")
 _VESSELS = (
     r"slow|single|dutch|pot|pan|oven|braise|stew|casserole|piece|whole|red|big|large|roasting|tin|tray|dish|skillet|wok"
@@ -1401,6 +1382,17 @@ def _is_participle_before_like(words: list[str], i: int) -> bool:
 
 
 _LIKENESS_LEADS = frozenset(["just", "exactly", "much", "rather", "more", "taste", "tastes", "look", "looks"])
+
+
+# What a stand-in gives "the same" of as the food it replaces: "the same lift as buttermilk"
+_LIKENESS_NOUNS = frozenset(
+    ["lift", "richness", "flavour", "flavor", "texture", "creaminess", "gloss", "tang", "job", "effect", "colour", "color"]
+    + ["consistency", "crunch", "depth", "body", "bite", "chew", "sweetness", "saltiness", "umami", "punch", "silkiness"]
+)
+# ... unless the sentence then puts both in: "the same richness as butter, but I use a mix of the two"
+_BOTH_GO_IN_RE = re.compile(
+    r"\b(?:both|each|the[ \t]+two|a[ \t]+mix|a[ \t]+blend|50/50|half[ \t]+and[ \t]+half|together|also|too)\b"
+)
 
 
 def _gives_the_same_as(ftext: str, e: int, words: list[str]) -> bool:
@@ -2537,6 +2529,20 @@ _BARE_WORD_RULES = (
 _ONLY_NUTMEG_RE = re.compile(r"[ \t]+(?:[^\W\d_]+[ \t]+){0,3}?(?:is|was)[ \t]+(?:the[ \t]+|a[ \t]+|some[ \t]+)?nutmeg\b")
 # "Thicken the gravy with arrowroot": the gravy this recipe makes, whose makings are named (decision 297)
 _THICKEN_LEADS = (["the", "thicken"], ["the", "thickening"], ["your", "thicken"])
+
+
+# Why a food is left out, in brackets right after it: "Skip the Worcestershire sauce (it contains anchovies)", "no vanilla
+# extract (it contains alcohol)" (not "Avoid overmixing the batter (it contains flour)", "never leave out the topping")
+_SKIP_REASON_RE = re.compile(r"[ \t]*\((?:it|they|which)?[ \t]*contains?[ \t]+")
+_SKIPS_FOOD_RE = re.compile(
+    r"\b(?:skip|omit|leave[ \t]+out|avoid|no|without)[ \t]+(?:(?:the|any|a|an)[ \t]+)?"
+    r"(?:(?:regular|ordinary|standard|bottled|shop[ \t\-]bought)[ \t]+)?$"
+)
+# ... unless the clause denies the skip ("There's no reason to skip", "never leave out", "can't skip") or "no" is a
+# measure of what is left ("Stir until no glaze (it contains egg) is left")
+_SKIP_DENIED_RE = re.compile(
+    r"\b(?:no[ \t]+(?:reason|need)|not|never|don't|can't|cannot|wouldn't|won't|dare|until|till|once|when)\b|n't\b"
+)
 
 
 def _is_skip_reason(ftext: str, s: int, before: tuple[int, int, Ingredient]) -> bool:
