@@ -2043,6 +2043,10 @@ def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient
     accented = folded.starts is not None
     regex = _unicode_regex(m.pattern) if accented else m.ascii_regex
     append = found.append
+    # "Put the chicken breast-side down" after "1 halal chicken": one substring test per text, not one per mention (only
+    # beside a halal qualifier, whose back-reference the shorter food takes; elsewhere a quoted tofu "chicken" named
+    # before would take it: "tofu "chicken" nuggets for the kids ... Start the chicken breast-side down")
+    sided = "-side" in text and ("halal" in text or "zabiha" in text)
     for hit in regex.finditer(" " + text):  # the space is the boundary before a mention at the start
         form = hit[1]
         ing = by_form.get(form) or by_form.get(" ".join(TOKEN_RE.findall(form)))
@@ -2055,12 +2059,19 @@ def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient
             start, end = folded.span(s, e)
             if not folded.original[start:end].isascii():
                 ing = by_form.get(_ACCENTED[form], ing)
+        if sided and text.startswith("-side", e) and form.endswith(_SIDE_PARTS):
+            # "Put the chicken breast-side down": the side it lies on, so the food is the words before the part
+            cut = text.rfind(" ", s, e)
+            shorter = by_form.get(text[s:cut].rstrip()) if cut > s else None
+            if shorter is not None:
+                e, ing = len(text[:cut].rstrip()), shorter
         if ing.not_followed_by and _next_word(text, e) in ing.not_followed_by and not _is_noun_use(text, s, found):
             continue  # "cream the butter": a verb, not an ingredient
         append((s, e, ing))
     return found
 
 
+_SIDE_PARTS = (" breast", " breasts", " skin")
 # Forms that folding makes ambiguous, and what they are when written with their accent.
 _ACCENTED = {"rose": "rose wine"}
 # "whip THE cream until", "warm the milk AND cream until": a determiner, or "and" after another food, makes it a noun.
@@ -2241,6 +2252,9 @@ def _read_mention(
         if head in _TOAST_WORDS and not _is_toast_noun(ftext, s, e, words):
             reading.remaining, reading.exempt, reading.not_food = (), True, True  # "toast the almonds": the verb
             return reading
+        if head == "curds" and "into" in words[:4] and _TOFU_INTO_RE.search(ftext, max(0, s - 60), s) is not None:
+            reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Crumble the tofu into rough curds": a shape
+            return reading
         if head in _CURD_WORDS and not reading.on_ingredient_line and _SOY_CURDS_RE.search(ftext) is not None:
             # "ladle the curds into a mould", "until the curds separate from the whey" after curdling soya milk: tofu
             reading.remaining, reading.exempt = (), True
@@ -2415,6 +2429,9 @@ def _read_mention(
     if spaced and words[:1] == ["as"] and _AS_IT_WOULD_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "gram flour sets the potatoes just as eggs would": a comparison
         return reading
+    if spaced and words and (words[0] == "as" or words[1:2] == ["as"]) and _is_compared_just_as(ftext, i, found, words):
+        reading.remaining, reading.exempt = (), True  # "it chars at the edges just as dairy yoghurt does": a comparison
+        return reading
     cleared = _qualifier_clears(qualifiers, words)
     if not cleared and len(words) > 1 and (words[0] == "or" or words[1] == "or"):
         cleared = _qualified_alternative(ftext, i, found, ctx, qualifiers)
@@ -2434,6 +2451,12 @@ _EAT_VERBS = ("eat", "eats")  # "for those who eat gluten", "who can eat dairy":
 
 # Curds of a text that curdles soya milk are soya curds (tofu in the making).
 _CURD_WORDS = frozenset(["curds", "whey"])  # not "curd": Indian curd is yoghurt
+# the tofu is what is crumbled into curds of a shape (not "tip it into the curds", "Mash the tofu into goat curds")
+_TOFU_INTO_RE = re.compile(
+    r"\b(?:crumble|break|mash|scramble|crush|tear)[ \t]+(?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?tofu[ \t]+(?:up[ \t]+)?into"
+    r"[ \t]+(?:(?:rough|roughly|small|large|big|chunky|uneven|irregular|fine|soft|loose|bite-sized?|scrambled|eggy|and)"
+    r"[ \t]+){0,3}$"
+)
 _SOY_CURDS_RE = re.compile(
     r"\bnigari\b|\b(?:soya?[ \t]+milk|soymilk)\b[^.\n]{0,80}\b(?:curdl|coagul|split)"
     r"|\b(?:curdl|coagul)[a-z]*\b[^.\n]{0,60}\b(?:soya?[ \t]+milk|soymilk)\b"
@@ -2789,6 +2812,44 @@ _WAY_IT_IS_RE = re.compile(
 )
 # "just as eggs would.", "as butter does in a roux": the modal ends the comparison (not "as yoghurt would curdle")
 _AS_IT_WOULD_RE = re.compile(r"[ \t]+(?:would|do|does|did|could)(?=[ \t]*(?:[.,;:!?)\n]|$)|[ \t]+(?:in|with|here|too)\b)")
+# "it chars at the edges just as dairy yoghurt does.": "dairy" or "animal" sets the compared food apart from this
+# recipe's, and the modal ends the sentence (not "just as the wine did": that food, cooked earlier; "just as real butter
+# does, so I use half and half", "works just as traditional chicken stock would, so use whichever")
+_JUST_AS_BEFORE_RE = re.compile(r"\b(?:just|exactly)[ \t]+as[ \t]+(?:(?:dairy|animal)[ \t]+)?$")
+_JUST_AS_AFTER_RE = re.compile(r"[ \t]+(?:would|do|does)[ \t]*(?:[.!]|\n|$)")
+_SETTING_APART = frozenset(["dairy", "animal"])
+
+
+def _is_compared_just_as(ftext: str, i: int, found: list[tuple[int, int, Ingredient]], words: list[str]) -> bool:
+    """Both mentions of "just as dairy yoghurt does.": the food after the word, and the word itself (a food of its own)."""
+    s, e, _ = found[i]
+    if words[0] in _SETTING_APART and words[1:2] == ["as"]:
+        end = e  # "yoghurt"
+    elif words[0] == "as" and ftext[s:e] in _SETTING_APART and i + 1 < len(found) and found[i + 1][0] == e + 1:
+        end = found[i + 1][1]  # "dairy", before "yoghurt"
+    else:
+        return False
+    return (
+        _JUST_AS_AFTER_RE.match(ftext, end) is not None
+        and _JUST_AS_BEFORE_RE.search(ftext, max(0, s - 40), s) is not None
+        and not _used_earlier_in_sentence(ftext, i, found)
+    )
+
+
+_PLANT_LEAD_RE = re.compile(r"\b(?:coconut|oat|soy|soya|almond|cashew|vegan|plant-based|dairy-free|rice)[ \t-]+$")
+
+
+def _used_earlier_in_sentence(ftext: str, i: int, found: list[tuple[int, int, Ingredient]]) -> bool:
+    """ "Stir in a knob of real butter ... just as real butter does": the dish's own food, compared with itself (not "thick
+    coconut yoghurt ... just as dairy yoghurt does")."""
+    s, _, ing = found[i]
+    for k in range(i - 1, -1, -1):
+        start, end, other = found[k]
+        if any(c in ftext[end:s] for c in ".!?\n"):
+            return False
+        if other.name == ing.name and _PLANT_LEAD_RE.search(ftext, max(0, start - 16), start) is None:
+            return True
+    return False
 
 
 # "tofu does the paneer's job", "tempeh takes the bacon's place": the mention names what another food stands in for
