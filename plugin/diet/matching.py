@@ -1158,6 +1158,17 @@ def _is_source_animal(folded: str, i: int, found: list[tuple[int, int, Ingredien
 
 
 _Found = list[tuple[int, int, Ingredient]]
+# "press it out on rice-floured baking paper": floured with a flour of no gluten grain (not "a plain- or rice-floured
+# surface": either)
+_GF_FLOURED_RE = re.compile(
+    r"(?<![\w-])(?<!or )(?<!and )(?<!nor )(?:rice|corn|maize|gram|chickpea|buckwheat|potato|tapioca|sorghum)-$"
+)
+
+
+def _floured_with_no_gluten(ftext: str, start: int) -> bool:
+    return _GF_FLOURED_RE.search(ftext, max(0, start - 16), start) is not None
+
+
 # What a dusting of flour goes on: "a floured surface", "floured hands"
 _DUSTED = frozenset(["surface", "surfaces", "worktop", "hands", "fingers", "tray", "trays", "board", "counter"])
 
@@ -2242,6 +2253,7 @@ def _read_mention(
         (spaced and not floured and _is_equipment(ftext, e, s))
         or _is_verb(ftext, s, e, words)
         or (floured and spaced and _is_dusting(ftext, s, e, found, lines))
+        or (floured and ftext[s - 1 : s] == "-" and _floured_with_no_gluten(ftext, s))
     ):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
@@ -2432,6 +2444,9 @@ def _read_mention(
     if spaced and words and (words[0] == "as" or words[1:2] == ["as"]) and _is_compared_just_as(ftext, i, found, words):
         reading.remaining, reading.exempt = (), True  # "it chars at the edges just as dairy yoghurt does": a comparison
         return reading
+    if i and ftext.find(", which", max(0, s - 40), s) >= 0 and _is_refusal_reason(ftext, i, found, offences):
+        reading.remaining, reading.exempt = (), True  # "tamari rather than soy sauce, which contains wheat."
+        return reading
     cleared = _qualifier_clears(qualifiers, words)
     if not cleared and len(words) > 1 and (words[0] == "or" or words[1] == "or"):
         cleared = _qualified_alternative(ftext, i, found, ctx, qualifiers)
@@ -2444,6 +2459,28 @@ def _read_mention(
         reading.remaining, reading.exempt = tuple(t for t in bad if t not in cleared), True
         reading.defines = not reading.remaining
     return reading
+
+
+# "tamari rather than soy sauce, which contains wheat.", "rather than Parmesan, which uses animal rennet.": the reason
+# for refusing a food that carries it itself, the clause ending there (not "Bisto rather than cornflour, which contains
+# wheat": cornflour has none, so the wheat is the chosen food's; not "..., which contains wheat, so this one isn't for
+# coeliacs")
+_WHICH_CONTAINS_GAP_RE = re.compile(r",[ \t]+which[ \t]+(?:contains|has|uses|needs)[ \t]+(?:animal[ \t]+)?")
+_REFUSED_LEAD_RE = re.compile(r"\b(?:rather[ \t]+than|instead[ \t]+of)[ \t]+(?:the[ \t]+|an?[ \t]+)?$")
+_CLAUSE_END_RE = re.compile(r"[ \t]*(?:[.!]|\n|$)")
+
+
+def _is_refusal_reason(
+    ftext: str, i: int, found: list[tuple[int, int, Ingredient]], offences: Mapping[str, tuple[str, ...]]
+) -> bool:
+    s, e, ing = found[i]
+    start, end, refused = found[i - 1]
+    if _WHICH_CONTAINS_GAP_RE.fullmatch(ftext, end, s) is None or _CLAUSE_END_RE.match(ftext, e) is None:
+        return False
+    if _REFUSED_LEAD_RE.search(ftext, max(0, start - 20), start) is None:
+        return False
+    # the refused food offends in every way this one does: "soy sauce" (gluten) for "wheat", "Parmesan" for "rennet"
+    return set(offences.get(ing.name, ())) <= set(offences.get(refused.name, ()))
 
 
 _EAT_VERBS = ("eat", "eats")  # "for those who eat gluten", "who can eat dairy": one test before the phrases
