@@ -2073,9 +2073,10 @@ def _raw_mentions(folded: Folded, m: Matcher) -> list[tuple[int, int, Ingredient
         if sided and text.startswith("-side", e) and form.endswith(_SIDE_PARTS):
             # "Put the chicken breast-side down": the side it lies on, so the food is the words before the part
             cut = text.rfind(" ", s, e)
-            shorter = by_form.get(text[s:cut].rstrip()) if cut > s else None
+            key = text[s:cut].rstrip() if cut > s else ""
+            shorter = by_form.get(key) if key else None
             if shorter is not None:
-                e, ing = len(text[:cut].rstrip()), shorter
+                e, ing = s + len(key), shorter
         if ing.not_followed_by and _next_word(text, e) in ing.not_followed_by and not _is_noun_use(text, s, found):
             continue  # "cream the butter": a verb, not an ingredient
         append((s, e, ing))
@@ -2461,13 +2462,15 @@ def _read_mention(
     return reading
 
 
+# The sentence or line ends right here: a reading that needs nothing after the food to say otherwise
+_ENDS_HERE = r"[ \t]*(?:[.!]|\n|$)"
 # "tamari rather than soy sauce, which contains wheat.", "rather than Parmesan, which uses animal rennet.": the reason
 # for refusing a food that carries it itself, the clause ending there (not "Bisto rather than cornflour, which contains
 # wheat": cornflour has none, so the wheat is the chosen food's; not "..., which contains wheat, so this one isn't for
 # coeliacs")
 _WHICH_CONTAINS_GAP_RE = re.compile(r",[ \t]+which[ \t]+(?:contains|has|uses|needs)[ \t]+(?:animal[ \t]+)?")
 _REFUSED_LEAD_RE = re.compile(r"\b(?:rather[ \t]+than|instead[ \t]+of)[ \t]+(?:the[ \t]+|an?[ \t]+)?$")
-_CLAUSE_END_RE = re.compile(r"[ \t]*(?:[.!]|\n|$)")
+_CLAUSE_END_RE = re.compile(_ENDS_HERE)
 
 
 def _is_refusal_reason(
@@ -2852,9 +2855,9 @@ _AS_IT_WOULD_RE = re.compile(r"[ \t]+(?:would|do|does|did|could)(?=[ \t]*(?:[.,;
 # "it chars at the edges just as dairy yoghurt does.": "dairy" or "animal" sets the compared food apart from this
 # recipe's, and the modal ends the sentence (not "just as the wine did": that food, cooked earlier; "just as real butter
 # does, so I use half and half", "works just as traditional chicken stock would, so use whichever")
-_JUST_AS_BEFORE_RE = re.compile(r"\b(?:just|exactly)[ \t]+as[ \t]+(?:(?:dairy|animal)[ \t]+)?$")
-_JUST_AS_AFTER_RE = re.compile(r"[ \t]+(?:would|do|does)[ \t]*(?:[.!]|\n|$)")
 _SETTING_APART = frozenset(["dairy", "animal"])
+_JUST_AS_BEFORE_RE = re.compile(r"\b(?:just|exactly)[ \t]+as[ \t]+(?:(?:" + "|".join(sorted(_SETTING_APART)) + r")[ \t]+)?$")
+_JUST_AS_AFTER_RE = re.compile(r"[ \t]+(?:would|do|does)" + _ENDS_HERE)
 
 
 def _is_compared_just_as(ftext: str, i: int, found: list[tuple[int, int, Ingredient]], words: list[str]) -> bool:
