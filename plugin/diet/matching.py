@@ -705,6 +705,15 @@ _RESULT_HEADS = frozenset(
 # Adjacent mentions on one line form one phrase: "pork shoulder steaks", "sheep's milk feta".
 _COMPOUND_GAP_RE = re.compile(r"[ \t\-]+")
 _POSSESSIVE_GAP_RE = re.compile(r"(?:'s|s'|\u2019s|s\u2019)[ \t]+")
+_GAP_CHARS = " \t-'s\u2019"  # what the first two characters of either gap above are made of
+
+
+def _may_join(ftext: str, end: int, start: int) -> bool:
+    """Whether the gap between two mentions may be one of the gaps above: its first two characters say, before any regex
+    (most pairs of mentions are words apart: "the chicken and beef")."""
+    return ftext[end] in _GAP_CHARS and (start - end == 1 or ftext[end + 1] in _GAP_CHARS)
+
+
 _PHRASE_LEADS = frozenset(["off", "on", "with"])  # a form that opens with these is no modifier's head
 
 
@@ -925,7 +934,7 @@ _MEASURE_SIZES = frozenset(["few", "couple", "little", "good", "generous", "big"
 
 
 def _is_negated(words: list[str]) -> bool:
-    if words[:2] == ["of", "out"] and (len(words) == 2 or words[2] in _OUT_OF_LEADS):
+    if len(words) > 1 and words[0] == "of" and words[1] == "out" and (len(words) == 2 or words[2] in _OUT_OF_LEADS):
         return True  # "Out of pine nuts? Walnuts work": a clause that opens with "out of" names what is missing
     i = 0
     if words and words[0] == "of" and len(words) > 2 and words[1] in _MEASURES:
@@ -1420,7 +1429,7 @@ def _is_comparison(words: list[str], head: str) -> bool:
     flour" (sizes: ``_SIZED``), "as thinly as Serrano ham"."""
     if len(words) > 2 and words[0] == "as" and words[2] == "as" and (words[1].endswith("ly") or words[1] in _AS_AS_WORDS):
         return True  # "as thinly as Serrano ham", not "as well as bacon", "as soon as prawns turn pink"
-    if words[:3] == ["would", "you", "as"]:
+    if len(words) > 2 and words[0] == "would" and words[1] == "you" and words[2] == "as":
         return True  # "cream it with the sugar just as you would dairy butter" (not "as you would with butter": using it)
     if len(words) > 2 and (words[1] in _COMPARE_SECOND or words[2] == "like"):
         if words[0] == "from" and words[1] in _GET_VERBS and "same" in words[2:6]:
@@ -2242,6 +2251,9 @@ def _read_mention(
     if reading.on_ingredient_line and ftext[e : e + 5] == " and ":
         ctx.blends = True  # "6 pork and leek sausages" may be one food: _join_blends looks (few texts)
     words = ctx.words_before(s)
+    # the two nearest words, read by many rules below: index tests, not list slices ("" where there is none)
+    w0 = words[0] if words else ""
+    w1 = words[1] if len(words) > 1 else ""
     after = ftext[e : e + 1]
     spaced = after in _AFTER_GAP  # else no word after it can clear it
     floured = head == "floured"
@@ -2373,9 +2385,9 @@ def _read_mention(
     if (
         negated(i)
         or _is_comparison(words, head)
-        or (words[:1] == ["as"] and _gives_the_same_as(ftext, e, words))
+        or (w0 == "as" and _gives_the_same_as(ftext, e, words))
         or _is_hypothetical(words)
-        or (words[:1] == ["see"] and _purists_shocked(ftext, e, words))
+        or (w0 == "see" and _purists_shocked(ftext, e, words))
     ):
         reading.remaining, reading.exempt, reading.lead_cleared = (), True, True
         return reading
@@ -2388,11 +2400,11 @@ def _read_mention(
     if spaced and head in _IDIOM_VERBS and _IDIOM_VERBS[head].match(ftext, e) and (not words or words[0] in _SUBJECTS):
         reading.remaining, reading.exempt, reading.not_food = (), True, True  # "Chicken Out Chili", "you chicken out"
         return reading
-    if words and words[0] in _EAT_VERBS and (words[1:2] == ["who"] or words[:3] == ["eat", "can", "who"]):
+    if w0 in _EAT_VERBS and (w1 == "who" or words[:3] == ["eat", "can", "who"]):
         reading.remaining, reading.exempt = (), True  # "for those who eat gluten": names the eaters, not a food used
         return reading
-    if words and words[0] in _UNQUALIFIED:
-        if words[1:2] == ["not"] and _NOT_ORDINARY_RE.search(ftext, max(0, s - 30), s) is not None:
+    if w0 in _UNQUALIFIED:
+        if w1 == "not" and _NOT_ORDINARY_RE.search(ftext, max(0, s - 30), s) is not None:
             reading.remaining, reading.exempt = (), True  # "Use tamari, not ordinary soy sauce": the one refused
             return reading
         reading.exempt = True  # "ordinary butter works the same way": not the vegan butter named before it
@@ -2409,42 +2421,43 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt = (), True  # "the malty depth that beef stock usually would": what it replaces
         return reading
-    if spaced and words and words[0] == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
+    if spaced and w0 == "with" and _WOULD_AFTER_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
         return reading
     if (
-        "off" in words[:3]
+        "off" in words
+        and "off" in words[:3]
         and _LEAVE_OFF_RE.search(ftext, max(0, s - 40), s)
         and not _LATER_AFTER_RE.match(ftext, e)
         and not _is_double_negative(ftext, s)  # "never leave off the butter"
     ):
         reading.remaining, reading.exempt = (), True  # "I leave off the usual cheese": a topping left off
         return reading
-    if spaced and words[:2] == ["way", "the"] and words[2:3] and words[2].endswith("ed") and _WAY_IT_IS_RE.match(ftext, e):
+    if spaced and w0 == "way" and w1 == "the" and words[2:3] and words[2].endswith("ed") and _WAY_IT_IS_RE.match(ftext, e):
         reading.remaining, reading.exempt = (), True  # "tofu glazed the way pork belly usually is": a comparison
         return reading
-    if (spaced and words[:2] == ["the", "where"] and _WOULD_BE_RE.match(ftext, e)) or (
-        "be" in words[:2] and _NOT_TRYING_RE.search(ftext, max(0, s - 30), s)
+    if (spaced and w0 == "the" and w1 == "where" and _WOULD_BE_RE.match(ftext, e)) or (
+        (w0 == "be" or w1 == "be") and _NOT_TRYING_RE.search(ftext, max(0, s - 30), s)
     ):
         reading.remaining, reading.exempt = (), True  # "sparkling water where the rum would be", "trying to be cow's milk"
         return reading
-    if words[:2] in (["to", "reacts"], ["to", "react"]) and words[2:3] and words[2] in _REACTING_PEOPLE:
+    if w0 == "to" and w1 in ("reacts", "react") and len(words) > 2 and words[2] in _REACTING_PEOPLE:
         reading.remaining, reading.exempt = (), True  # "my son reacts to peanuts, so the wok oil is rapeseed": the eater
         return reading
-    if "you" in words[:5] and _AS_YOU_WOULD_RE.search(ftext, max(0, s - 50), s) is not None:
+    if "you" in words and "you" in words[:5] and _AS_YOU_WOULD_RE.search(ftext, max(0, s - 50), s) is not None:
         reading.remaining, reading.exempt = (), True  # "crumb the slices the way you would for a Wiener schnitzel"
         return reading
-    if spaced and words[:1] == ["as"] and _AS_IT_WOULD_RE.match(ftext, e) is not None:
+    if spaced and w0 == "as" and _AS_IT_WOULD_RE.match(ftext, e) is not None:
         reading.remaining, reading.exempt = (), True  # "gram flour sets the potatoes just as eggs would": a comparison
         return reading
-    if spaced and words and (words[0] == "as" or words[1:2] == ["as"]) and _is_compared_just_as(ftext, i, found, words):
+    if spaced and (w0 == "as" or w1 == "as") and _is_compared_just_as(ftext, i, found, words):
         reading.remaining, reading.exempt = (), True  # "it chars at the edges just as dairy yoghurt does": a comparison
         return reading
     if i and ftext.find(", which", max(0, s - 40), s) >= 0 and _is_refusal_reason(ftext, i, found, offences):
         reading.remaining, reading.exempt = (), True  # "tamari rather than soy sauce, which contains wheat."
         return reading
     cleared = _qualifier_clears(qualifiers, words)
-    if not cleared and len(words) > 1 and (words[0] == "or" or words[1] == "or"):
+    if not cleared and (w0 == "or" or w1 == "or") and len(words) > 1:
         cleared = _qualified_alternative(ftext, i, found, ctx, qualifiers)
     if ctx.has_brackets and not cleared.issuperset(bad):
         if ftext[e : e + 2] == " (" or ftext[e : e + 1] == "(":
@@ -3014,6 +3027,7 @@ def _join_compounds(ftext: str, readings: list[_Reading], qualifiers: _Qualifier
         if (
             prev is None
             or prev.end > r.start
+            or not _may_join(ftext, prev.end, r.start)
             or not (
                 _COMPOUND_GAP_RE.fullmatch(ftext, prev.end, r.start)
                 # "6 lamb's kidneys", "pig's trotters": an animal's part, when both still offend (not "goat's milk")
