@@ -18,6 +18,7 @@ from plugin.diet import (
     surface_forms,
 )
 from plugin.diet.detection import detection_vocabulary
+from plugin.diet.matching import _COMPOUND_GAP_RE, _POSSESSIVE_GAP_RE, _may_join
 
 # No violations for any diet, even in strict mode.
 COMPLIANT = """Recipe: Simple Rice
@@ -107,3 +108,11 @@ def test_arbitrary_unicode_never_raises(text, diet, strict):
 def test_letters_soup_never_raises(text, diet):
     for v in find_violations(text, diet, strict=True):
         assert text[v.start : v.end] == v.term
+
+
+@given(st.one_of(st.from_regex(_COMPOUND_GAP_RE, fullmatch=True), st.from_regex(_POSSESSIVE_GAP_RE, fullmatch=True)))
+def test_compound_gap_prefilter_admits_every_gap(gap):
+    """_join_compounds tries the gap regexes only where _may_join's two-character test lets it: that test must admit every
+    gap they match, so a regex widened later without it fails here instead of losing compounds."""
+    text = "lamb" + gap + "kidneys"
+    assert _may_join(text, 4, 4 + len(gap))
