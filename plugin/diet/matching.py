@@ -2425,7 +2425,7 @@ def _read_mention(
         reading.remaining, reading.exempt = (), True  # "with beef it would be a cottage pie": a counterfactual
         return reading
     if (
-        "off" in words
+        "off" in words  # the whole list first (no slice is built), then where it must be: most mentions have neither
         and "off" in words[:3]
         and _LEAVE_OFF_RE.search(ftext, max(0, s - 40), s)
         and not _LATER_AFTER_RE.match(ftext, e)
