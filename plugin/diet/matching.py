@@ -173,6 +173,10 @@ _NEG_MULTI = frozenset(
     }
 )
 _NEG_MULTI_LAST = frozenset(phrase[-1] for phrase in _NEG_MULTI)  # the word right before the food
+# A word that every negation _is_negated reads holds: a single negation, "out" ("out of"), "instead" and "rather"
+# (after "a bottle of"), and one word of each phrase ("place" for "in place of", where "in" is everywhere). The words
+# before most mentions hold none ("Chop the"), so one set test replaces the walk.
+_NEGATION_WORDS = _NEG_SINGLE | {"out", "instead", "rather"} | {phrase[phrase[0] == "in"] for phrase in _NEG_MULTI}
 # Words that directly after an ingredient mean it is absent or replaced.
 _SUFFIX_CLEAR = frozenset(
     ["free", "substitute", "alternative", "replacer", "replacement", "analogue", "analog"]
@@ -934,6 +938,8 @@ _MEASURE_SIZES = frozenset(["few", "couple", "little", "good", "generous", "big"
 
 
 def _is_negated(words: list[str]) -> bool:
+    if _NEGATION_WORDS.isdisjoint(words):
+        return False
     if len(words) > 1 and words[0] == "of" and words[1] == "out" and (len(words) == 2 or words[2] in _OUT_OF_LEADS):
         return True  # "Out of pine nuts? Walnuts work": a clause that opens with "out of" names what is missing
     i = 0

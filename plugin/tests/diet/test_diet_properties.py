@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +15,7 @@ from plugin.diet import (
     allowed_ingredients,
     find_violations,
     forbidden_ingredients,
+    matching,
     mentions,
     parse_recipe,
     render_recipe,
@@ -116,3 +120,48 @@ def test_compound_gap_prefilter_admits_every_gap(gap):
     gap they match, so a regex widened later without it fails here instead of losing compounds."""
     text = "lamb" + gap + "kidneys"
     assert _may_join(text, 4, 4 + len(gap))
+
+
+class _MeetsEverything(frozenset[str]):
+    """A set no list of words is disjoint from: with it as the prefilter, _is_negated walks every list."""
+
+    def isdisjoint(self, other: object) -> bool:
+        return False
+
+
+def _negation_word_lists() -> Iterator[list[str]]:
+    """The words before a mention, nearest first: up to two short words the branches read in the nearest places ("of
+    out", "of bottle ... instead"), then a whole negation phrase (reversed), one word of _is_negated's sets, or nothing;
+    and any three of the short words alone."""
+    nearest = ["of", "out", "instead", "than", "rather", "bottle", "splash", "few", "the", "a", "run", "don", "t"]
+    vocabulary = sorted(
+        matching._NEG_SINGLE
+        | matching._NEG_FILLER
+        | matching._MEASURES
+        | matching._SWAP_MEASURES
+        | matching._MEASURE_SIZES
+        | matching._DETERMINERS
+        | matching._OUT_OF_LEADS
+        | matching._OMIT_VERBS
+        | {"chopped", "onion", "bake"}
+    )
+    farther = [[], *(list(reversed(phrase)) for phrase in sorted(matching._NEG_MULTI)), *([w] for w in vocabulary)]
+    leads = [[], *([a] for a in nearest), *([a, b] for a in nearest for b in nearest)]
+    for lead in leads:
+        for rest in farther:
+            yield lead + rest
+    for a, b, c in itertools.product(nearest, repeat=3):
+        yield [a, b, c]
+
+
+def test_negation_prefilter_changes_no_verdict(monkeypatch):
+    """_is_negated returns at once where the words before a mention hold none of _NEGATION_WORDS: that set must hold a
+    word of every negation the walk finds, so a branch or phrase added later without it fails here (every list below,
+    about 36,000: shown failing with "out" dropped from the set)."""
+    lists = list(_negation_word_lists())
+    with_prefilter = [matching._is_negated(words) for words in lists]
+    monkeypatch.setattr(matching, "_NEGATION_WORDS", _MeetsEverything())
+    walked = [matching._is_negated(words) for words in lists]
+    assert any(walked)  # the lists do reach the negations
+    missed = [words for words, a, b in zip(lists, with_prefilter, walked) if a != b]
+    assert not missed, f"_NEGATION_WORDS misses the negations of {missed[:5]}"
