@@ -38,6 +38,21 @@ from cream.", "both off the list", "cook it like a good beef fillet"): 220 -> 19
 four reviews' probes found every piece clearing recipes that use the food ("The cheese is better with a few crisp
 strips of it"), a fresh set 29 of 46, so none was taken (the main README; curated cases "r43" guard them).
 
+Round 49 measured eight readings on the sixty-one labelled sets (339 false alarms on 8,747 compliant recipes) and on six
+reviews' fresh probes (480), and took one: praise worded as a comparison or a lack is no departure ("Nothing soaks up
+the sauce like a hunk of crusty bread", "Extras like toasted pine nuts", "Kids like a drizzle of honey", "Soup without
+crusty bread is just hot water"). It changes no labelled verdict and closes 9 leaks for 1 false alarm on the probes (5
+and 0 on the two reviews whose probes never shaped it). The others were turned down (the change on the labelled sets;
+then leaks opened for false alarms closed on a review, or closed and opened): family words as story words (-13 on the
+labelled sets; 9 leaks for 7, "My husband always adds a splash of fish sauce to the dressing"), a "still" that endorses
+only in the writer's voice (-3; 7 for 3), hyphenated words between a departure and its food (-2; 11 for 16, "Nothing
+goes with a curry like an ice-cold lager"), a listed stand-in's "gives" read as its own (-11; 21 for 22, "Smoked paprika
+gives this one its smokiness, and a small piece poached in the milk first is no bad thing"), prepositions that open no
+instruction (-9; 27 for 23, "At the start, the way the trattorias do it, melt three anchovy fillets into the oil"), a
+relative's present habit as a serving (no labelled change; 7 leaks closed, 7 false alarms opened: "Dad fries his eggs in
+bacon fat every Sunday"), and new endorsements ("never goes amiss", "the rest of us": 12 and 12). Curated cases "r49"
+guard them.
+
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
 and 27 -> 21 with span recall unchanged. A first, broader version (any story sentence without an offer) went
@@ -311,9 +326,36 @@ def _departs_from(ftext: str, start: int, end: int, r: Mention) -> bool:
     and neither does one whose gap turns to the stand-in ("instead of olive oil this uses goose fat")."""
     before = ftext[start : r.start]
     governed = _GOVERN_RE.search(before)
-    if governed and _GAP_STOPS.isdisjoint(governed.group(1).split()):
+    if governed and _GAP_STOPS.isdisjoint(governed.group(1).split()) and not _praises(before, governed, ftext, r, end):
         return True
     return bool(_TURNS_HERE_RE.search(ftext[r.start : end]) and _COMPARED_RE.search(before))
+
+
+# Praise worded as a comparison or a lack: "Nothing soaks up the gravy like thick-cut crusty bread", "treats like
+# chocolate-coated almonds" (examples, not a comparison), "A butty without back bacon is just a sandwich".
+_NOTHING_BEFORE_RE = re.compile(r"\b(?:nothing|no[ \t]+one|nobody|nowhere|few[ \t]+things|hardly[ \t]+anything)\b")
+# fmt: off
+_SUCH_AS_LEADS = frozenset({
+    "treats", "things", "extras", "toppings", "bits", "additions", "sides", "snacks", "favourites", "add-ons", "leftovers",
+    "ends", "cuts",
+    # "Kids like a drizzle of runny honey": the verb
+    "kids", "children", "toddlers", "teenagers", "ones", "i", "we", "they", "you", "everyone", "everybody", "guests",
+})
+# fmt: on
+_LACK_IS_LESS_RE = re.compile(r"[^.!?;\n]{0,40}?\b(?:is|are|isn't|aren't)[ \t]+(?:just|only|merely|not|never|nothing)\b")
+
+
+def _praises(before: str, governed: re.Match[str], ftext: str, r: Mention, end: int) -> bool:
+    """Is the departure word that governs the food praise or an example ("Nothing goes with curry like a cold lager",
+    "extras like toasted pine nuts", "kids like a drizzle of honey", "soup without crusty bread is just hot water")?"""
+    trigger = before[governed.start() : governed.start(1)].split()
+    if trigger[0] == "like":
+        lead = before[: governed.start()].split()
+        nothing_before = _NOTHING_BEFORE_RE.search(before, 0, governed.start()) is not None
+        return nothing_before or (bool(lead) and lead[-1] in _SUCH_AS_LEADS)
+    if trigger[0] == "without":
+        return _LACK_IS_LESS_RE.match(ftext, r.start, end) is not None
+    return False
 
 
 def _answers_question(ftext: str, sentence_start: int) -> bool:
