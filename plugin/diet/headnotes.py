@@ -50,8 +50,8 @@ goes with a curry like an ice-cold lager"), a listed stand-in's "gives" read as 
 gives this one its smokiness, and a small piece poached in the milk first is no bad thing"), prepositions that open no
 instruction (-9; 27 for 23, "At the start, the way the trattorias do it, melt three anchovy fillets into the oil"), a
 relative's present habit as a serving (no labelled change; 7 leaks closed, 7 false alarms opened: "Dad fries his eggs in
-bacon fat every Sunday"), and new endorsements ("never goes amiss", "the rest of us": 12 and 12). Curated cases "r49"
-guard them.
+bacon fat every Sunday"; round 50 aimed it at this dish's words: 6 and 11 on a fresh review, curated cases "r50"), and
+new endorsements ("never goes amiss", "the rest of us": 12 and 12). Curated cases "r49" guard them.
 
 Leaks cost more than false alarms (a verdict must be safe to trust), so the rule is narrow. Re-scored on the
 oracle as it was at their first scores, heldout15-17's false alarms on compliant recipes go 21 -> 19, 17 -> 13
