@@ -354,6 +354,15 @@ _ANIMALS = frozenset(["meat", "poultry", "pork"])
 # Scare quotes mark an imitation: jackfruit "pulled pork", a vegan "honey", nacho "cheese".
 _QUOTES = "\"'\u2018\u2019\u201c\u201d"
 _DOUBLE_QUOTES = ('"', "\u201c", "\u201d")
+# A single quote opened before a mention and closed inside it, a word before its end: "soya 'chicken' pieces" (the
+# scan joins words across an apostrophe, for "pigs' trotters"; "'goats' cheese" is a possessive)
+_SINGLE_OPENS = frozenset(["'", "\u2018"])
+_CLOSED_INSIDE_RE = re.compile(r"[^\W\d_](?<!s)['\u2019][ \t]")
+# ... after a plant or its maker's word: "mycoprotein 'chicken' pieces", "plant-based 'chicken' pieces" (not "Granny's
+# 'Chicken' stock", "order the 'Cheddar' cheese toastie": a name in quotes, a review's probes found)
+_IMITATION_LEADS = frozenset(
+    ["vegan", "based", "veggie", "vegetarian", "meatless", "mock", "faux", "fake", "soya", "soy", "free", "vegetable"]
+)
 _SOURCE_GAP_RE = re.compile(r"(?:'s|s'|s)?[ \t\-]*")
 _SOURCE_LIST_GAP_RE = re.compile(r"(?:'s|s')?[ \t]*(?:,|and|or|&)[ \t]*(?:(?:and|or)[ \t]+)?")
 # "substitute tofu FOR chicken", "swap oat milk FOR the milk": the object after "for" is replaced.
@@ -430,10 +439,14 @@ _TASTE_NOUNS = frozenset(
 # what a food feels like, only after "all the" or "the same": "portobello caps have all the chew of skirt steak" (not
 # "for the salty bite of bacon, add 4 rashers", "a bite of Stilton")
 _FEEL_NOUNS = frozenset(["chew", "bite", "heft"])
+_ANY_ONE = frozenset(["any", "a", "an"])
+_NO_BETTER = frozenset(["nothing", "no", "none", "nobody"])
+_LIKENED_LEADS = _ANY_ONE | {"as"}
 _AS_AS_WORDS = frozenset(
     ["thin", "fine", "dark", "smooth", "crisp", "soft", "pale", "firm", "rich", "salty", "sweet", "gooey", "creamy", "cheesy"]
     + ["crunchy", "tender", "fluffy", "silky", "thick", "chewy", "sticky", "juicy", "flaky", "hearty", "meaty", "golden"]
     + ["satisfying", "indulgent", "comforting", "moreish", "good", "light", "savoury", "savory", "luscious", "velvety"]
+    + ["stiff", "glossy", "airy", "spreadable"]  # "whips up as stiff and glossy as egg whites"
 )
 # "toppings like bacon", "something like cheese": "like" introducing examples, which are suggestions
 _EXAMPLE_HEADS = frozenset(
@@ -1044,6 +1057,10 @@ def _is_verb(folded: str, start: int, end: int, words: list[str]) -> bool:
     if _in_verb_chain(folded, start, end):
         return True
     nxt = _next_word(folded, end)
+    if nxt in _ROUGHLY and folded[start:end] == "cream" and _ROUGHLY_PART_RE.match(folded, end):
+        # "Cream about half of it with a stick blender": the part it blends (not "Butter roughly two thirds of the filo
+        # sheets", which spreads butter on them, a review's probe found)
+        nxt = "half"
     if nxt == "and":  # "butter and flour a tin"
         after = _NEXT_WORD_RE.match(folded, end)
         assert after is not None
@@ -1111,11 +1128,17 @@ _NOT_BEEF_SUBJECTS = _BEEF_NOUN_LEADS | _MEASURES | _WEIGHTS
 
 def _beef_up_verb(folded: str, end: int, words: list[str]) -> bool:
     lead = words[0] if words else ""
-    subject = lead.isalpha() and len(lead) > 2 and lead not in _NOT_BEEF_SUBJECTS
+    # "Season, beef up the flavour with lime": an instruction in a series, after a comma, has no subject
+    series = not lead and folded[end - len("beef") - 2 : end - len("beef")] == ", "
+    subject = series or (lead.isalpha() and len(lead) > 2 and lead not in _NOT_BEEF_SUBJECTS)
     participle = lead.endswith(("ed", "ing"))  # "the braising beef up a little", "the shredded beef up the middle"
     return subject and not participle and _BEEF_UP_OBJECT_RE.match(folded, end) is not None
 
 
+_ROUGHLY = frozenset(["about", "roughly", "around", "approximately"])
+_ROUGHLY_PART_RE = re.compile(
+    r"[ \t]+[^\W_]+[ \t]+(?:half|a[ \t]+third|a[ \t]+quarter|two[ \t]+thirds|three[ \t]+quarters)[ \t]+of\b"
+)
 # "and cream half of the soup": blending part of a dish smooth, not "the milk and cream half of the time"
 _CREAM_HALF_RE = re.compile(r"[ \t]+half[ \t]+(?:of[ \t]+)?the[ \t]+(?:soup|sauce|mixture|batch|stew|chowder|beans)\b")
 # What a verb after "and" may take as its object: a food or part ("lard the lamb", "and lard the joint") or a vessel
@@ -1302,10 +1325,34 @@ def _is_cut_from(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple
     return _allowed_source(source, offences)
 
 
+# "400 ml tin coconut milk, the thick cream at the top spooned off", "Spoon the thick cream from the top of one tin":
+# the solid part of a tin of coconut milk (not "1 pint whole milk, the cream on top skimmed off", nor "scatter with
+# toasted coconut and add a dollop of cream on the top", a review's probe)
+_COCONUT_TIN_RE = re.compile(r"\bcoconut[ \t]+(?:milk|cream)\b")
+_CREAM_ON_TOP_RE = re.compile(
+    r"[ \t]+(?:at|from|off)[ \t]+(?:the[ \t]+)?top\b"
+    r"(?:[ \t]+of[ \t]+((?:[^\W_]+[ \t]+){1,3}?(?:tins?|cans?|cartons?|milk)\b))?"
+)
+
+
+def _is_coconut_top(ftext: str, start: int, end: int) -> bool:
+    top = _CREAM_ON_TOP_RE.match(ftext, end)
+    if top is None or "coconut" not in ftext:
+        return False
+    if top.group(1):  # "of one tin", "of the remaining coconut milk"
+        return "coconut" in top.group(1) or ("milk" not in top.group(1) and _COCONUT_TIN_RE.search(ftext) is not None)
+    return _COCONUT_TIN_RE.search(ftext, ftext.rfind("\n", 0, start) + 1, start) is not None  # the tin named on its line
+
+
+_FROM_SHELLS_RE = re.compile(r"[ \t]+(?:from|out[ \t]+of)[ \t]+(?:the|their|its)[ \t]+(?:shells?|claws?)\b")
+
+
 def _is_seafood_flesh(ftext: str, i: int, found: _Found, words: list[str], step: bool) -> bool:
     """ "1 dressed crab (about 200 g brown and white meat)", "1 lobster, claw meat picked": the meat of the seafood
     named before it on its line; in a step, "steam the clams open, then pick out the meat"; "2 young coconuts (buko),
     meat scraped into strips": the flesh of a coconut."""
+    if _FROM_SHELLS_RE.match(ftext, found[i][1]) and any(not _SEAFOOD_TAGS.isdisjoint(f[2].tags) for f in found[:i]):
+        return True  # "Steam the clams open ... Pick the meat from the shells": the flesh of the shellfish cooked before
     for j in range(i - 1, max(-1, i - 4), -1):  # "crab (brown and WHITE meat)": a word between may be a food form
         prev = found[j][2]
         gap = ftext[found[j][1] : found[i][0]]
@@ -1428,6 +1475,19 @@ def _gives_the_same_as(ftext: str, e: int, words: list[str]) -> bool:
         return False
     stop = min((i for i in (ftext.find(c, e) for c in ".!?\n") if i >= 0), default=len(ftext))
     return _BOTH_GO_IN_RE.search(ftext, e, stop) is None
+
+
+def _is_likened(ftext: str, start: int, words: list[str]) -> bool:
+    """ "whips up as stiff and glossy as egg whites", "as thick as any yolk-based mayonnaise": a likeness (not "nothing
+    makes a crumb as soft and fluffy as buttermilk", "no fat makes pastry as flaky and tender as lard": praise)."""
+    if words[:1] == ["based"]:
+        words = words[2:]  # "as thick as any yolk-based mayonnaise": the mayonnaise too
+    pair = len(words) > 4 and words[0] == "as" and words[2] == "and" and words[4] == "as" and {words[1], words[3]} <= _AS_AS_WORDS
+    any_one = len(words) > 3 and words[0] in _ANY_ONE and words[1] == "as" and words[3] == "as" and words[2] in _AS_AS_WORDS
+    if not (pair or any_one):
+        return False
+    clause = max(ftext.rfind(c, 0, start) for c in ".;:!?\n")
+    return _NO_BETTER.isdisjoint(TOKEN_RE.findall(ftext, clause + 1, start))
 
 
 def _is_comparison(words: list[str], head: str) -> bool:
@@ -1825,6 +1885,21 @@ def _is_quoted(folded: str, start: int, end: int, double_quotes: bool = True) ->
     return opened % 2 == 1 and any(q in tail for q in _DOUBLE_QUOTES)
 
 
+def _is_quoted_imitation(ftext: str, i: int, found: _Found, offences: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "soya 'chicken' pieces", "smoked tofu 'bacon' strips": a quoted forbidden word that closes inside the form,
+    after a food this diet allows or a word for an imitation."""
+    s, e, _ = found[i]
+    if ftext[s - 1 : s] not in _SINGLE_OPENS or ftext[s - 2 : s - 1] != " ":
+        return False
+    closed = _CLOSED_INSIDE_RE.search(ftext, s, e)
+    quoted = detection().by_form.get(ftext[s : closed.start() + 1]) if closed else None
+    if quoted is None or not offences.get(quoted.name):
+        return False  # not "Veggie 'Scotch' Eggs" made with eggs: the quoted word must be the forbidden food
+    if i and found[i - 1][1] == s - 2 and not offences.get(found[i - 1][2].name):
+        return True  # "mycoprotein 'chicken' pieces", "mushroom 'bacon' strips"
+    return _word_before(ftext, s - 1) in _IMITATION_LEADS
+
+
 class _Lines:
     """Which lines of a text are ingredient lines: a bullet or a quantity first (not a numbered step),
     or any other line inside the ingredient list ("Salt and pepper", "Vegan mayonnaise, to serve").
@@ -2150,7 +2225,9 @@ _NEGATION_UNDONE_RE = re.compile(
 )
 
 
-_ABOUT_AFTER_RE = re.compile(r"[ \t]+about\b")
+# "there is nothing dairy about milkfish", "there is nothing dairy anywhere near it" (not "there's nothing bacon can't
+# fix"; nor "Nothing dairy goes in, except a knob at the very end": what goes in later, a review's probes found)
+_ABOUT_AFTER_RE = re.compile(r"[ \t]+(?:about|anywhere|whatsoever|at[ \t]+all)\b")
 _DISH_SUBJECTS = (["it"], ["this"], ["dish"], ["recipe"], ["pan"], ["one"])
 _OWN_NEGATION_CUES = frozenset(["nothing", "any", "near"])  # one set test before the phrases below
 
@@ -2271,7 +2348,9 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
-    if _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS):
+    if (
+        _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS)
+    ) or _is_quoted_imitation(ftext, i, found, offences):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     if head in _BARE_WORD_RULES and len(own) == 1:  # one set test for the few bare words read below
@@ -2334,6 +2413,7 @@ def _read_mention(
         or (ctx.has_brackets and len(own) == 1 and _names_a_kind(ftext, s, head, offences))
         or (after == "," and len(own) == 1 and _names_a_listed_kind(ftext, e, head, offences))
         or (head == "crema" and len(own) == 1 and _is_cream_of_dish(ftext, i, found, offences))
+        or (head == "cream" and len(own) == 1 and spaced and _is_coconut_top(ftext, s, e))
         or (
             head == "meat"
             and (len(own) == 1 or own[0] in _FLESH_WORDS)
@@ -2384,13 +2464,28 @@ def _read_mention(
         if head == "oyster" and len(own) == 1 and words[:1] != ["smoked"] and _MUSHROOM_PAIR_RE.match(ftext, e):
             reading.remaining, reading.exempt = (), True  # "250 g mixed oyster and straw mushrooms"
             return reading
-    if ing.category in _MEAT_FORM_CATEGORIES and _is_shaped(words):
+    if (
+        len(own) == 1
+        and words[:1] == ["your"]
+        and words[1:3] in _THIS_IS
+        and not reading.on_ingredient_line
+        and not _names_another_of_its_kind(found, i, offences, bad, negated)
+    ):
+        # "cook until browned: this is your mince" after a list of mushrooms and lentils: the mixture, named for what it
+        # stands for (not "strain into a jar: this is your ghee" after "250 g unsalted butter", nor the leftover roast
+        # lamb of a headnote, nor "You'll need 6 good pork sausages" in a sentence: the food itself, reviews found)
+        reading.remaining, reading.exempt, reading.defines = (), True, True
+        return reading
+    if (ing.category in _MEAT_FORM_CATEGORIES or (ing.category == "detection" and not _MEAT_TAGS.isdisjoint(bad))) and _is_shaped(
+        words
+    ):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     # what comes before the mention: it covers the whole phrase
     if (
         negated(i)
         or _is_comparison(words, head)
+        or ((w0 in _LIKENED_LEADS or w0 == "based") and _is_likened(ftext, s, words))
         or (w0 == "as" and _gives_the_same_as(ftext, e, words))
         or _is_hypothetical(words)
         or (w0 == "see" and _purists_shocked(ftext, e, words))
@@ -3000,8 +3095,28 @@ def _is_shaped(words: list[str]) -> bool:
     if "into" not in near:
         return False  # most mentions: one list test
     into = near.index("into")
-    sized = all(w.isdigit() or w in _SHAPE_SIZES for w in words[:into])  # "shape into 8 sausages"
+    # "shape into 8 sausages", "flatten each log into a long tongue" (not "roll each spoonful into a meatball", a review's
+    # probe: an article alone leaves the meat form a food)
+    lead = words[:into]
+    sized = all(w.isdigit() or w in _SHAPE_SIZES or w in _ANY_ONE for w in lead) and not (lead and _ANY_ONE.issuperset(lead))
     return sized and any(w in _SHAPING_VERBS for w in words[into + 1 : into + 4])
+
+
+# "cook the mushrooms until browned: this is your mince": what the step made is named as the food it stands for
+_THIS_IS = (["is", "this"], ["are", "these"], ["becomes", "this"], ["become", "these"], ["now", "is"], ["now", "are"])
+
+
+def _names_another_of_its_kind(
+    found: _Found, i: int, offences: Mapping[str, tuple[str, ...]], bad: tuple[str, ...], negated: Callable[[int], bool]
+) -> bool:
+    """Does the text name, anywhere and not negated, another food that offends the same way (not the named food itself:
+    "this is your mince ... add the mince")?"""
+    name = found[i][2].name
+    kinds = set(bad) | (_MEAT_TAGS if not _MEAT_TAGS.isdisjoint(bad) else set())  # leftover pork makes a "mince" too
+    return any(
+        ing.name != name and not kinds.isdisjoint(offences.get(ing.name, ())) and not negated(j)
+        for j, (_, _, ing) in enumerate(found)
+    )
 
 
 _SHAPING_VERBS = frozenset(
@@ -3009,6 +3124,7 @@ _SHAPING_VERBS = frozenset(
     + ["slice", "sliced", "slicing"]  # "400 g firm tofu, sliced into 4 steaks"
     + ["mold", "molded", "divide", "divided", "cut", "pat", "patted", "press", "pressed"]
     + ["coil", "coiled", "coiling"]  # "fold into a long strip and coil it into a snail"
+    + ["flatten", "flattened", "stretch", "stretched"]  # "Flatten each log into a long tongue"
 )
 _MEAT_FORM_CATEGORIES = frozenset(["meat", "pork", "poultry"])
 _SHAPE_SIZES = frozenset(["small", "little", "mini", "thin", "thick", "long", "flat", "round", "large", "big", "equal", "even"])
