@@ -441,7 +441,7 @@ _TASTE_NOUNS = frozenset(
 _FEEL_NOUNS = frozenset(["chew", "bite", "heft"])
 _ANY_ONE = frozenset(["any", "a", "an"])
 _NO_BETTER = frozenset(["nothing", "no", "none", "nobody"])
-_LIKENED_LEADS = _ANY_ONE | {"as"}
+_LIKENED_LEADS = _ANY_ONE | {"as", "based"}  # "as thick as any yolk-based mayonnaise": the mayonnaise too
 _AS_AS_WORDS = frozenset(
     ["thin", "fine", "dark", "smooth", "crisp", "soft", "pale", "firm", "rich", "salty", "sweet", "gooey", "creamy", "cheesy"]
     + ["crunchy", "tender", "fluffy", "silky", "thick", "chewy", "sticky", "juicy", "flaky", "hearty", "meaty", "golden"]
@@ -2348,9 +2348,9 @@ def _read_mention(
     ):
         reading.remaining, reading.exempt, reading.not_food = (), True, True
         return reading
-    if (
-        _is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS)
-    ) or _is_quoted_imitation(ftext, i, found, offences):
+    if (_is_quoted(ftext, s, e, ctx.has_double_quotes) and not (len(own) > 1 and own[0] in _MATERIAL_LEADS)) or (
+        ftext[s - 1 : s] in _SINGLE_OPENS and _is_quoted_imitation(ftext, i, found, offences)
+    ):
         reading.remaining, reading.exempt, reading.defines = (), True, True
         return reading
     if head in _BARE_WORD_RULES and len(own) == 1:  # one set test for the few bare words read below
@@ -2485,7 +2485,7 @@ def _read_mention(
     if (
         negated(i)
         or _is_comparison(words, head)
-        or ((w0 in _LIKENED_LEADS or w0 == "based") and _is_likened(ftext, s, words))
+        or (w0 in _LIKENED_LEADS and _is_likened(ftext, s, words))
         or (w0 == "as" and _gives_the_same_as(ftext, e, words))
         or _is_hypothetical(words)
         or (w0 == "see" and _purists_shocked(ftext, e, words))
